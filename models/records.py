@@ -1,0 +1,93 @@
+"""Plain dataclasses that cross the borders of the core.
+
+Formats read into and write from these records; views receive them instead of live ORM
+objects. Offsets are Python string indices (code points), `[start, end)`.
+
+Within one DocumentRecord, spans and events carry a local `id` (any string unique in the
+document) so that relations and event arguments can point at them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SPAN_STATES = ("suggested", "accepted", "rejected")
+SPAN_SOURCES = ("manual", "model", "pattern", "import")
+
+
+@dataclass
+class SpanRecord:
+    start: int
+    end: int
+    label: str
+    id: str = ""
+    # Discontinuous spans (brat): the fragments in order; start/end cover them all.
+    fragments: list[tuple[int, int]] | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    kb_id: str | None = None
+    state: str = "accepted"
+    source: str = "import"
+    score: float | None = None
+    note: str | None = None
+
+
+@dataclass
+class RelationRecord:
+    head: str
+    tail: str
+    label: str
+    id: str = ""
+    state: str = "accepted"
+    source: str = "import"
+    score: float | None = None
+
+
+@dataclass
+class ArgumentRecord:
+    role: str
+    target: str  # the local id of a span or of another event
+
+
+@dataclass
+class EventRecord:
+    trigger: str  # the local id of the trigger span
+    type: str
+    id: str = ""
+    arguments: list[ArgumentRecord] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    state: str = "accepted"
+    source: str = "import"
+    score: float | None = None
+
+
+@dataclass
+class DocumentRecord:
+    text: str
+    title: str = ""
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    # Where the record came from, for error messages: (file, line or None).
+    origin: tuple[str, int | None] = ("", None)
+    # Whose layer the labels land in; None means the importing user's choice (--annotator).
+    annotator: str | None = None
+    status: str | None = None
+    spans: list[SpanRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    # Stable id of the document in the store (set on export; ignored on import).
+    doc_id: int | None = None
+
+    @property
+    def has_labels(self) -> bool:
+        return bool(self.spans or self.relations or self.events)
+
+    def labels_used(self) -> dict[str, set[str]]:
+        """The label names this record uses, by kind, for schema checks on import."""
+        return {
+            "entities": {s.label for s in self.spans},
+            "relations": {r.label for r in self.relations},
+            "events": {e.type for e in self.events},
+            "roles": {a.role for e in self.events for a in e.arguments},
+        }

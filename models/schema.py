@@ -1,0 +1,452 @@
+"""The label schema: entity labels, relation types, event types with roles, attributes.
+
+A schema is plain data (dataclasses), read and written as TOML or JSON, and importable from
+a brat annotation.conf. It also carries what the rule-based suggesters need: trigger lemmas
+per event type, dependency labels per role, and relation rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.errors import ValidationError
+
+OVERLAP_POLICIES = ("allow", "nest", "none")
+# A palette of distinct, readable colours for labels that come without one.
+PALETTE = [
+    "#7aa6e0", "#f2a65a", "#8fd17a", "#e57f84", "#b39ddb", "#f6d55c", "#5fc7c1",
+    "#d89ccf", "#a3a380", "#f08a5d", "#6c9bd2", "#c3e88d", "#ffb7b2", "#9ad0ec",
+    "#e0b1cb", "#b5c99a", "#ffd6a5", "#cdb4db",
+]
+
+
+@dataclass
+class EntityLabel:
+    name: str
+    color: str = ""
+    key: str = ""
+    overlap: str = "allow"
+    description: str = ""
+
+
+@dataclass
+class RelationType:
+    name: str
+    heads: list[str] = field(default_factory=list)  # empty: any entity label
+    tails: list[str] = field(default_factory=list)
+    symmetric: bool = False
+    color: str = ""
+    description: str = ""
+
+    def allows(self, head_label: str, tail_label: str) -> bool:
+        ok = (not self.heads or head_label in self.heads) and (
+            not self.tails or tail_label in self.tails
+        )
+        if not ok and self.symmetric:
+            ok = (not self.heads or tail_label in self.heads) and (
+                not self.tails or head_label in self.tails
+            )
+        return ok
+
+
+@dataclass
+class Role:
+    name: str
+    labels: list[str] = field(default_factory=list)  # entity labels or event types; empty: any
+    multiple: bool = True
+    deps: list[str] = field(default_factory=list)  # dependency labels the suggester maps here
+
+
+@dataclass
+class EventType:
+    name: str
+    roles: list[Role] = field(default_factory=list)
+    color: str = ""
+    key: str = ""
+    triggers: list[str] = field(default_factory=list)  # lemmas that suggest this event
+    description: str = ""
+
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name == name), None)
+
+
+@dataclass
+class AttributeDef:
+    name: str
+    labels: list[str] = field(default_factory=list)  # which labels carry it; empty: all
+    values: list[str] = field(default_factory=list)  # empty: a binary (true/false) attribute
+
+
+@dataclass
+class RelationRule:
+    """A spaCy DependencyMatcher pattern whose first node is the head, last the tail."""
+
+    relation: str
+    pattern: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Schema:
+    name: str = "schema"
+    version: int = 1
+    entities: list[EntityLabel] = field(default_factory=list)
+    relations: list[RelationType] = field(default_factory=list)
+    events: list[EventType] = field(default_factory=list)
+    attributes: list[AttributeDef] = field(default_factory=list)
+    relation_rules: list[RelationRule] = field(default_factory=list)
+    # pipeline label -> schema label; used by the spaCy suggester
+    label_map: dict[str, str] = field(default_factory=dict)
+
+    # ---- look-ups -------------------------------------------------------------------
+    def entity(self, name: str) -> EntityLabel | None:
+        return next((e for e in self.entities if e.name == name), None)
+
+    def relation(self, name: str) -> RelationType | None:
+        return next((r for r in self.relations if r.name == name), None)
+
+    def event(self, name: str) -> EventType | None:
+        return next((e for e in self.events if e.name == name), None)
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+    @property
+    def entity_names(self) -> list[str]:
+        return [e.name for e in self.entities]
+
+    def color_of(self, name: str) -> str:
+        for group in (self.entities, self.events):
+            for item in group:
+                if item.name == name and item.color:
+                    return item.color
+        return PALETTE[sum(map(ord, name)) % len(PALETTE)]
+
+    def relations_allowed(self, head_label: str, tail_label: str) -> list[str]:
+        """The relation types the schema allows from head_label to tail_label."""
+        return [r.name for r in self.relations if r.allows(head_label, tail_label)]
+
+    # ---- growth and edits ------------------------------------------------------------
+    def add_missing(self, used: dict[str, set[str]]) -> list[str]:
+        """Add labels an import uses but the schema lacks; return 'kind:name' of each."""
+        added: list[str] = []
+        for name in sorted(used.get("entities", ())):
+            if not self.entity(name):
+                self.entities.append(EntityLabel(name, color=self.color_of(name)))
+                added.append(f"entity:{name}")
+        for name in sorted(used.get("relations", ())):
+            if not self.relation(name):
+                self.relations.append(RelationType(name))
+                added.append(f"relation:{name}")
+        for name in sorted(used.get("events", ())):
+            if not self.event(name):
+                self.events.append(EventType(name, color=self.color_of(name)))
+                added.append(f"event:{name}")
+        return added
+
+    def missing(self, used: dict[str, set[str]]) -> list[str]:
+        return Schema.from_dict(self.to_dict()).add_missing(used)
+
+    def add_roles(self, event_type: str, roles: set[str]) -> list[str]:
+        ev = self.event(event_type)
+        added = []
+        if ev is None:
+            return added
+        for role in sorted(roles):
+            if not ev.role(role):
+                ev.roles.append(Role(role))
+                added.append(f"role:{event_type}.{role}")
+        return added
+
+    def rename_label(self, old: str, new: str) -> str:
+        """Rename an entity label, relation type or event type everywhere in the schema.
+
+        Returns the kind renamed ('entity', 'relation' or 'event')."""
+        if not new or new == old:
+            raise ValidationError(f"new name {new!r} for label {old!r} is empty or unchanged")
+        kind = self.kind_of(old)
+        if kind is None:
+            raise ValidationError(f"label {old!r} is not in the schema")
+        if self.kind_of(new) == kind:
+            raise ValidationError(f"label {new!r} already exists; merge instead of renaming")
+        sub = lambda names: [new if n == old else n for n in names]  # noqa: E731
+        if kind == "entity":
+            self.entity(old).name = new
+            for r in self.relations:
+                r.heads, r.tails = sub(r.heads), sub(r.tails)
+            for a in self.attributes:
+                a.labels = sub(a.labels)
+            self.label_map = {k: (new if v == old else v) for k, v in self.label_map.items()}
+        elif kind == "relation":
+            self.relation(old).name = new
+            for rule in self.relation_rules:
+                if rule.relation == old:
+                    rule.relation = new
+        else:
+            self.event(old).name = new
+            for a in self.attributes:
+                a.labels = sub(a.labels)
+        if kind in ("entity", "event"):
+            for ev in self.events:
+                for role in ev.roles:
+                    role.labels = sub(role.labels)
+        self.version += 1
+        return kind
+
+    def remove_label(self, name: str) -> str:
+        kind = self.kind_of(name)
+        if kind == "entity":
+            self.entities = [e for e in self.entities if e.name != name]
+        elif kind == "relation":
+            self.relations = [r for r in self.relations if r.name != name]
+            self.relation_rules = [r for r in self.relation_rules if r.relation != name]
+        elif kind == "event":
+            self.events = [e for e in self.events if e.name != name]
+        else:
+            raise ValidationError(f"label {name!r} is not in the schema")
+        self.label_map = {k: v for k, v in self.label_map.items() if v != name}
+        self.version += 1
+        return kind
+
+    def kind_of(self, name: str) -> str | None:
+        if self.entity(name):
+            return "entity"
+        if self.relation(name):
+            return "relation"
+        if self.event(name):
+            return "event"
+        return None
+
+    def validate(self) -> None:
+        """Refuse a schema that contradicts itself, naming the offending label."""
+        seen: set[tuple[str, str]] = set()
+        keys: dict[str, str] = {}
+        for kind, items in (("entity", self.entities), ("relation", self.relations),
+                            ("event", self.events)):
+            for item in items:
+                if not item.name or any(c.isspace() for c in item.name):
+                    raise ValidationError(f"{kind} label {item.name!r}: names cannot be empty "
+                                          "or hold white space")
+                if (kind, item.name) in seen:
+                    raise ValidationError(f"{kind} label {item.name!r} is defined twice")
+                seen.add((kind, item.name))
+                key = getattr(item, "key", "")
+                if key:
+                    if key in keys:
+                        raise ValidationError(f"label {item.name!r}: key {key!r} is already "
+                                              f"used by {keys[key]!r}")
+                    keys[key] = item.name
+        for e in self.entities:
+            if e.overlap not in OVERLAP_POLICIES:
+                raise ValidationError(f"entity label {e.name!r}: overlap must be one of "
+                                      f"{', '.join(OVERLAP_POLICIES)}, not {e.overlap!r}")
+        names = set(self.entity_names)
+        for r in self.relations:
+            for lab in r.heads + r.tails:
+                if lab not in names:
+                    raise ValidationError(f"relation {r.name!r} names unknown entity label "
+                                          f"{lab!r}")
+        known = names | {e.name for e in self.events}
+        for ev in self.events:
+            for role in ev.roles:
+                for lab in role.labels:
+                    if lab not in known:
+                        raise ValidationError(f"event {ev.name!r} role {role.name!r} names "
+                                              f"unknown label {lab!r}")
+        for target in self.label_map.values():
+            if target not in names:
+                raise ValidationError(f"label mapping onto {target!r}: the schema has no such "
+                                      "entity label")
+
+    # ---- (de)serialisation -------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, where: str = "schema") -> Schema:
+        try:
+            schema = cls(
+                name=str(data.get("name", "schema")),
+                version=int(data.get("version", 1)),
+                entities=[EntityLabel(**e) for e in data.get("entities", [])],
+                relations=[RelationType(**r) for r in data.get("relations", [])],
+                events=[
+                    EventType(**{**e, "roles": [Role(**r) for r in e.get("roles", [])]})
+                    for e in data.get("events", [])
+                ],
+                attributes=[AttributeDef(**a) for a in data.get("attributes", [])],
+                relation_rules=[RelationRule(**r) for r in data.get("relation_rules", [])],
+                label_map=dict(data.get("label_map", {})),
+            )
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ValidationError(f"not a valid schema: {exc}", where=where) from None
+        for i, e in enumerate(schema.entities):
+            if not e.color:
+                e.color = PALETTE[i % len(PALETTE)]
+        return schema
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_toml(self) -> str:
+        import tomli_w
+
+        return tomli_w.dumps(_drop_none(self.to_dict()))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Schema:
+        """Read a schema from TOML, JSON or a brat annotation.conf, by its content."""
+        path = Path(path)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"cannot read schema: {exc}", where=str(path)) from None
+        if path.name.endswith(".conf") or re.search(r"^\[entities\]\s*$", raw, re.M):
+            schema = parse_brat_conf(raw, where=str(path))
+        elif path.suffix == ".json":
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ValidationError(f"line {exc.lineno}: {exc.msg}", where=str(path)) from None
+            schema = cls.from_dict(data, where=str(path))
+        else:
+            try:
+                data = tomllib.loads(raw)
+            except tomllib.TOMLDecodeError as exc:
+                raise ValidationError(str(exc), where=str(path)) from None
+            schema = cls.from_dict(data, where=str(path))
+        try:
+            schema.validate()
+        except ValidationError as exc:
+            raise ValidationError(exc.message, where=str(path)) from None
+        if not schema.name or schema.name == "schema":
+            schema.name = path.stem
+        return schema
+
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        text = self.to_json() if path.suffix == ".json" else self.to_toml()
+        path.write_text(text, encoding="utf-8")
+
+
+def _drop_none(value: Any) -> Any:
+    """TOML has no null: leave out keys whose value is None."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def default_schema() -> Schema:
+    """The news schema shipped in resources/ (OntoNotes entities, news relations, ACE events)."""
+    path = Path(__file__).resolve().parent.parent / "resources" / "schemas" / "news.toml"
+    if not path.exists():  # installed as a wheel: the copy shipped inside the package
+        path = Path(__file__).resolve().parent / "data" / "news.toml"
+    return Schema.load(path)
+
+
+# ---- brat annotation.conf ----------------------------------------------------------------
+
+def parse_brat_conf(text: str, *, where: str = "annotation.conf") -> Schema:
+    """Read brat's annotation.conf: [entities], [relations], [events], [attributes]."""
+    schema = Schema(name="brat")
+    section = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
+        if not line.strip():
+            continue
+        m = re.fullmatch(r"\s*\[(\w+)\]\s*", line)
+        if m:
+            section = m.group(1).lower()
+            continue
+        body = line.strip()
+        if body.startswith("!"):  # brat's "abstract" hierarchy node: not a label itself
+            continue
+        if section == "entities":
+            schema.entities.append(EntityLabel(body.split()[0], color=""))
+        elif section == "relations":
+            name, _, rest = body.partition("\t") if "\t" in body else body.partition(" ")
+            name = name.strip()
+            if name.startswith("<") or not rest.strip():
+                continue  # <OVERLAP> and other brat directives
+            heads, tails, symmetric = [], [], False
+            for part in re.split(r",\s*", rest.strip()):
+                key, _, val = part.partition(":")
+                vals = [v for v in val.split("|") if v and v != "<ENTITY>"]
+                if key.strip() == "Arg1":
+                    heads = vals
+                elif key.strip() == "Arg2":
+                    tails = vals
+                elif key.strip() == "<REL-TYPE>" and "symmetric" in val:
+                    symmetric = True
+            schema.relations.append(RelationType(name, heads, tails, symmetric))
+        elif section == "events":
+            name, _, rest = body.partition("\t") if "\t" in body else body.partition(" ")
+            roles = []
+            for part in re.split(r",\s*", rest.strip()) if rest.strip() else []:
+                key, _, val = part.partition(":")
+                key = key.strip()
+                multiple = key.endswith(("*", "+"))
+                key = key.rstrip("*+?{}0123456789,")
+                labels = [v for v in val.split("|") if v and v not in ("<ENTITY>", "<EVENT>")]
+                roles.append(Role(key, labels, multiple))
+            schema.events.append(EventType(name.strip(), roles))
+        elif section == "attributes":
+            name, _, rest = body.partition("\t") if "\t" in body else body.partition(" ")
+            labels, values = [], []
+            for part in re.split(r",\s*", rest.strip()) if rest.strip() else []:
+                key, _, val = part.partition(":")
+                if key.strip() == "Arg":
+                    labels = [v for v in val.split("|") if v and not v.startswith("<")]
+                elif key.strip() == "Value":
+                    values = [v for v in val.split("|") if v]
+            schema.attributes.append(AttributeDef(name.strip(), labels, values))
+        elif section is None:
+            raise ValidationError(f"line {lineno}: text before any [section]", where=where)
+    # Labels that roles or relations name but [entities] lacks would fail validation:
+    # brat allows them to be event types, so only entity-like names are added.
+    known = set(schema.entity_names) | {e.name for e in schema.events}
+    for r in schema.relations:
+        for lab in r.heads + r.tails:
+            if lab not in known:
+                schema.entities.append(EntityLabel(lab))
+                known.add(lab)
+    for ev in schema.events:
+        for role in ev.roles:
+            for lab in role.labels:
+                if lab not in known:
+                    schema.entities.append(EntityLabel(lab))
+                    known.add(lab)
+    for i, e in enumerate(schema.entities):
+        e.color = e.color or PALETTE[i % len(PALETTE)]
+    return schema
+
+
+def to_brat_conf(schema: Schema) -> str:
+    """Write the schema as brat's annotation.conf."""
+    out = ["[entities]"]
+    out += [e.name for e in schema.entities]
+    out += ["", "[relations]"]
+    for r in schema.relations:
+        heads = "|".join(r.heads) or "<ENTITY>"
+        tails = "|".join(r.tails) or "<ENTITY>"
+        extra = ", <REL-TYPE>:symmetric" if r.symmetric else ""
+        out.append(f"{r.name}\tArg1:{heads}, Arg2:{tails}{extra}")
+    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]"]
+    for ev in schema.events:
+        roles = ", ".join(
+            f"{r.name}{'*' if r.multiple else '?'}:{'|'.join(r.labels) or '<ENTITY>'}"
+            for r in ev.roles
+        )
+        out.append(f"{ev.name}\t{roles}" if roles else ev.name)
+    out += ["", "[attributes]"]
+    for a in schema.attributes:
+        targets = "|".join(a.labels) or "<ENTITY>"
+        val = f", Value:{'|'.join(a.values)}" if a.values else ""
+        out.append(f"{a.name}\tArg:{targets}{val}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,152 @@
+"""The CLI commands of the foundation: project, import, stats, history, user.
+
+Commands whose work lives in a module of its own (suggest, export, agree, train) are
+dispatched to it, so each stays small."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from desktop.cli.progress import Progress
+from models.schema import Schema
+from models.service import Service
+from models.store import Store
+
+
+def open_service(args) -> Service:
+    return Service(Store(args.db), args.user)
+
+
+def cmd_project(args) -> int:
+    svc = open_service(args)
+    if args.action == "create":
+        schema = Schema.load(args.schema) if args.schema else None
+        p = svc.create_project(args.name, schema)
+        print(f"created project {p.name!r}")
+        return 0
+    rows = svc.list_projects()
+    if args.json:
+        print(json.dumps([{"name": r.name, "documents": r.documents,
+                           "schema_version": r.schema_version, "created": r.created_at}
+                          for r in rows], indent=2))
+    else:
+        for r in rows:
+            print(f"{r.name}\t{r.documents} documents\tschema v{r.schema_version}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from exports.collect import expand, read_all
+
+    pairs = expand(args.paths, args.format)
+    progress = Progress("reading", len(pairs))
+    records = []
+    schema = None
+    for path, fmt in pairs:
+        records.extend(read_all([(path, fmt)]))
+        if fmt == "brat":
+            schema = _brat_schema(path) or schema
+        progress.step()
+    progress.done()
+    if not records:
+        print("marginalia: nothing to import (no files of a known format)", file=sys.stderr)
+        return 1
+    svc = open_service(args)
+    report = svc.import_records(args.project, records, annotator=args.annotator,
+                                strict=args.strict, schema=schema)
+    for label in report.labels_added:
+        print(f"added to the schema: {label}", file=sys.stderr)
+    for title in report.existing_titles:
+        print(f"already stored, not added again: {title}", file=sys.stderr)
+    print(f"imported {report.documents_added} document(s) into {args.project!r}"
+          f" ({report.documents_existing} already there); {report.spans} spans, "
+          f"{report.relations} relations, {report.events} events")
+    return 0
+
+
+def _brat_schema(path: Path):
+    module = importlib.import_module("exports.brat")
+    reader = getattr(module, "read_schema", None)
+    return reader(path) if reader else None
+
+
+def cmd_stats(args) -> int:
+    data = open_service(args).stats(args.project)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"project {data['project']}: {data['documents']} documents, {data['spans']} spans, "
+          f"{data['relations']} relations, {data['events']} events, "
+          f"{data['suggestions']} suggestions")
+    for name, layer in sorted(data["layers"].items()):
+        status = ", ".join(f"{k} {v}" for k, v in sorted(layer.get("status", {}).items()))
+        print(f"  {name}: {layer['spans']} spans, {layer['relations']} relations, "
+              f"{layer['events']} events, {layer['suggestions']} suggestions ({status})")
+    for label, n in data["labels"].items():
+        print(f"  {label}\t{n}")
+    for name, row in data.get("suggesters", {}).items():
+        print(f"  suggester {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
+    return 0
+
+
+def cmd_history(args) -> int:
+    svc = open_service(args)
+    pid = svc.project_id(args.project)
+    view = svc.load(args.document)
+    if view.project_id != pid:
+        from models.errors import NotFoundError
+
+        raise NotFoundError(f"document {args.document} is not in project {args.project!r}")
+    rows = svc.history(args.document)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        what = r["after"] or r["before"] or {}
+        label = what.get("label") or what.get("type") or (what.get("span") or {}).get("label")
+        detail = f" {label}" if label else ""
+        if r["before"] and r["after"] and r["action"] in ("relabel", "resize"):
+            b, a = r["before"], r["after"]
+            detail = (f" {b['label']} [{b['start']},{b['end']}) -> {a['label']} "
+                      f"[{a['start']},{a['end']})")
+        print(f"{r['at']}\t{r['user']}\t{r['action']}\t{r['table']}#{r['row']}{detail}")
+    return 0
+
+
+def cmd_user(args) -> int:
+    svc = open_service(args)
+    if args.action == "add":
+        svc.add_user(args.name, args.role)
+        print(f"user {args.name} ({args.role})")
+        return 0
+    from sqlalchemy import select
+
+    from models.orm import User
+
+    with svc.store.session() as s:
+        for u in s.scalars(select(User).order_by(User.name)):
+            print(f"{u.name}\t{u.role}")
+    return 0
+
+
+def _delegate(module: str, args) -> int:
+    return importlib.import_module(f"desktop.cli.{module}").run(args)
+
+
+def cmd_suggest(args) -> int:
+    return _delegate("suggest_cmd", args)
+
+
+def cmd_export(args) -> int:
+    return _delegate("export_cmd", args)
+
+
+def cmd_agree(args) -> int:
+    return _delegate("agree_cmd", args)
+
+
+def cmd_train(args) -> int:
+    return _delegate("train_cmd", args)

@@ -1,0 +1,29 @@
+"""A progress bar on stderr, drawn only when stderr is a terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    def __init__(self, what: str, total: int, *, stream=None):
+        self.what, self.total, self.n = what, max(total, 1), 0
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() and total > 1
+        self._last = 0.0
+
+    def step(self, n: int = 1) -> None:
+        self.n += n
+        now = time.monotonic()
+        if self.live and (now - self._last > 0.1 or self.n >= self.total):
+            self._last = now
+            frac = min(self.n / self.total, 1.0)
+            bar = "#" * int(frac * 30)
+            self.stream.write(f"\r{self.what} [{bar:<30}] {self.n}/{self.total}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()

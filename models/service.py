@@ -1,0 +1,156 @@
+"""The Service facade: the one door the window and the CLI use into the core.
+
+Each method runs one operation in its own unit of work and commits it before returning, so
+every edit is stored when it is made. Methods return plain dataclasses (models.views).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
+
+from models.errors import StaleWriteError
+from models.schema import Schema
+from models.services import importing, labels, layers, projects, stats
+from models.services.context import Actor, ensure_user, get_actor
+from models.store import Store
+from models.views import Change, DocumentSummary, LayerView, ProjectSummary
+
+
+def _op(fn: Callable) -> Callable:
+    """Bind a service function `fn(session, actor, ...)` as a committed method."""
+
+    @functools.wraps(fn)
+    def method(self: Service, *args, **kwargs):
+        with self.store.session() as s:
+            actor = self._actor(s)
+            try:
+                return fn(s, actor, *args, **kwargs)
+            except OrmStaleDataError:
+                raise StaleWriteError("the label was changed or deleted by someone else "
+                                      "meanwhile; reload and try again") from None
+
+    return method
+
+
+class Service:
+    def __init__(self, store: Store, user: str, *, auto_create_users: bool | None = None):
+        self.store = store
+        self.user = user
+        # One desktop (SQLite): unknown names become annotators. A team server (PostgreSQL):
+        # an admin adds users first.
+        self.auto_create_users = store.is_sqlite if auto_create_users is None \
+            else auto_create_users
+
+    def _actor(self, s) -> Actor:
+        return get_actor(s, self.user, create=self.auto_create_users)
+
+    def actor(self) -> Actor:
+        with self.store.session() as s:
+            return self._actor(s)
+
+    # ---- projects and schema --------------------------------------------------------------
+    def create_project(self, name: str, schema: Schema | None = None) -> ProjectSummary:
+        with self.store.session() as s:
+            p = projects.create_project(s, self._actor(s), name, schema)
+            return ProjectSummary(p.id, p.name, 0, 1, p.created_at.isoformat(timespec="seconds"))
+
+    def list_projects(self) -> list[ProjectSummary]:
+        with self.store.session() as s:
+            return projects.list_projects(s)
+
+    def project_id(self, name: str) -> int:
+        with self.store.session() as s:
+            return projects.get_project(s, name).id
+
+    def schema(self, project: str | int) -> Schema:
+        with self.store.session() as s:
+            pid = project if isinstance(project, int) else projects.get_project(s, project).id
+            return projects.current_schema(s, pid)
+
+    def save_schema(self, project_id: int, schema: Schema) -> Schema:
+        with self.store.session() as s:
+            return projects.save_schema(s, self._actor(s), project_id, schema)
+
+    def project_settings(self, project_id: int) -> dict[str, Any]:
+        from models.orm import Project
+
+        with self.store.session() as s:
+            return dict(s.get(Project, project_id).settings or {})
+
+    def set_project_setting(self, project_id: int, key: str, value: Any) -> None:
+        from models.orm import Project
+
+        with self.store.session() as s:
+            p = s.get(Project, project_id)
+            p.settings = {**(p.settings or {}), key: value}
+
+    rename_label = _op(projects.rename_label)
+    delete_label = _op(projects.delete_label)
+
+    # ---- users ------------------------------------------------------------------------------
+    def add_user(self, name: str, role: str = "annotator") -> None:
+        from models.services.context import check_admin
+
+        with self.store.session() as s:
+            check_admin(self._actor(s), "add users")
+            ensure_user(s, name, role)
+
+    # ---- documents and layers ----------------------------------------------------------------
+    def documents(self, project_id: int, layer: str | None = None) -> list[DocumentSummary]:
+        with self.store.session() as s:
+            return layers.list_documents(s, project_id, layer or self._actor(s).name)
+
+    def load(self, document_id: int, layer: str | None = None) -> LayerView:
+        with self.store.session() as s:
+            return layers.load_layer(s, document_id, layer or self._actor(s).name)
+
+    def history(self, document_id: int, **kw) -> list[dict]:
+        with self.store.session() as s:
+            return layers.history(s, document_id, **kw)
+
+    def stats(self, project: str) -> dict:
+        with self.store.session() as s:
+            return stats.project_stats(s, project)
+
+    set_status = _op(layers.set_status)
+    add_comment = _op(layers.add_comment)
+
+    # ---- labels ------------------------------------------------------------------------------
+    create_span = _op(labels.create_span)
+    relabel_span = _op(labels.relabel_span)
+    resize_span = _op(labels.resize_span)
+    delete_span = _op(labels.delete_span)
+    set_kb_id = _op(labels.set_kb_id)
+    set_note = _op(labels.set_note)
+    set_attribute = _op(labels.set_attribute)
+    set_state = _op(labels.set_state)
+    accept = _op(labels.accept)
+    reject = _op(labels.reject)
+    restore = _op(labels.restore)
+    create_relation = _op(labels.create_relation)
+    relabel_relation = _op(labels.relabel_relation)
+    delete_relation = _op(labels.delete_relation)
+    create_event = _op(labels.create_event)
+    create_event_at = _op(labels.create_event_at)
+    delete_event = _op(labels.delete_event)
+    add_argument = _op(labels.add_argument)
+    remove_argument = _op(labels.remove_argument)
+    restore_argument = _op(labels.restore_argument)
+
+    def batch(self, operations: list[tuple[str, tuple, dict]]) -> list[Change]:
+        """Several operations in one unit of work: all stored, or none (bulk actions)."""
+        with self.store.session() as s:
+            actor = self._actor(s)
+            out = []
+            for name, args, kwargs in operations:
+                fn = getattr(labels, name, None) or getattr(layers, name)
+                out.append(fn(s, actor, *args, **kwargs))
+            return out
+
+    # ---- import ------------------------------------------------------------------------------
+    def import_records(self, project: str, records, **kw) -> importing.ImportReport:
+        with self.store.session() as s:
+            return importing.import_records(s, self._actor(s), project, records, **kw)

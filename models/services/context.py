@@ -1,0 +1,85 @@
+"""Who acts, what they may do, and the audit trail every change writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.errors import NotFoundError, PermissionDenied, ValidationError
+from models.orm import GOLD, ROLES, AuditLog, Layer, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role in ("reviewer", "admin")
+
+
+def get_actor(s: Session, name: str, *, create: bool = True) -> Actor:
+    """The acting user. In a fresh database the first user becomes admin; later unknown
+    names are created as annotators only when `create` (the single-desktop default)."""
+    if not name or not name.strip():
+        raise ValidationError("no user name given (use --user or MARGINALIA_USER)")
+    if name == GOLD:
+        raise ValidationError(f"{GOLD!r} is the name of the reviewers' layer, not a user")
+    user = s.scalar(select(User).where(User.name == name))
+    if user is None:
+        first = (s.scalar(select(func.count(User.id))) or 0) == 0
+        if not (create or first):
+            raise NotFoundError(f"unknown user {name!r}: an admin adds users with "
+                                "`marginalia user add NAME --role ROLE`")
+        user = User(name=name, role="admin" if first else "annotator")
+        s.add(user)
+        s.flush()
+    return Actor(user.id, user.name, user.role)
+
+
+def ensure_user(s: Session, name: str, role: str = "annotator") -> User:
+    if role not in ROLES:
+        raise ValidationError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if name == GOLD:
+        raise ValidationError(f"{GOLD!r} is the name of the reviewers' layer, not a user")
+    user = s.scalar(select(User).where(User.name == name))
+    if user is None:
+        user = User(name=name, role=role)
+        s.add(user)
+        s.flush()
+    return user
+
+
+def check_layer_write(actor: Actor, layer: Layer) -> None:
+    """Annotators write their own layer; reviewers also gold; admins anything."""
+    if actor.is_admin:
+        return
+    if layer.name == GOLD:
+        if not actor.is_reviewer:
+            raise PermissionDenied(f"{actor.name} ({actor.role}) cannot change the gold layer; "
+                                   "only reviewers can")
+        return
+    if layer.name != actor.name:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) cannot change the layer of "
+                               f"{layer.name}")
+
+
+def check_admin(actor: Actor, what: str) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) cannot {what}; only admins can")
+
+
+def audit(s: Session, actor: Actor, action: str, table: str, row_id: int | None, *,
+          project_id: int | None = None, document_id: int | None = None,
+          before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+    s.add(AuditLog(user_name=actor.name, action=action, table_name=table, row_id=row_id,
+                   project_id=project_id, document_id=document_id, before=before, after=after))

@@ -1,0 +1,192 @@
+"""Layers (one per user per document, plus gold), loading a layer for a view, the document
+workflow, comments and the history of labels."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.errors import NotFoundError, PermissionDenied, ValidationError
+from models.orm import (
+    GOLD, LAYER_STATUSES, AuditLog, Comment, Document, Event, EventArgument, Layer, Relation,
+    SchemaVersion, Span, User)
+from models.schema import Schema
+from models.services.context import Actor, audit, check_layer_write
+from models.views import (
+    ArgumentView, Change, CommentView, DocumentSummary, EventView, LayerView, RelationView,
+    SpanView)
+
+
+def schema_for(s: Session, project_id: int) -> Schema:
+    """The project's schema in force, parsed once per unit of work."""
+    cache = s.info.setdefault("schemas", {})
+    version = s.scalar(select(func.max(SchemaVersion.version))
+                       .where(SchemaVersion.project_id == project_id))
+    hit = cache.get(project_id)
+    if hit and hit.version == version:
+        return hit
+    from models.services.projects import current_schema
+
+    schema = current_schema(s, project_id)
+    cache[project_id] = schema
+    return schema
+
+
+def get_document(s: Session, document_id: int) -> Document:
+    doc = s.get(Document, document_id)
+    if doc is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    return doc
+
+
+def find_layer(s: Session, document_id: int, name: str) -> Layer | None:
+    return s.scalar(select(Layer).where(Layer.document_id == document_id, Layer.name == name))
+
+
+def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = None) -> Layer:
+    """The layer `name` (default: the actor's own) of a document, created when missing."""
+    get_document(s, document_id)
+    name = name or actor.name
+    layer = find_layer(s, document_id, name)
+    if layer is None:
+        user = None if name == GOLD else s.scalar(select(User).where(User.name == name))
+        layer = Layer(document_id=document_id, name=name, user_id=user.id if user else None,
+                      status="new")
+        check_layer_write(actor, layer)
+        s.add(layer)
+        s.flush()
+    return layer
+
+
+def load_layer(s: Session, document_id: int, name: str,
+               *, include_rejected: bool = True) -> LayerView:
+    doc = get_document(s, document_id)
+    layer = find_layer(s, document_id, name)
+    view = LayerView(document_id=doc.id, project_id=doc.project_id, title=doc.title,
+                     text=doc.text, layer_id=layer.id if layer else None, layer_name=name,
+                     status=layer.status if layer else "new",
+                     version=layer.version if layer else 0, meta=dict(doc.meta or {}))
+    view.comments = [CommentView(c.id, c.target_kind, c.target_id, c.user_name, c.text,
+                                 c.created_at.isoformat(timespec="seconds"))
+                     for c in s.scalars(select(Comment).where(Comment.document_id == doc.id)
+                                        .order_by(Comment.id))]
+    if layer is None:
+        return view
+    spans = s.scalars(select(Span).where(Span.layer_id == layer.id)
+                      .order_by(Span.start, Span.end.desc(), Span.id)).all()
+    view.spans = [span_view(x) for x in spans if include_rejected or x.state != "rejected"]
+    view.relations = [
+        RelationView(r.id, r.head_id, r.tail_id, r.label, r.state, r.source, r.suggester,
+                     r.score, r.version)
+        for r in s.scalars(select(Relation).where(Relation.layer_id == layer.id)
+                           .order_by(Relation.id))
+        if include_rejected or r.state != "rejected"]
+    events = s.scalars(select(Event).where(Event.layer_id == layer.id).order_by(Event.id)).all()
+    args: dict[int, list[ArgumentView]] = {}
+    if events:
+        for a in s.scalars(select(EventArgument).where(
+                EventArgument.event_id.in_([e.id for e in events])).order_by(EventArgument.id)):
+            args.setdefault(a.event_id, []).append(
+                ArgumentView(a.id, a.role, a.span_id, a.target_event_id))
+    view.events = [EventView(e.id, e.trigger_id, e.type, tuple(args.get(e.id, ())),
+                             dict(e.attributes or {}), e.state, e.source, e.suggester, e.score,
+                             e.version)
+                   for e in events if include_rejected or e.state != "rejected"]
+    return view
+
+
+def span_view(x: Span) -> SpanView:
+    return SpanView(x.id, x.start, x.end, x.label, x.state, x.source, x.suggester, x.score,
+                    dict(x.attributes or {}), x.kb_id, x.note,
+                    tuple(tuple(f) for f in x.fragments) if x.fragments else None, x.version)
+
+
+def list_documents(s: Session, project_id: int, layer_name: str) -> list[DocumentSummary]:
+    """Each document with the status and label counts of one layer."""
+    layers = {lay.document_id: lay for lay in s.scalars(
+        select(Layer).join(Document, Document.id == Layer.document_id)
+        .where(Document.project_id == project_id, Layer.name == layer_name))}
+    layer_ids = [lay.id for lay in layers.values()]
+
+    def count(model, col_filter=None):
+        q = select(model.layer_id, func.count(model.id)).where(model.layer_id.in_(layer_ids))
+        if col_filter is not None:
+            q = q.where(col_filter)
+        return dict(s.execute(q.group_by(model.layer_id)).all()) if layer_ids else {}
+
+    spans = count(Span, Span.state == "accepted")
+    sugg = count(Span, Span.state == "suggested")
+    rels = count(Relation, Relation.state == "accepted")
+    evs = count(Event, Event.state == "accepted")
+    out = []
+    rows = s.execute(select(Document.id, Document.title, func.length(Document.text))
+                     .where(Document.project_id == project_id).order_by(Document.id))
+    for doc_id, title, length in rows:
+        lay = layers.get(doc_id)
+        lid = lay.id if lay else None
+        out.append(DocumentSummary(doc_id, title, lay.status if lay else "new",
+                                   spans.get(lid, 0), rels.get(lid, 0), evs.get(lid, 0),
+                                   sugg.get(lid, 0), length or 0))
+    return out
+
+
+def set_status(s: Session, actor: Actor, document_id: int, status: str,
+               *, layer: str | None = None, comment: str | None = None) -> Change:
+    """The workflow: new -> in_progress -> done (annotator) -> approved | returned (reviewer)."""
+    if status not in LAYER_STATUSES:
+        raise ValidationError(f"status must be one of {', '.join(LAYER_STATUSES)}")
+    name = layer or actor.name
+    if status in ("approved", "returned"):
+        if not actor.is_reviewer:
+            raise PermissionDenied(f"{actor.name} ({actor.role}) cannot approve or return "
+                                   "documents; only reviewers can")
+        lay = find_layer(s, document_id, name)
+        if lay is None:
+            raise NotFoundError(f"document {document_id} has no layer {name!r}")
+    else:
+        lay = ensure_layer(s, actor, document_id, name)
+        check_layer_write(actor, lay)
+    if status == "returned" and not comment:
+        raise ValidationError("returning a document needs a comment saying why")
+    before = {"status": lay.status}
+    lay.status = status
+    s.flush()
+    doc = s.get(Document, document_id)
+    audit(s, actor, "set_status", "layers", lay.id, project_id=doc.project_id,
+          document_id=document_id, before=before, after={"status": status, "layer": name})
+    change = Change("update", "layer", lay.id, document_id, before=before,
+                    after={"status": status})
+    if comment:
+        change.children.append(add_comment(s, actor, document_id, comment))
+    return change
+
+
+def add_comment(s: Session, actor: Actor, document_id: int, text: str, *,
+                target_kind: str = "document", target_id: int | None = None) -> Change:
+    if not text or not text.strip():
+        raise ValidationError("a comment cannot be empty")
+    if target_kind not in ("document", "span", "relation", "event"):
+        raise ValidationError(f"cannot comment on a {target_kind}")
+    doc = get_document(s, document_id)
+    c = Comment(document_id=doc.id, target_kind=target_kind, target_id=target_id,
+                user_name=actor.name, text=text.strip())
+    s.add(c)
+    s.flush()
+    after = {"target_kind": target_kind, "target_id": target_id, "text": c.text}
+    audit(s, actor, "comment", "comments", c.id, project_id=doc.project_id,
+          document_id=doc.id, after=after)
+    return Change("create", "comment", c.id, doc.id, after=after)
+
+
+def history(s: Session, document_id: int, *, table: str | None = None,
+            row_id: int | None = None) -> list[dict]:
+    """The audit trail of a document (or of one label in it), oldest first."""
+    get_document(s, document_id)
+    q = select(AuditLog).where(AuditLog.document_id == document_id)
+    if table:
+        q = q.where(AuditLog.table_name == table)
+    if row_id is not None:
+        q = q.where(AuditLog.row_id == row_id)
+    return [{"at": a.at.isoformat(timespec="seconds"), "user": a.user_name, "action": a.action,
+             "table": a.table_name, "row": a.row_id, "before": a.before, "after": a.after}
+            for a in s.scalars(q.order_by(AuditLog.id))]

@@ -1,0 +1,61 @@
+"""Counts for `marginalia stats`: documents, labels by layer, suggestions, suggesters."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.orm import Document, Event, Layer, Relation, Span
+from models.services.projects import get_project
+
+
+def project_stats(s: Session, project_name: str) -> dict:
+    project = get_project(s, project_name)
+    docs = s.scalar(select(func.count(Document.id)).where(Document.project_id == project.id))
+    layer_q = (select(Layer.id, Layer.name, Layer.status)
+               .join(Document, Document.id == Layer.document_id)
+               .where(Document.project_id == project.id))
+    layers = s.execute(layer_q).all()
+    names = {lid: name for lid, name, _ in layers}
+    ids = list(names)
+
+    def grouped(model, *cols):
+        if not ids:
+            return []
+        return s.execute(select(model.layer_id, *cols, func.count(model.id))
+                         .where(model.layer_id.in_(ids)).group_by(model.layer_id, *cols)).all()
+
+    out_layers: dict[str, dict] = {}
+    totals = {"spans": 0, "relations": 0, "events": 0, "suggestions": 0}
+    by_label: dict[str, int] = {}
+    suggesters: dict[str, dict[str, int]] = {}
+    for kind, model in (("spans", Span), ("relations", Relation), ("events", Event)):
+        for lid, state, n in grouped(model, model.state):
+            entry = out_layers.setdefault(names[lid], {"spans": 0, "relations": 0, "events": 0,
+                                                       "suggestions": 0, "rejected": 0})
+            if state == "accepted":
+                entry[kind] += n
+                totals[kind] += n
+            elif state == "suggested":
+                entry["suggestions"] += n
+                totals["suggestions"] += n
+            else:
+                entry["rejected"] += n
+        for lid, suggester, state, n in grouped(model, model.suggester, model.state):
+            if suggester:
+                row = suggesters.setdefault(suggester, {"suggested": 0, "accepted": 0,
+                                                        "rejected": 0})
+                row[state] = row.get(state, 0) + n
+    if ids:
+        for label, n in s.execute(select(Span.label, func.count(Span.id))
+                                  .where(Span.layer_id.in_(ids), Span.state == "accepted")
+                                  .group_by(Span.label)):
+            by_label[label] = n
+    status: dict[str, dict[str, int]] = {}
+    for _, name, st in layers:
+        status.setdefault(name, {}).setdefault(st, 0)
+        status[name][st] += 1
+    for name, entry in out_layers.items():
+        entry["status"] = status.get(name, {})
+    return {"project": project.name, "documents": docs or 0, **totals, "layers": out_layers,
+            "labels": dict(sorted(by_label.items())), "suggesters": suggesters}

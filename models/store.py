@@ -1,0 +1,172 @@
+"""The database: engine, sessions and migrations.
+
+SQLite (one file, WAL, foreign keys on) by default; PostgreSQL through the same URL switch.
+Alembic owns the schema: opening a store upgrades it to the newest revision, after copying
+an older SQLite file aside as a backup; a database from a newer version is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.errors import StorageError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def default_url() -> str:
+    """MARGINALIA_DB, else marginalia.db in the platform user-data dir."""
+    env = os.environ.get("MARGINALIA_DB")
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("marginalia", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'marginalia.db'}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no commit
+    cur.close()
+
+
+def _alembic_config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+class Store:
+    """One database. `session()` gives a unit of work that commits or rolls back whole."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True, echo: bool = False):
+        self.url = url or default_url()
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError:
+            raise StorageError(f"not a database URL: {self.url!r}") from None
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.path: Path | None = None
+        kwargs: dict = {"echo": echo, "future": True}
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                self.path = Path(parsed.database)
+                if not self.path.parent.exists():
+                    raise StorageError(f"{self.path}: folder does not exist")
+            kwargs["connect_args"] = {"timeout": 5}
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except (ArgumentError, ImportError) as exc:
+            raise StorageError(f"cannot open {self.url}: {exc}") from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if migrate:
+            self.migrate()
+
+    # ---- schema -------------------------------------------------------------------------
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def migrate(self) -> None:
+        """Bring the database to the newest revision (backing up an older SQLite file)."""
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        try:
+            script = ScriptDirectory.from_config(_alembic_config())
+            head = script.get_current_head()
+            current = self.current_revision()
+            if current == head:
+                return
+            if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+                raise StorageError(
+                    f"{self.describe()}: made by a newer Marginalia (schema revision {current}); "
+                    "upgrade Marginalia to open it")
+            if current is not None and self.path and self.path.exists():
+                backup = self.path.with_name(f"{self.path.name}.{current}.bak")
+                with self.engine.connect() as conn:  # checkpoint WAL so the copy is whole
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                shutil.copy2(self.path, backup)
+            if self.is_sqlite:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            with self.engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+        except StorageError:
+            raise
+        except (OperationalError, DBAPIError) as exc:
+            raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+
+    def describe(self) -> str:
+        return str(self.path) if self.path else make_url(self.url).render_as_string(
+            hide_password=True)
+
+    # ---- units of work --------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        s = self._sessions()
+        try:
+            yield s
+            s.commit()
+        except (OperationalError, DBAPIError) as exc:
+            s.rollback()
+            raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def integrity_ok(self) -> bool:
+        if not self.is_sqlite:
+            return True
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _short(exc: Exception) -> str:
+    """The database's own message, first line only."""
+    orig = getattr(exc, "orig", None) or exc
+    msg = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    hints = {
+        "database is locked": "the database is locked by another program; try again",
+        "attempt to write a readonly database": "the database file is read-only",
+        "database or disk is full": "the disk is full; nothing was stored from this action",
+        "unable to open database file": "cannot open the database file",
+    }
+    for key, hint in hints.items():
+        if key in msg:
+            return hint
+    return msg

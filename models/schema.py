@@ -197,8 +197,22 @@ class Schema:
         self.version += 1
         return kind
 
-    def remove_label(self, name: str) -> str:
+    def remove_label(self, name: str, merge_into: str | None = None) -> str:
+        """Remove a label; references to it elsewhere in the schema point to `merge_into`
+        instead, or are dropped."""
         kind = self.kind_of(name)
+
+        def sub(names: list[str]) -> list[str]:
+            out = [merge_into if n == name else n for n in names if n != name or merge_into]
+            return list(dict.fromkeys(out))
+
+        for r in self.relations:
+            r.heads, r.tails = sub(r.heads), sub(r.tails)
+        for a in self.attributes:
+            a.labels = sub(a.labels)
+        for ev in self.events:
+            for role in ev.roles:
+                role.labels = sub(role.labels)
         if kind == "entity":
             self.entities = [e for e in self.entities if e.name != name]
         elif kind == "relation":
@@ -208,7 +222,8 @@ class Schema:
             self.events = [e for e in self.events if e.name != name]
         else:
             raise ValidationError(f"label {name!r} is not in the schema")
-        self.label_map = {k: v for k, v in self.label_map.items() if v != name}
+        self.label_map = {k: (merge_into if v == name else v)
+                          for k, v in self.label_map.items() if v != name or merge_into}
         self.version += 1
         return kind
 

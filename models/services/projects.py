@@ -124,7 +124,7 @@ def delete_label(s: Session, actor: Actor, project_id: int, name: str,
             raise ValidationError(f"cannot merge {kind} label {name!r} into {merge_into!r}: "
                                   f"no {kind} label of that name")
         _retarget(s, project_id, kind, name, merge_into)
-    schema.remove_label(name)
+    schema.remove_label(name, merge_into)
     save_schema(s, None, project_id, schema)
     audit(s, actor, "delete_label", "schemas", project_id, project_id=project_id,
           before={"label": name, "used": used}, after={"merged_into": merge_into})

@@ -1,0 +1,116 @@
+"""Reading a layer of every document back out as DocumentRecords, for the formats."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, Span
+from models.records import (
+    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord)
+from models.services.projects import get_project
+
+
+def pick_layer(s: Session, project_id: int, layer: str | None) -> str | None:
+    """The layer to export: the one asked for; else gold when it has labels; else None
+    (each document's single annotator layer)."""
+    if layer:
+        return layer
+    has_gold = s.scalar(select(Layer.id).join(Document, Document.id == Layer.document_id)
+                        .where(Document.project_id == project_id, Layer.name == GOLD).limit(1))
+    return GOLD if has_gold else None
+
+
+def layer_records(s: Session, project_name: str, layer: str | None = None, *,
+                  states: tuple[str, ...] = ("accepted",), status: str | None = None,
+                  batch: int = 500):
+    """Yield one DocumentRecord per document, with the labels of the chosen layer.
+
+    With layer None and no gold layer, each document contributes the labels of the layer
+    with the most labels (a single-annotator project)."""
+    project = get_project(s, project_name)
+    chosen = pick_layer(s, project.id, layer)
+    doc_ids = list(s.scalars(select(Document.id).where(Document.project_id == project.id)
+                             .order_by(Document.id)))
+    for i in range(0, len(doc_ids), batch):
+        chunk = doc_ids[i:i + batch]
+        docs = {d.id: d for d in s.scalars(select(Document).where(Document.id.in_(chunk)))}
+        layers: dict[int, Layer] = {}
+        q = select(Layer).where(Layer.document_id.in_(chunk))
+        if chosen:
+            q = q.where(Layer.name == chosen)
+        all_layers = list(s.scalars(q))
+        if chosen:
+            layers = {lay.document_id: lay for lay in all_layers}
+        else:
+            from sqlalchemy import func
+
+            ids = [x.id for x in all_layers]
+            counts = dict(s.execute(select(Span.layer_id, func.count(Span.id))
+                                    .where(Span.layer_id.in_(ids))
+                                    .group_by(Span.layer_id)).all()) if ids else {}
+            for lay in all_layers:
+                best = layers.get(lay.document_id)
+                if best is None or counts.get(lay.id, 0) > counts.get(best.id, 0):
+                    layers[lay.document_id] = lay
+        yield from _records(s, [docs[d] for d in chunk], layers, states, status)
+
+
+def _records(s, docs, layers, states, status):
+    lids = [lay.id for lay in layers.values()]
+    spans: dict[int, list[Span]] = {}
+    rels: dict[int, list[Relation]] = {}
+    events: dict[int, list[Event]] = {}
+    args: dict[int, list[EventArgument]] = {}
+    if lids:
+        for sp in s.scalars(select(Span).where(Span.layer_id.in_(lids), Span.state.in_(states))
+                            .order_by(Span.start, Span.end, Span.id)):
+            spans.setdefault(sp.layer_id, []).append(sp)
+        for r in s.scalars(select(Relation).where(Relation.layer_id.in_(lids),
+                                                  Relation.state.in_(states))
+                           .order_by(Relation.id)):
+            rels.setdefault(r.layer_id, []).append(r)
+        evs = list(s.scalars(select(Event).where(Event.layer_id.in_(lids),
+                                                 Event.state.in_(states)).order_by(Event.id)))
+        for e in evs:
+            events.setdefault(e.layer_id, []).append(e)
+        if evs:
+            for a in s.scalars(select(EventArgument).where(
+                    EventArgument.event_id.in_([e.id for e in evs])).order_by(EventArgument.id)):
+                args.setdefault(a.event_id, []).append(a)
+    for doc in docs:
+        lay = layers.get(doc.id)
+        if status and status != "all" and (lay.status if lay else "new") != status:
+            continue
+        rec = DocumentRecord(text=doc.text, title=doc.title, source=doc.source,
+                             meta=dict(doc.meta or {}), doc_id=doc.id,
+                             annotator=lay.name if lay else None,
+                             status=lay.status if lay else "new")
+        if lay is not None:
+            present = set()
+            for sp in spans.get(lay.id, []):
+                present.add(sp.id)
+                rec.spans.append(SpanRecord(
+                    sp.start, sp.end, sp.label, id=f"T{sp.id}",
+                    fragments=[tuple(f) for f in sp.fragments] if sp.fragments else None,
+                    attributes=dict(sp.attributes or {}), kb_id=sp.kb_id, state=sp.state,
+                    source=sp.source, score=sp.score, note=sp.note))
+            for r in rels.get(lay.id, []):
+                if r.head_id in present and r.tail_id in present:
+                    rec.relations.append(RelationRecord(f"T{r.head_id}", f"T{r.tail_id}",
+                                                        r.label, id=f"R{r.id}", state=r.state,
+                                                        source=r.source, score=r.score))
+            kept = {e.id for e in events.get(lay.id, []) if e.trigger_id in present}
+            for e in events.get(lay.id, []):
+                if e.id not in kept:
+                    continue
+                ev = EventRecord(f"T{e.trigger_id}", e.type, id=f"E{e.id}",
+                                 attributes=dict(e.attributes or {}), state=e.state,
+                                 source=e.source, score=e.score)
+                for a in args.get(e.id, []):
+                    if a.span_id in present:
+                        ev.arguments.append(ArgumentRecord(a.role, f"T{a.span_id}"))
+                    elif a.target_event_id in kept:
+                        ev.arguments.append(ArgumentRecord(a.role, f"E{a.target_event_id}"))
+                rec.events.append(ev)
+        yield rec

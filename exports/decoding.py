@@ -6,6 +6,9 @@ from pathlib import Path
 
 from models.errors import FormatError
 
+# On short texts several code pages fit equally well; the common ones are the likely truth.
+COMMON = ("cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r",
+          "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp1253", "cp1254", "cp1256")
 BOMS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
@@ -33,7 +36,8 @@ def decode(data: bytes, where: str) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = list(from_bytes(data))
+    best = _prefer_common(matches)
     if best is None:
         raise FormatError(where, None, "undecodable text: no known encoding fits its bytes")
     text = str(best)
@@ -41,3 +45,13 @@ def decode(data: bytes, where: str) -> str:
     if controls > max(2, len(text) // 100):
         raise FormatError(where, None, "binary file (control bytes), not text")
     return text
+
+
+def _prefer_common(matches):
+    if not matches:
+        return None
+    best = matches[0]
+    for m in matches:
+        if m.encoding in COMMON and m.chaos <= best.chaos + 0.05:
+            return m
+    return best

@@ -1,0 +1,67 @@
+"""Storing records: labels land in the annotator's layer, the schema grows or --strict
+refuses, one article is one document, and a failed import stores nothing."""
+
+import pytest
+
+from models.errors import FormatError, ValidationError
+from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
+
+TEXT = "Ana Lopez was arrested in Lisbon on Monday."
+
+
+def labeled(annotator=None, label="PERSON"):
+    return DocumentRecord(
+        text=TEXT, title="t", annotator=annotator, origin=("f.jsonl", 3),
+        spans=[SpanRecord(0, 9, label, id="a"), SpanRecord(14, 22, "Arrest", id="t"),
+               SpanRecord(26, 32, "GPE", id="b"), SpanRecord(36, 42, "DATE", id="c")],
+        relations=[RelationRecord("a", "b", "citizen_of")],
+        events=[EventRecord("t", "Arrest", id="e1", arguments=[
+            ArgumentRecord("Person", "a"), ArgumentRecord("Place", "b")])])
+
+
+def test_labels_land_in_the_annotators_layer(service):
+    report = service.import_records("p", [labeled("bob"), labeled("carol")])
+    assert report.documents_added == 1 and report.documents_existing == 1
+    pid = service.project_id("p")
+    doc = service.documents(pid, "bob")[0].id
+    bob = service.load(doc, "bob")
+    assert [s.label for s in bob.spans] == ["PERSON", "Arrest", "GPE", "DATE"]
+    assert bob.relations[0].label == "citizen_of"
+    assert sorted(a.role for a in bob.events[0].arguments) == ["Person", "Place"]
+    assert len(service.load(doc, "carol").spans) == 4
+    stats = service.stats("p")
+    assert stats["layers"]["bob"]["spans"] == 4 and stats["layers"]["carol"]["events"] == 1
+
+
+def test_reimport_adds_no_duplicates(service):
+    service.import_records("p", [labeled()])
+    report = service.import_records("p", [DocumentRecord(text=TEXT, spans=[
+        SpanRecord(0, 9, "PERSON"), SpanRecord(4, 9, "PERSON")])])
+    assert report.documents_added == 0 and report.duplicate_labels == 1
+    pid = service.project_id("p")
+    assert service.stats("p")["documents"] == 1
+    assert len(service.load(service.documents(pid)[0].id).spans) == 5
+
+
+def test_unknown_labels_grow_the_schema_or_are_refused_when_strict(service):
+    with pytest.raises(ValidationError, match="f.jsonl:3.*'SHIP' is not in the schema"):
+        service.import_records("p", [labeled(label="SHIP")], strict=True)
+    assert service.list_projects() == []  # nothing stored, not even the project
+    report = service.import_records("p", [labeled(label="SHIP")])
+    assert "entity:SHIP" in report.labels_added
+    assert service.schema("p").entity("SHIP")
+
+
+def test_dangling_reference_refused_with_file_and_line(service):
+    rec = labeled()
+    rec.relations.append(RelationRecord("a", "zz", "citizen_of"))
+    with pytest.raises(FormatError, match="f.jsonl:3: relation citizen_of points"):
+        service.import_records("p", [rec])
+    assert service.list_projects() == []
+
+
+def test_span_outside_text_refused(service):
+    rec = DocumentRecord(text="short", origin=("x.jsonl", 1),
+                         spans=[SpanRecord(2, 50, "PERSON")])
+    with pytest.raises(FormatError, match="x.jsonl:1: span PERSON \\[2, 50\\) is outside"):
+        service.import_records("p", [rec])

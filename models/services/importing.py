@@ -23,6 +23,10 @@ from models.services.layers import schema_for
 from models.services.projects import create_project, find_project, save_schema
 
 
+# A document larger than this is refused: no annotator labels 50 MB in one view.
+MAX_CHARS = 50_000_000
+
+
 @dataclass
 class ImportReport:
     project: str
@@ -49,6 +53,13 @@ def _where(rec: DocumentRecord) -> str:
 def validate_record(rec: DocumentRecord) -> None:
     """Offsets inside the text, references that resolve, known states: or a FormatError."""
     path, line = rec.origin
+    if not isinstance(rec.text, str) or not rec.text.strip():
+        raise FormatError(path, line, "empty document: no text to label")
+    if "\x00" in rec.text:
+        raise FormatError(path, line, "the text holds a NUL byte (binary data), refused")
+    if len(rec.text) > MAX_CHARS:
+        raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
+                          f"limit of {MAX_CHARS:,}; split it")
     n = len(rec.text)
     ids: set[str] = set()
     for sp in rec.spans:

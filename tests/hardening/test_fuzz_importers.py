@@ -1,0 +1,80 @@
+"""Every importer fed malformed and random input: the only outcomes allowed are a successful
+import or a clean one-line error (exit 1) with nothing stored. Never a traceback, never a
+partial import. `make fuzz` runs it with MARGINALIA_FUZZ_EXAMPLES=1000 per format."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.cli.main import main
+from exports import registry
+
+EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "25"))
+FIX = Path(__file__).resolve().parent.parent / "fixtures"
+
+# A valid sample per format (mutated by the fuzzer), and the file name it is read from.
+SAMPLES = {
+    "txt": ("a.txt", "Ana Lopez visited Lisbon on Monday.\n".encode()),
+    "html": ("a.html", b"<html><body><article><p>Ana Lopez visited Lisbon on Monday, the "
+                       b"city said in a statement.</p></article></body></html>"),
+    "jsonl": ("a.jsonl", b'{"text": "Ana Lopez visited Lisbon.", "meta": {"k": 1}}\n'),
+}
+for path in sorted((FIX / "formats").glob("*")) if (FIX / "formats").exists() else []:
+    if path.is_file():
+        fmt = registry.detect(path)
+        if fmt and fmt not in SAMPLES and fmt != "brat":
+            SAMPLES[fmt] = (path.name, path.read_bytes())
+
+
+def mutations(sample: bytes):
+    return st.one_of(
+        st.binary(max_size=400),
+        st.builds(lambda cut: sample[:cut], st.integers(0, len(sample))),
+        st.builds(lambda i, b: sample[:i] + b + sample[i:], st.integers(0, len(sample)),
+                  st.binary(min_size=1, max_size=8)),
+        st.builds(lambda i, t: sample[:i] + t.encode("utf-8", "surrogatepass") + sample[i + 1:],
+                  st.integers(0, len(sample)), st.text(max_size=5)),
+        st.builds(lambda i: sample[:i] + sample[i + 1:], st.integers(0, len(sample))),
+    )
+
+
+def run_import(fmt: str, name: str, data: bytes, capsys) -> tuple[int, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        f = Path(tmp) / name
+        f.write_bytes(data)
+        db = f"sqlite:///{tmp}/f.db"
+        capsys.readouterr()
+        code = main(["--db", db, "--user", "fuzz", "import", "--project", "p", "--format",
+                     fmt, str(f)])
+        err = capsys.readouterr().err
+        if code != 0:
+            stats = main(["--db", db, "--user", "fuzz", "stats", "--project", "p", "--json"])
+            capsys.readouterr()
+            assert stats == 1, "a failed import left a project behind"
+        return code, err
+
+
+@pytest.mark.parametrize("fmt", sorted(SAMPLES))
+def test_fuzz_importer(fmt, capsys, monkeypatch):
+    monkeypatch.setenv("MARGINALIA_DEBUG", "1")  # an unexpected exception fails the test
+    name, sample = SAMPLES[fmt]
+    code, err = run_import(fmt, name, sample, capsys)
+    assert code == 0, err  # the unmutated sample imports
+
+    @settings(max_examples=EXAMPLES, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(mutations(sample))
+    def check(data):
+        code, err = run_import(fmt, name, data, capsys)
+        assert code in (0, 1)
+        if code == 1:
+            lines = err.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("marginalia: error:"), err
+            assert name in lines[0] or "p" in lines[0]
+
+    check()

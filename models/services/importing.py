@@ -8,16 +8,18 @@ written in bulk (executemany), since imports run to tens of thousands of documen
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.errors import FormatError, ValidationError
-from models.orm import GOLD, AuditLog, Document, Event, EventArgument, Layer, Relation, Span
+from models.orm import GOLD, Document, Layer, Span
 from models.records import SPAN_SOURCES, SPAN_STATES, DocumentRecord
 from models.schema import Schema
+from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
 from models.services.layers import schema_for
 from models.services.projects import create_project, find_project, save_schema
@@ -39,6 +41,10 @@ class ImportReport:
     labels_added: list[str] = field(default_factory=list)  # schema growth
     project_created: bool = False
     existing_titles: list[str] = field(default_factory=list)
+
+
+def _json_str(value: str | None) -> str:
+    return json.dumps(value or "", ensure_ascii=False)
 
 
 def sha256_of(text: str) -> str:
@@ -96,16 +102,19 @@ def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) ->
     event_types = {ev.type for rec in records for ev in rec.events} | {
         e.name for e in schema.events}
     for rec in records:
-        for sp in rec.spans:
-            if sp.label not in event_types:
-                used["entities"].add(sp.label)
-                first_use.setdefault(f"entity:{sp.label}", _where(rec))
+        where = None
+        for label in {sp.label for sp in rec.spans} - event_types:
+            if label not in used["entities"]:
+                used["entities"].add(label)
+                first_use[f"entity:{label}"] = where = where or _where(rec)
         for rel in rec.relations:
-            used["relations"].add(rel.label)
-            first_use.setdefault(f"relation:{rel.label}", _where(rec))
+            if rel.label not in used["relations"]:
+                used["relations"].add(rel.label)
+                first_use[f"relation:{rel.label}"] = _where(rec)
         for ev in rec.events:
-            used["events"].add(ev.type)
-            first_use.setdefault(f"event:{ev.type}", _where(rec))
+            if ev.type not in used["events"]:
+                used["events"].add(ev.type)
+                first_use[f"event:{ev.type}"] = _where(rec)
             for arg in ev.arguments:
                 roles.setdefault(ev.type, set()).add(arg.role)
                 first_use.setdefault(f"role:{ev.type}.{arg.role}", _where(rec))
@@ -150,14 +159,16 @@ def import_records(s: Session, actor: Actor, project_name: str,
     if report.labels_added:
         save_schema(s, None, project.id, proj_schema, reason="import")
 
+    lock_for_write(s, project.id)
+    now = now_value(s)
+
     # ---- documents, once per article --------------------------------------------------------
     existing = dict(s.execute(select(Document.sha256, Document.id)
                               .where(Document.project_id == project.id)).all())
     doc_ids: list[int] = []
-    new_rows: list[dict] = []
-    new_index: list[int] = []
+    new_docs: list[tuple[DocumentRecord, str]] = []
     seen: dict[str, int] = {}
-    for i, rec in enumerate(records):
+    for rec in records:
         digest = sha256_of(rec.text)
         if digest in existing:
             report.documents_existing += 1
@@ -165,21 +176,18 @@ def import_records(s: Session, actor: Actor, project_name: str,
             doc_ids.append(existing[digest])
         elif digest in seen:
             report.documents_existing += 1
-            doc_ids.append(-1 - seen[digest])  # resolved after the insert
+            doc_ids.append(seen[digest])
         else:
-            seen[digest] = len(new_rows)
-            new_rows.append({"project_id": project.id, "title": rec.title or "",
-                             "source": rec.source or "", "text": rec.text, "sha256": digest,
-                             "meta": rec.meta or {}})
-            new_index.append(i)
-            doc_ids.append(-1 - seen[digest])
-    inserted: list[int] = []
-    if new_rows:
-        inserted = list(s.scalars(insert(Document).returning(Document.id,
-                                                             sort_by_parameter_order=True),
-                                  new_rows))
-    doc_ids = [d if d >= 0 else inserted[-1 - d] for d in doc_ids]
-    report.documents_added = len(new_rows)
+            seen[digest] = -1 - len(new_docs)  # a placeholder until ids are allocated
+            new_docs.append((rec, digest))
+            doc_ids.append(seen[digest])
+    new_ids = allocate_ids(s, "documents", len(new_docs))
+    insert_rows(s, "documents", ("id", "project_id", "title", "source", "text", "sha256",
+                                 "meta", "created_at"),
+                ((i, project.id, rec.title or "", rec.source or "", rec.text, digest,
+                  dumps(rec.meta or {}), now) for i, (rec, digest) in zip(new_ids, new_docs)))
+    doc_ids = [d if d >= 0 else new_ids[-1 - d] for d in doc_ids]
+    report.documents_added = len(new_docs)
 
     # ---- layers ----------------------------------------------------------------------------
     default_layer = annotator or actor.name
@@ -198,107 +206,101 @@ def import_records(s: Session, actor: Actor, project_name: str,
                 check_admin(actor, f"import labels into the layer of {name}")
             wanted[(doc_id, name)] = rec.status or wanted.get((doc_id, name))
     layer_ids: dict[tuple[int, str], int] = {}
+    old_docs = set(existing.values())
     if wanted:
-        doc_set = sorted({d for d, _ in wanted})
-        for lay in s.scalars(select(Layer).where(Layer.document_id.in_(doc_set))):
-            if (lay.document_id, lay.name) in wanted:
-                layer_ids[(lay.document_id, lay.name)] = lay.id
-                status = wanted[(lay.document_id, lay.name)]
-                if status and status != lay.status:
-                    lay.status = status
+        old = sorted({d for d, _ in wanted if d in old_docs})
+        for i in range(0, len(old), 500):
+            for lay in s.scalars(select(Layer).where(Layer.document_id.in_(old[i:i + 500]))):
+                if (lay.document_id, lay.name) in wanted:
+                    layer_ids[(lay.document_id, lay.name)] = lay.id
+                    status = wanted[(lay.document_id, lay.name)]
+                    if status and status != lay.status:
+                        lay.status = status
+        s.flush()
         missing = [k for k in wanted if k not in layer_ids]
-        if missing:
-            rows = [{"document_id": d, "name": n, "user_id": user_id(n),
-                     "status": wanted[(d, n)] or "in_progress", "version": 1} for d, n in missing]
-            ids = s.scalars(insert(Layer).returning(Layer.id, sort_by_parameter_order=True), rows)
-            layer_ids.update(zip(missing, ids))
+        ids = allocate_ids(s, "layers", len(missing))
+        insert_rows(s, "layers", ("id", "document_id", "name", "user_id", "status", "version",
+                                  "updated_at"),
+                    ((lid, d, n, user_id(n), wanted[(d, n)] or "in_progress", 1, now)
+                     for lid, (d, n) in zip(ids, missing)))
+        layer_ids.update(zip(missing, ids))
 
     # ---- labels ------------------------------------------------------------------------------
     present: dict[int, set[tuple[int, int, str]]] = {}
-    touched = [lid for (d, _), lid in layer_ids.items() if d in set(existing.values())]
-    if touched:
+    touched = [lid for (d, _), lid in layer_ids.items() if d in old_docs]
+    for i in range(0, len(touched), 500):
         for lid, st, en, lab in s.execute(select(Span.layer_id, Span.start, Span.end, Span.label)
-                                          .where(Span.layer_id.in_(touched))):
+                                          .where(Span.layer_id.in_(touched[i:i + 500]))):
             present.setdefault(lid, set()).add((st, en, lab))
-    span_rows: list[dict] = []
-    span_keys: list[tuple[int, str]] = []  # (record index, local id)
-    for i, (rec, doc_id) in enumerate(zip(records, doc_ids)):
-        if not rec.has_labels:
-            continue
-        lid = layer_ids[(doc_id, rec.annotator or default_layer)]
-        have = present.setdefault(lid, set())
-        for sp in rec.spans:
-            key = (sp.start, sp.end, sp.label)
-            if key in have and not sp.id:
-                report.duplicate_labels += 1
-                continue
-            have.add(key)
-            span_rows.append({"layer_id": lid, "start": sp.start, "end": sp.end,
-                              "label": sp.label, "fragments": [list(f) for f in sp.fragments]
-                              if sp.fragments else None, "attributes": sp.attributes or {},
-                              "kb_id": sp.kb_id, "note": sp.note, "source": sp.source,
-                              "suggester": None, "state": sp.state, "score": sp.score,
-                              "version": 1})
-            span_keys.append((i, sp.id))
+    span_rows: list[tuple] = []
     span_ids: dict[tuple[int, str], int] = {}
-    if span_rows:
-        ids = s.scalars(insert(Span).returning(Span.id, sort_by_parameter_order=True), span_rows)
-        for key, sid in zip(span_keys, ids):
-            if key[1]:
-                span_ids[key] = sid
+    labeled = [(i, rec, doc_id) for i, (rec, doc_id) in enumerate(zip(records, doc_ids))
+               if rec.has_labels]
+    total = sum(len(rec.spans) for _, rec, _ in labeled)
+    next_ids = iter(allocate_ids(s, "spans", total))
+    for i, rec, doc_id in labeled:
+        lid = layer_ids[(doc_id, rec.annotator or default_layer)]
+        have = present.get(lid)
+        for sp in rec.spans:
+            if have is not None:
+                key = (sp.start, sp.end, sp.label)
+                if key in have and not sp.id:
+                    report.duplicate_labels += 1
+                    continue
+                have.add(key)
+            sid = next(next_ids)
+            if sp.id:
+                span_ids[(i, sp.id)] = sid
+            span_rows.append((sid, lid, sp.start, sp.end, sp.label,
+                              dumps([list(f) for f in sp.fragments]) if sp.fragments else None,
+                              dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source,
+                              sp.state, sp.score, 1))
+    insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label", "fragments",
+                             "attributes", "kb_id", "note", "source", "state", "score",
+                             "version"), span_rows)
     report.spans = len(span_rows)
 
-    rel_rows = []
-    ev_rows, ev_keys = [], []
-    for i, (rec, doc_id) in enumerate(zip(records, doc_ids)):
+    rel_rows, ev_rows, arg_rows = [], [], []
+    n_events = sum(len(rec.events) for _, rec, _ in labeled)
+    event_id_iter = iter(allocate_ids(s, "events", n_events))
+    for i, rec, doc_id in labeled:
         if not (rec.relations or rec.events):
             continue
         lid = layer_ids[(doc_id, rec.annotator or default_layer)]
         for rel in rec.relations:
-            rel_rows.append({"layer_id": lid, "head_id": span_ids[(i, rel.head)],
-                             "tail_id": span_ids[(i, rel.tail)], "label": rel.label,
-                             "source": rel.source, "suggester": None, "state": rel.state,
-                             "score": rel.score, "version": 1})
-        for ev in rec.events:
-            ev_rows.append({"layer_id": lid, "trigger_id": span_ids[(i, ev.trigger)],
-                            "type": ev.type, "attributes": ev.attributes or {},
-                            "source": ev.source, "suggester": None, "state": ev.state,
-                            "score": ev.score, "version": 1})
-            ev_keys.append((i, ev.id))
-    if rel_rows:
-        s.execute(insert(Relation), rel_rows)
+            rel_rows.append((lid, span_ids[(i, rel.head)], span_ids[(i, rel.tail)], rel.label,
+                             rel.source, rel.state, rel.score, 1))
+        event_ids = {ev.id or f"#{k}": next(event_id_iter) for k, ev in enumerate(rec.events)}
+        for k, ev in enumerate(rec.events):
+            eid = event_ids[ev.id or f"#{k}"]
+            ev_rows.append((eid, lid, span_ids[(i, ev.trigger)], ev.type,
+                            dumps(ev.attributes or {}), ev.source, ev.state, ev.score, 1))
+            for arg in ev.arguments:
+                target_span = span_ids.get((i, arg.target))
+                arg_rows.append((eid, arg.role, target_span,
+                                 None if target_span else event_ids[arg.target]))
+    insert_rows(s, "relations", ("layer_id", "head_id", "tail_id", "label", "source", "state",
+                                 "score", "version"), rel_rows)
+    insert_rows(s, "events", ("id", "layer_id", "trigger_id", "type", "attributes", "source",
+                              "state", "score", "version"), ev_rows)
+    insert_rows(s, "event_arguments", ("event_id", "role", "span_id", "target_event_id"),
+                arg_rows)
     report.relations = len(rel_rows)
-    event_ids: dict[tuple[int, str], int] = {}
-    if ev_rows:
-        ids = s.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), ev_rows)
-        event_ids = dict(zip(ev_keys, ids))
-        arg_rows = []
-        for i, rec in enumerate(records):
-            for ev in rec.events:
-                for arg in ev.arguments:
-                    target_span = span_ids.get((i, arg.target))
-                    arg_rows.append({"event_id": event_ids[(i, ev.id)], "role": arg.role,
-                                     "span_id": target_span,
-                                     "target_event_id": None if target_span else
-                                     event_ids[(i, arg.target)]})
-        if arg_rows:
-            s.execute(insert(EventArgument), arg_rows)
     report.events = len(ev_rows)
 
     # ---- the audit trail: one row per document touched, one for the whole import ----------
-    audit_rows = [{"user_name": actor.name, "action": "import", "table_name": "documents",
-                   "row_id": doc_id, "project_id": project.id, "document_id": doc_id,
-                   "before": None, "after": {"title": rec.title, "spans": len(rec.spans),
-                                             "relations": len(rec.relations),
-                                             "events": len(rec.events),
-                                             "layer": rec.annotator or default_layer}}
+    # (JSON written by hand: json.dumps per document costs more than the insert itself)
+    audit_rows = [(now, actor.name, "import", "documents", doc_id, project.id, doc_id, None,
+                   f'{{"title": {_json_str(rec.title)}, "spans": {len(rec.spans)}, '
+                   f'"relations": {len(rec.relations)}, "events": {len(rec.events)}, '
+                   f'"layer": {_json_str(rec.annotator or default_layer)}}}')
                   for rec, doc_id in zip(records, doc_ids)]
-    audit_rows.append({"user_name": actor.name, "action": "import", "table_name": "projects",
-                       "row_id": project.id, "project_id": project.id, "document_id": None,
-                       "before": None, "after": {"documents_added": report.documents_added,
-                                                 "spans": report.spans,
-                                                 "labels_added": report.labels_added}})
-    s.execute(insert(AuditLog), audit_rows)
+    audit_rows.append((now, actor.name, "import", "projects", project.id, project.id, None,
+                       None, dumps({"documents_added": report.documents_added,
+                                    "spans": report.spans,
+                                    "labels_added": report.labels_added})))
+    insert_rows(s, "audit_log", ("at", "user_name", "action", "table_name", "row_id",
+                                 "project_id", "document_id", "before", "after"), audit_rows)
     if progress:
         progress(len(records))
     return report

@@ -1,0 +1,64 @@
+"""1. Import N JSONL articles (~500 words, 20 labeled spans each) through the real import path
+(read the file, validate, store in one transaction), against inserting the same rows with
+plain sqlite3 executemany. Target: at most 2x."""
+
+import hashlib
+import sqlite3
+import time
+
+from tests.benchmarks.conftest import scaled
+from tests.benchmarks.corpus import write_doccano
+
+
+def plain_sqlite(path, docs):
+    """The same rows (documents, one layer each, spans) into the same tables, with nothing
+    but sqlite3 executemany: the floor any import on this schema can reach."""
+    from models.store import Store
+
+    Store(f"sqlite:///{path}").dispose()  # our real tables and indexes
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA foreign_keys=ON")  # as every Marginalia connection has
+    now = "2026-01-01 00:00:00.000000"
+    t0 = time.perf_counter()
+    with con:
+        con.execute("INSERT INTO users (id, name, role, created_at) VALUES (1, 'b', 'admin', ?)",
+                    (now,))
+        con.execute("INSERT INTO projects (id, name, created_at, settings) VALUES "
+                    "(1, 'b', ?, '{}')", (now,))
+        con.executemany("INSERT INTO documents (id, project_id, title, source, text, sha256, "
+                        "meta, created_at) VALUES (?, 1, '', '', ?, ?, '{}', ?)",
+                        [(i + 1, text, hashlib.sha256(text.encode()).hexdigest(), now)
+                         for i, (text, _) in enumerate(docs)])
+        con.executemany("INSERT INTO layers (id, document_id, name, user_id, status, version, "
+                        "updated_at) VALUES (?, ?, 'b', 1, 'in_progress', 1, ?)",
+                        [(i + 1, i + 1, now) for i in range(len(docs))])
+        con.executemany("INSERT INTO spans (layer_id, start, \"end\", label, attributes, "
+                        "source, state, version) VALUES (?, ?, ?, ?, '{}', 'import', "
+                        "'accepted', 1)",
+                        [(i + 1, s, e, lab) for i, (_, sp) in enumerate(docs)
+                         for s, e, lab in sp])
+    elapsed = time.perf_counter() - t0
+    con.close()
+    return elapsed
+
+
+def test_bench_import(tmp_path, bench):
+    from exports.collect import expand, read_all
+    from models.service import Service
+    from models.store import Store
+
+    n = scaled(10_000, 50)
+    src = tmp_path / "corpus.jsonl"
+    docs = write_doccano(src, n)
+    baseline = plain_sqlite(tmp_path / "plain.db", docs)
+
+    svc = Service(Store(f"sqlite:///{tmp_path / 'm.db'}"), "bench")
+    t0 = time.perf_counter()
+    records = list(read_all(expand([src], "doccano")))
+    report = svc.import_records("bench", records)
+    ours = time.perf_counter() - t0
+    assert report.documents_added == n and report.spans == n * 20
+    row = bench.record(f"import {n} JSONL articles", ours, "s", baseline=baseline,
+                       target="<= 2x", ok=ours <= 2 * baseline)
+    print(row)

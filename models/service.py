@@ -154,3 +154,16 @@ class Service:
     def import_records(self, project: str, records, **kw) -> importing.ImportReport:
         with self.store.session() as s:
             return importing.import_records(s, self._actor(s), project, records, **kw)
+
+    # ---- export --------------------------------------------------------------------------
+    def export_records(self, project: str, layer: str | None = None, *,
+                       states: tuple[str, ...] = ("accepted",), status: str | None = None):
+        """(layer exported, records): gold by default when it exists."""
+        from models.services import exporting
+
+        with self.store.session() as s:
+            pid = projects.get_project(s, project).id
+            chosen = exporting.pick_layer(s, pid, layer)
+            records = list(exporting.layer_records(s, project, chosen, states=states,
+                                                   status=status))
+            return chosen or "each document's annotator", records

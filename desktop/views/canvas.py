@@ -377,3 +377,10 @@ class DocumentCanvas(QAbstractScrollArea):
         i = self.index.tag_para[span_id]
         r = self.layout(i).tag_rect(span_id)
         return self.to_viewport(i, r) if r is not None else None
+
+    def point_of(self, pos: int) -> QPointF:
+        """The viewport point at the left edge of the character at pos, mid-line."""
+        i = self.para_of_pos(pos)
+        pl = self.layout(i)
+        r = pl.caret_rect(pos)
+        return QPointF(r.x(), r.center().y() + self.tops()[i] - self.scroll_y())

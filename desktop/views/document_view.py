@@ -379,10 +379,10 @@ class DocumentView(QWidget):
         """Show a document from its top, nothing selected."""
         self._view = view
         c = self.canvas
-        c.tokens = Tokens(view.text)
         c.anchor = c.cursor = None
         c.selected_span_id = None
         c.set_content(view, schema)
+        c.tokens = Tokens(view.text, c.paras)
 
     def apply(self, view: LayerView) -> None:
         """Redraw after an edit, keeping the scroll position and the selection."""

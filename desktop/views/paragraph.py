@@ -185,8 +185,8 @@ class ParagraphLayout:
             if line.tags:
                 gap = style.pad_x
                 rows = stack([(t.x1, t.x2) for t in line.tags],
-                             [(min(t.x1, t.x) - gap, max(t.x2, t.x + t.w) + gap)
-                              for t in line.tags])
+                             [(min(t.x1 + 1, t.x - gap), max(t.x2 - 1, t.x + t.w + gap))
+                              for t in line.tags])  # adjacent spans may share a row
                 for t, r in zip(line.tags, rows):
                     t.row = r
                 line.rows = max(rows) + 1

@@ -11,38 +11,54 @@ TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
 
 
 class Tokens:
-    """The tokens of one text, computed once (on first use) and searched by bisection."""
+    """The tokens of one text, found paragraph by paragraph on first use and then kept.
 
-    def __init__(self, text: str) -> None:
+    Tokens never cross a newline, so a paragraph's tokens can be found on their own: snapping
+    in a 100,000-word article costs the paragraphs it touches, not the whole text.
+    """
+
+    def __init__(self, text: str, paras: list[tuple[int, int]] | None = None) -> None:
         self.text = text
-        self._starts: list[int] | None = None
-        self._ends: list[int] | None = None
+        self.paras = paras if paras is not None else [(0, len(text))]
+        self._para_starts = [p[0] for p in self.paras]
+        self._cache: dict[int, tuple[list[int], list[int]]] = {}
 
-    def _ensure(self) -> None:
-        if self._starts is None:
-            starts: list[int] = []
-            ends: list[int] = []
-            for m in TOKEN_RE.finditer(self.text):
+    def _para(self, pos: int) -> int:
+        return max(0, bisect_right(self._para_starts, pos) - 1)
+
+    def _tokens(self, p: int) -> tuple[list[int], list[int]]:
+        hit = self._cache.get(p)
+        if hit is None:
+            s, e = self.paras[p]
+            starts, ends = [], []
+            for m in TOKEN_RE.finditer(self.text, s, e):
                 starts.append(m.start())
                 ends.append(m.end())
-            self._starts, self._ends = starts, ends
+            hit = self._cache[p] = (starts, ends)
+        return hit
 
-    @property
-    def starts(self) -> list[int]:
-        self._ensure()
-        return self._starts  # type: ignore[return-value]
+    def _first_end_after(self, pos: int) -> tuple[int, int] | None:
+        """The first token whose end is > pos."""
+        for p in range(self._para(pos), len(self.paras)):
+            starts, ends = self._tokens(p)
+            i = bisect_right(ends, pos)
+            if i < len(ends):
+                return starts[i], ends[i]
+        return None
 
-    @property
-    def ends(self) -> list[int]:
-        self._ensure()
-        return self._ends  # type: ignore[return-value]
+    def _last_start_before(self, pos: int) -> tuple[int, int] | None:
+        """The last token whose start is < pos."""
+        for p in range(min(self._para(pos), len(self.paras) - 1), -1, -1):
+            starts, ends = self._tokens(p)
+            j = bisect_left(starts, pos) - 1
+            if j >= 0:
+                return starts[j], ends[j]
+        return None
 
     def token_at(self, pos: int) -> tuple[int, int] | None:
         """The token containing the character at pos, if any."""
-        i = bisect_right(self.ends, pos)
-        if i < len(self.starts) and self.starts[i] <= pos < self.ends[i]:
-            return self.starts[i], self.ends[i]
-        return None
+        tok = self._first_end_after(pos)
+        return tok if tok and tok[0] <= pos else None
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """Widen [start, end) to whole tokens and drop the whitespace at its edges.
@@ -51,44 +67,47 @@ class Tokens:
         """
         if start > end:
             start, end = end, start
-        starts, ends = self.starts, self.ends
-        i = bisect_right(ends, start)  # first token ending after start
-        j = bisect_left(starts, end) - 1  # last token starting before end
-        if i >= len(starts) or j < i:
+        first = self._first_end_after(start)
+        last = self._last_start_before(end)
+        if first is None or last is None or last[0] < first[0]:
             return None
-        return starts[i], ends[j]
+        return first[0], last[1]
 
     def snap_start(self, pos: int) -> int:
-        """The token boundary a dragged start edge lands on: the start of the token at pos."""
-        starts, ends = self.starts, self.ends
-        i = bisect_right(ends, pos)
-        if i >= len(starts):
-            return starts[-1] if starts else pos
-        return starts[i]
+        """Where a dragged start edge lands: the start of the token at or after pos."""
+        tok = self._first_end_after(pos) or self._last_start_before(pos)
+        return tok[0] if tok else pos
 
     def snap_end(self, pos: int) -> int:
-        """The end of the token before or containing pos (for a dragged end edge)."""
-        starts, ends = self.starts, self.ends
-        j = bisect_left(starts, pos) - 1
-        if j < 0:
-            return ends[0] if ends else pos
-        return ends[j]
+        """Where a dragged end edge lands: the end of the token before or containing pos."""
+        tok = self._last_start_before(pos) or self._first_end_after(pos)
+        return tok[1] if tok else pos
 
     def next_end(self, pos: int) -> int | None:
-        i = bisect_right(self.ends, pos)
-        return self.ends[i] if i < len(self.ends) else None
+        tok = self._first_end_after(pos)
+        return tok[1] if tok else None
 
     def next_start(self, pos: int) -> int | None:
-        i = bisect_right(self.starts, pos)
-        return self.starts[i] if i < len(self.starts) else None
+        tok = self._first_end_after(pos)
+        if tok is None:
+            return None
+        if tok[0] > pos:
+            return tok[0]
+        following = self._first_end_after(tok[1])
+        return following[0] if following else None
 
     def prev_start(self, pos: int) -> int | None:
-        i = bisect_left(self.starts, pos) - 1
-        return self.starts[i] if i >= 0 else None
+        tok = self._last_start_before(pos)
+        return tok[0] if tok else None
 
     def prev_end(self, pos: int) -> int | None:
-        i = bisect_left(self.ends, pos) - 1
-        return self.ends[i] if i >= 0 else None
+        tok = self._last_start_before(pos)
+        if tok and tok[1] < pos:
+            return tok[1]
+        if tok:
+            before = self._last_start_before(tok[0])
+            return before[1] if before else None
+        return None
 
 
 WORD_RE = re.compile(r"\w+")

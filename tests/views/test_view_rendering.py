@@ -66,3 +66,14 @@ def test_stacking_puts_containers_above_what_they_contain():
     levels = stack(cores, cores)
     assert levels[1] == levels[2] == 0 and levels[3] == 0
     assert levels[0] == 1
+
+
+def test_tokens_are_found_per_paragraph_and_cross_them():
+    from desktop.views.annotations import split_paragraphs
+
+    text = "one two\n\nthree four"
+    tk = Tokens(text, split_paragraphs(text))
+    assert tk.snap(5, 12) == (4, 14)  # "wo\n\nth" -> "two\n\nthree"
+    assert tk.next_end(7) == 14 and tk.next_start(7) == 9
+    assert tk.prev_end(9) == 7 and tk.prev_start(9) == 4
+    assert tk.snap(7, 9) is None

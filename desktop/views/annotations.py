@@ -6,6 +6,7 @@ document; spans and arcs are indexed per paragraph once per LayerView (no Qt her
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -34,14 +35,13 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
         pos = nl + 1
 
 
-@dataclass(frozen=True)
 class Piece:
     """The part of a span inside one paragraph; `first` holds the span's start (its tag)."""
 
-    span: SpanView
-    start: int
-    end: int
-    first: bool
+    __slots__ = ("span", "start", "end", "first")
+
+    def __init__(self, span: SpanView, start: int, end: int, first: bool) -> None:
+        self.span, self.start, self.end, self.first = span, start, end, first
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,18 @@ def fragments(span: SpanView) -> tuple[tuple[int, int], ...]:
 
 
 def build_index(view: LayerView, schema: Schema, paras: list[tuple[int, int]]) -> AnnotationIndex:
+    # Thousands of small objects at once: the cyclic GC would walk the heap many times over
+    # (it tripled the time on 5,000 spans); none of these objects form cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_index(view, schema, paras)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build_index(view: LayerView, schema: Schema, paras: list[tuple[int, int]]) -> AnnotationIndex:
     starts = [p[0] for p in paras]
     idx = AnnotationIndex()
     idx.pieces = [[] for _ in paras]

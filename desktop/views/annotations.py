@@ -38,7 +38,7 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
 class Piece:
     """The part of a span inside one paragraph; `first` holds the span's start (its tag)."""
 
-    __slots__ = ("span", "start", "end", "first")
+    __slots__ = ("end", "first", "span", "start")
 
     def __init__(self, span: SpanView, start: int, end: int, first: bool) -> None:
         self.span, self.start, self.end, self.first = span, start, end, first

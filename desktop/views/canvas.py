@@ -13,7 +13,7 @@ from collections import OrderedDict
 from itertools import accumulate
 from math import ceil
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-import desktop.views  # noqa: F401  (keeps None alive under PySide6 on Python 3.11)
 from desktop.views.canvas import DocumentCanvas
 from desktop.views.tokens import Tokens, next_word_end, prev_word_start
 from models.schema import Schema
@@ -83,7 +82,7 @@ class _Canvas(DocumentCanvas):
     # ---- hits ------------------------------------------------------------------------------
     def hit(self, pt: QPointF) -> dict:
         """What is under pt: an edge of the selected span, a tag, or text (maybe in spans)."""
-        i, pl, x, y = self.locate(pt)
+        _i, pl, x, y = self.locate(pt)
         sel = self.selected_span_id
         if sel is not None and sel in self.index.spans:
             span = self.index.spans[sel]
@@ -248,16 +247,34 @@ class _Canvas(DocumentCanvas):
                 i += 1
 
     # ---- keyboard --------------------------------------------------------------------------
+    def _handles(self, e) -> bool:
+        """Keys this view acts on; everything else is left to the main window's shortcuts."""
+        key = e.key()
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+        none = Qt.KeyboardModifier.NoModifier
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            return mods in (none, shift, ctrl, shift | ctrl)
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            return mods == none
+        if key in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            return mods == ctrl
+        if key == Qt.Key.Key_Escape:  # only when there is something to clear
+            return mods == none and (self.selection() is not None
+                                     or self.selected_span_id is not None)
+        return e.matches(QKeySequence.StandardKey.Copy) and self.selection() is not None
+
     def event(self, e) -> bool:
-        # Take the navigation keys before the main window's shortcuts can; leave the rest.
-        if e.type() == QEvent.Type.ShortcutOverride:
-            if e.key() in _NAV_KEYS or e.key() == Qt.Key.Key_Escape or e.matches(
-                    QKeySequence.StandardKey.Copy):
-                e.accept()
-                return True
+        # Take our keys before the main window's shortcuts can; leave the rest to them.
+        if e.type() == QEvent.Type.ShortcutOverride and self._handles(e):
+            e.accept()
+            return True
         return super().event(e)
 
     def keyPressEvent(self, e) -> None:
+        if not self._handles(e):
+            e.ignore()  # label keys, Delete, R, E...: the main window's actions
+            return
         key, mods = e.key(), e.modifiers()
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -49,7 +49,7 @@ def test_markup_is_shown_literally(make_view):
 def test_mouse_selection_snaps_to_tokens_on_release(make_view, qtbot):
     lv = seed_layer()
     view = make_view(lv)
-    hs, he = find(lv.text, "Honduras")
+    hs, _he = find(lv.text, "Honduras")
     ws, we = find(lv.text, "walk")
     with qtbot.waitSignal(view.selectionChanged) as sig:
         drag(qtbot, vp(view), mid(view, hs + 2, hs + 3), mid(view, ws + 1, ws + 2))
@@ -144,7 +144,7 @@ def test_dragging_the_edge_of_the_selected_span_resizes_it(make_view, qtbot):
     view = make_view(lv)
     rosso = next(sp for sp in lv.spans if lv.text[sp.start:sp.end] == "Nicolo Filippo Rosso")
     view.select_span(rosso.id)
-    s, e = find(lv.text, "Filippo")
+    s, _e = find(lv.text, "Filippo")
     edge = at(view, rosso.start)
     with qtbot.waitSignal(view.resizeRequested) as sig:
         drag(qtbot, vp(view), edge, mid(view, s + 1, s + 2))

@@ -77,3 +77,15 @@ def test_tokens_are_found_per_paragraph_and_cross_them():
     assert tk.next_end(7) == 14 and tk.next_start(7) == 9
     assert tk.prev_end(9) == 7 and tk.prev_start(9) == 4
     assert tk.snap(7, 9) is None
+
+
+def test_a_larger_font_gives_larger_text_and_tags(make_view):
+    view = make_view(seed_layer())
+    span = view.layer().spans[0]
+    before_tag, before_text = view.tag_rect(span.id), view.span_rect(span.id)
+    font = view.canvas.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    view.canvas.setFont(font)
+    after_tag, after_text = view.tag_rect(span.id), view.span_rect(span.id)
+    assert after_text.height() > before_text.height() * 1.3
+    assert after_tag.width() > before_tag.width() * 1.3

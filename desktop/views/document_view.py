@@ -13,7 +13,7 @@ import re
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPen
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QVBoxLayout, QWidget
 
 from desktop.views.canvas import DocumentCanvas
 from desktop.views.tokens import Tokens, next_word_end, prev_word_start
@@ -245,6 +245,31 @@ class _Canvas(DocumentCanvas):
                                       pl.x_of(line, b) - pl.x_of(line, a), line.text_h)
                         p.drawRect(self.to_viewport(i, rect))
                 i += 1
+
+    def viewportEvent(self, e) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            span = self.index.spans.get(self.span_under(QPointF(e.pos())) or -1)
+            if span is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(e.globalPos(), self.describe(span), self.viewport())
+            return True
+        return super().viewportEvent(e)
+
+    def describe(self, span) -> str:
+        """One line about a span for its tooltip: label, state, who suggested it, the text."""
+        parts = [span.label]
+        if span.state != "accepted":
+            parts.append(span.state)
+        if span.source != "manual":
+            who = span.suggester or span.source
+            parts.append(f"{who} {span.score:.2f}" if span.score is not None else who)
+        if span.kb_id:
+            parts.append(span.kb_id)
+        snippet = self.text[span.start:span.end]
+        if len(snippet) > 60:
+            snippet = snippet[:57] + "..."
+        return " · ".join(parts) + f"\n“{snippet}”"
 
     # ---- keyboard --------------------------------------------------------------------------
     def _handles(self, e) -> bool:

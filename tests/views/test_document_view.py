@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -260,3 +260,12 @@ def test_layout_keeps_arcs_above_tags_and_tags_apart(make_view):
     inner = next(sp for sp in lv.spans if lv.text[sp.start:sp.end] == "March 8")
     outer = next(sp for sp in lv.spans if lv.text[sp.start:sp.end].startswith("Monday"))
     assert canvas.tag_rect(outer.id).bottom() < canvas.tag_rect(inner.id).top()
+
+
+def test_tooltip_tells_who_suggested_a_span(make_view):
+    lv = seed_layer()
+    view = make_view(lv)
+    sug = next(sp for sp in lv.spans if sp.state == "suggested")
+    text = view.canvas.describe(sug)
+    assert text.startswith("GPE · suggested · model") and "Mexico City" in text
+    assert view.canvas.span_under(QPointF(view.canvas.tag_rect(sug.id).center())) == sug.id

@@ -77,6 +77,12 @@ class DocumentCanvas(QAbstractScrollArea):
         self._idle.timeout.connect(self._idle_step)
         self._idle_next = 0
         self.paint_ms: float = 0.0  # how long the last paint took (for benchmarks)
+        # After a paint, lay out a page above and below while the user reads, so the next
+        # scroll only paints.
+        self._prefetch = QTimer(self)
+        self._prefetch.setSingleShot(True)
+        self._prefetch.setInterval(30)
+        self._prefetch.timeout.connect(self._prefetch_pages)
 
     # ---- content ------------------------------------------------------------------------------
     def set_content(self, view: LayerView, schema: Schema) -> None:
@@ -345,6 +351,19 @@ class DocumentCanvas(QAbstractScrollArea):
         self.paint_extra(p, y)
         p.end()
         self.paint_ms = (time.perf_counter() - t0) * 1000
+        self._prefetch.start()
+
+    def _prefetch_pages(self) -> None:
+        y = self.scroll_y()
+        vh = self.viewport().height()
+        deadline = time.perf_counter() + 0.012
+        first, last = self.para_at_y(max(0.0, y - vh)), self.para_at_y(y + 2 * vh)
+        for i in range(first, last + 1):
+            if i not in self._layouts:
+                self.layout(i)
+                if time.perf_counter() > deadline:
+                    self._prefetch.start()  # the rest on the next tick
+                    return
 
     def paint_extra(self, p: QPainter, scroll_y: float) -> None:
         """Drawn over the text: drag feedback (subclasses)."""

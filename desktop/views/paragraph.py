@@ -33,9 +33,9 @@ class Style:
         self.font = QFont(font)
         self.tag_font = QFont(font)
         if font.pointSizeF() > 0:
-            self.tag_font.setPointSizeF(font.pointSizeF() * 0.72)
+            self.tag_font.setPointSizeF(font.pointSizeF() * 0.78)
         else:
-            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * 0.72)))
+            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * 0.78)))
         self.tag_font.setWeight(QFont.Weight.DemiBold)
         self.arc_font = QFont(self.tag_font)
         self.arc_font.setWeight(QFont.Weight.Normal)

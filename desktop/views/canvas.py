@@ -1,0 +1,405 @@
+"""The scrolling surface: lays out only the paragraphs it shows and paints only those.
+
+Paragraph heights start as estimates; a paragraph gets its exact height when it is laid out
+(when shown, or by an idle pass in the background). Scrolling keeps the paragraph at the top
+of the viewport in place while estimates above it turn exact.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_right
+from collections import OrderedDict
+from itertools import accumulate
+from math import ceil
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame
+
+from desktop.views.annotations import AnnotationIndex, build_index, split_paragraphs
+from desktop.views.paragraph import ParagraphLayout, Style
+from desktop.views.theme import DARK, LIGHT, Theme, text_on
+from models.schema import Schema
+from models.views import LayerView
+
+CACHE_SIZE = 400  # laid-out paragraphs kept; the rest keep only their height
+IDLE_SLICE = 0.008  # seconds of background layout per timer tick
+
+
+class PaintContext:
+    def __init__(self, canvas: DocumentCanvas) -> None:
+        self.theme: Theme = canvas.theme
+        self.spans = canvas.index.spans
+        self.selection = canvas.painted_selection()
+        self.selected = canvas.selected_span_id
+        self._canvas = canvas
+
+    def color(self, label: str) -> QColor:
+        return self._canvas.label_color(label)
+
+    def text_on(self, color: QColor) -> QColor:
+        return self._canvas.contrast(color)
+
+    def arc_color(self, hex_color: str) -> QColor:
+        return self._canvas.event_arc_color(hex_color)
+
+
+class DocumentCanvas(QAbstractScrollArea):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        self.viewport().setMouseTracking(True)
+        self.theme: Theme = LIGHT
+        self.schema = Schema()
+        self.text = ""
+        self.paras: list[tuple[int, int]] = [(0, 0)]
+        self.para_starts = [0]
+        self.index: AnnotationIndex = build_index(
+            LayerView(0, 0, "", "", None, "", "", 0), self.schema, self.paras)
+        self.style_ = Style(self.font())
+        self.selected_span_id: int | None = None
+        self._layouts: OrderedDict[int, ParagraphLayout] = OrderedDict()
+        self._heights: list[float] = [0.0]
+        self._exact: list[bool] = [False]
+        self._tops: list[float] = [0.0]
+        self._tops_dirty = True
+        self._width = 0.0
+        self._colors: dict[str, QColor] = {}
+        self._contrast: dict[int, QColor] = {}
+        self._event_colors: dict[str, QColor] = {}
+        self._idle = QTimer(self)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._idle_step)
+        self._idle_next = 0
+        self.paint_ms: float = 0.0  # how long the last paint took (for benchmarks)
+        # After a paint, lay out a page above and below while the user reads, so the next
+        # scroll only paints.
+        self._prefetch = QTimer(self)
+        self._prefetch.setSingleShot(True)
+        self._prefetch.setInterval(30)
+        self._prefetch.timeout.connect(self._prefetch_pages)
+
+    # ---- content ------------------------------------------------------------------------------
+    def set_content(self, view: LayerView, schema: Schema) -> None:
+        self.schema = schema
+        self.text = view.text
+        self.paras = split_paragraphs(view.text)
+        self.para_starts = [p[0] for p in self.paras]
+        self.index = build_index(view, schema, self.paras)
+        self._colors.clear()
+        self._event_colors.clear()
+        self._reset_geometry()
+        self._set_scroll(0, 0.0)
+        self.viewport().update()
+
+    def update_content(self, view: LayerView) -> None:
+        """New labels on the same text: redo only the paragraphs whose labels changed."""
+        old = self.index.signatures
+        self.index = build_index(view, self.schema, self.paras)
+        anchor = self._anchor()
+        for i, (a, b) in enumerate(zip(old, self.index.signatures)):
+            if a != b:
+                self._layouts.pop(i, None)
+                self._exact[i] = False
+                self._heights[i] = self._estimate(i)
+                self._tops_dirty = True
+        if self._tops_dirty:
+            self._restore(anchor)
+            self._start_idle()
+        self.viewport().update()
+
+    def _reset_geometry(self) -> None:
+        self._layouts.clear()
+        self._width = float(self.viewport().width())
+        self._heights = [self._estimate(i) for i in range(len(self.paras))]
+        self._exact = [False] * len(self.paras)
+        self._tops_dirty = True
+        self._start_idle()
+
+    def _estimate(self, i: int) -> float:
+        st = self.style_
+        s, e = self.paras[i]
+        avail = max(40.0, self._width - 2 * st.margin)
+        lines = max(1, ceil((e - s) * st.avg_char * 1.05 / avail))
+        labelled = min(lines, len(self.index.pieces[i]))
+        arcs = min(lines, len(self.index.arcs_of_para[i]))
+        return (lines * (st.line_h + st.line_pad + 2) + labelled * st.tag_h + arcs * st.arc_step
+                + st.para_gap)
+
+    # ---- layout cache ---------------------------------------------------------------------------
+    def layout(self, i: int) -> ParagraphLayout:
+        pl = self._layouts.get(i)
+        if pl is not None:
+            self._layouts.move_to_end(i)
+            return pl
+        anchor = self._anchor()
+        pl = self._build(i)
+        if self._tops_dirty:
+            self._restore(anchor)  # an exact height replaced an estimate: keep the view still
+        self._layouts[i] = pl
+        if len(self._layouts) > CACHE_SIZE:
+            self._layouts.popitem(last=False)
+        return pl
+
+    def _build(self, i: int) -> ParagraphLayout:
+        s, e = self.paras[i]
+        idx = self.index
+        pl = ParagraphLayout(s, self.text[s:e], idx.pieces[i], [idx.arcs[a] for a in
+                             idx.arcs_of_para[i]], idx.tag_para, i, self._width, self.style_)
+        if not self._exact[i] or self._heights[i] != pl.height:
+            self._exact[i] = True
+            if self._heights[i] != pl.height:
+                self._heights[i] = pl.height
+                self._tops_dirty = True
+        return pl
+
+    def tops(self) -> list[float]:
+        if self._tops_dirty:
+            self._tops = [0.0, *accumulate(self._heights)]
+            self._tops_dirty = False
+        return self._tops
+
+    def para_at_y(self, y: float) -> int:
+        tops = self.tops()
+        return min(len(self.paras) - 1, max(0, bisect_right(tops, y) - 1))
+
+    def para_of_pos(self, pos: int) -> int:
+        return max(0, bisect_right(self.para_starts, pos) - 1)
+
+    # ---- scrolling ------------------------------------------------------------------------------
+    def scroll_y(self) -> float:
+        return float(self.verticalScrollBar().value())
+
+    def _anchor(self) -> tuple[int, float]:
+        y = self.scroll_y()
+        i = self.para_at_y(y)
+        return i, y - self.tops()[i]
+
+    def _set_scroll(self, i: int, off: float) -> None:
+        tops = self.tops()
+        total = tops[-1]
+        sb = self.verticalScrollBar()
+        vh = self.viewport().height()
+        sb.blockSignals(True)
+        sb.setRange(0, max(0, ceil(total - vh)))
+        sb.setPageStep(max(1, vh))
+        sb.setSingleStep(max(1, round(self.style_.line_h * 2)))
+        sb.setValue(round(tops[i] + off))
+        sb.blockSignals(False)
+
+    def _restore(self, anchor: tuple[int, float]) -> None:
+        i, off = anchor
+        self._set_scroll(i, min(off, self._heights[i]))
+
+    def _ensure_laid_out(self) -> None:
+        """Lay out every paragraph the viewport shows (each keeps the view still)."""
+        while True:
+            y = self.scroll_y()
+            bottom = y + self.viewport().height()
+            i = self.para_at_y(y)
+            missing = None
+            while i < len(self.paras) and self.tops()[i] < bottom:
+                if i not in self._layouts:
+                    missing = i
+                    break
+                i += 1
+            if missing is None:
+                return
+            self.layout(missing)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self.viewport().update()
+
+    def scroll_to(self, y: float) -> None:
+        self.verticalScrollBar().setValue(round(y))
+        self.viewport().update()
+
+    def ensure_visible(self, pos: int, rect: QRectF | None = None, center: bool = False) -> None:
+        """Scroll so that the text at pos (or rect, paragraph coordinates) is on screen."""
+        i = self.para_of_pos(pos)
+        pl = self.layout(i)
+        if rect is None:
+            line = pl.line_of_pos(pos)
+            rect = QRectF(0, line.top, 1, line.bottom - line.top)
+        self._set_scroll(*self._anchor())
+        top = self.tops()[i] + rect.top()
+        bottom = self.tops()[i] + rect.bottom()
+        y = self.scroll_y()
+        vh = self.viewport().height()
+        if center or top < y or bottom > y + vh:
+            target = top - vh / 3 if center or top < y or bottom - top > vh else bottom - vh * 2 / 3
+            self.scroll_to(max(0.0, target))
+        self._ensure_laid_out()
+        self.viewport().update()
+
+    def visible_range(self) -> tuple[int, int]:
+        self._ensure_laid_out()
+        y = self.scroll_y()
+        vh = self.viewport().height()
+        first = self.para_at_y(y)
+        last = self.para_at_y(y + vh)
+        tops = self.tops()
+        pl = self.layout(first)
+        start = pl.line_at(y - tops[first]).start
+        pl = self.layout(last)
+        end = pl.line_at(y + vh - tops[last]).end
+        return start, min(end, len(self.text))
+
+    # ---- background layout ---------------------------------------------------------------------
+    def _start_idle(self) -> None:
+        self._idle_next = 0
+        if not self._idle.isActive():
+            self._idle.start()
+
+    def _idle_step(self) -> None:
+        deadline = time.perf_counter() + IDLE_SLICE
+        anchor = self._anchor()
+        n = len(self.paras)
+        while self._idle_next < n and time.perf_counter() < deadline:
+            i = self._idle_next
+            self._idle_next += 1
+            if not self._exact[i]:
+                self._build(i)  # exact height only; not cached
+        if self._tops_dirty:
+            self._restore(anchor)
+        if self._idle_next >= n:
+            self._idle.stop()
+
+    def idle_done(self) -> bool:
+        return not self._idle.isActive()
+
+    # ---- look --------------------------------------------------------------------------------
+    def set_theme(self, dark: bool) -> None:
+        self.theme = DARK if dark else LIGHT
+        self._event_colors.clear()
+        self.viewport().update()
+
+    def label_color(self, label: str) -> QColor:
+        c = self._colors.get(label)
+        if c is None:
+            c = self._colors[label] = QColor(self.schema.color_of(label))
+        return c
+
+    def contrast(self, color: QColor) -> QColor:
+        key = color.rgba()
+        c = self._contrast.get(key)
+        if c is None:
+            c = self._contrast[key] = text_on(color)
+        return c
+
+    def event_arc_color(self, hex_color: str) -> QColor:
+        c = self._event_colors.get(hex_color)
+        if c is None:
+            base = QColor(hex_color)
+            c = base.lighter(125) if self.theme.dark else base.darker(150)
+            self._event_colors[hex_color] = c
+        return c
+
+    def painted_selection(self) -> tuple[int, int] | None:
+        return None
+
+    def caret_pos(self) -> int | None:
+        return None
+
+    # ---- events ---------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        w = float(self.viewport().width())
+        anchor = self._anchor()
+        if abs(w - self._width) >= 1:
+            self._reset_geometry()
+        self._restore(anchor)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            anchor = self._anchor()
+            self.style_ = Style(self.font())
+            self._reset_geometry()
+            self._restore(anchor)
+
+    def paintEvent(self, event) -> None:
+        t0 = time.perf_counter()
+        self._ensure_laid_out()
+        p = QPainter(self.viewport())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        clip = QRectF(event.rect())
+        p.fillRect(clip, self.theme.background)
+        y = self.scroll_y()
+        tops = self.tops()
+        ctx = PaintContext(self)
+        i = self.para_at_y(y + clip.top())
+        bottom = y + clip.bottom()
+        caret = self.caret_pos() if self.hasFocus() else None
+        while i < len(self.paras) and tops[i] <= bottom:
+            pl = self.layout(i)
+            oy = tops[i] - y
+            p.save()
+            p.translate(0, oy)
+            pl.paint(p, ctx, clip.top() - oy, clip.bottom() - oy)
+            if caret is not None and self.paras[i][0] <= caret <= self.paras[i][1]:
+                r = pl.caret_rect(caret)
+                p.fillRect(QRectF(r.x(), r.y(), 1.5, r.height()), self.theme.caret)
+            p.restore()
+            i += 1
+        self.paint_extra(p, y)
+        p.end()
+        self.paint_ms = (time.perf_counter() - t0) * 1000
+        self._prefetch.start()
+
+    def _prefetch_pages(self) -> None:
+        y = self.scroll_y()
+        vh = self.viewport().height()
+        deadline = time.perf_counter() + 0.012
+        first, last = self.para_at_y(max(0.0, y - vh)), self.para_at_y(y + 2 * vh)
+        for i in range(first, last + 1):
+            if i not in self._layouts:
+                self.layout(i)
+                if time.perf_counter() > deadline:
+                    self._prefetch.start()  # the rest on the next tick
+                    return
+
+    def paint_extra(self, p: QPainter, scroll_y: float) -> None:
+        """Drawn over the text: drag feedback (subclasses)."""
+
+    # ---- hit testing (viewport coordinates) ----------------------------------------------------
+    def locate(self, pt: QPointF) -> tuple[int, ParagraphLayout, float, float]:
+        y = self.scroll_y() + pt.y()
+        i = self.para_at_y(y)
+        pl = self.layout(i)
+        return i, pl, pt.x(), y - self.tops()[i]
+
+    def pos_at(self, pt: QPointF) -> int:
+        _, pl, x, y = self.locate(pt)
+        return min(len(self.text), pl.pos_at(x, y))
+
+    def to_viewport(self, para: int, rect: QRectF) -> QRectF:
+        return rect.translated(0, self.tops()[para] - self.scroll_y())
+
+    def span_rect(self, span_id: int) -> QRectF | None:
+        span = self.index.spans.get(span_id)
+        if span is None:
+            return None
+        i = self.index.tag_para[span_id]
+        r = self.layout(i).span_rect(span_id)
+        return self.to_viewport(i, r) if r is not None else None
+
+    def tag_rect(self, span_id: int) -> QRectF | None:
+        if span_id not in self.index.spans:
+            return None
+        i = self.index.tag_para[span_id]
+        r = self.layout(i).tag_rect(span_id)
+        return self.to_viewport(i, r) if r is not None else None
+
+    def point_of(self, pos: int) -> QPointF:
+        """The viewport point at the left edge of the character at pos, mid-line."""
+        i = self.para_of_pos(pos)
+        pl = self.layout(i)
+        r = pl.caret_rect(pos)
+        return QPointF(r.x(), r.center().y() + self.tops()[i] - self.scroll_y())

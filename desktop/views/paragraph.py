@@ -1,0 +1,446 @@
+"""Layout and painting of one paragraph: text lines with room above each for tags and arcs.
+
+A visual line is drawn, top to bottom, as: the arc levels it needs, the rows of label tags
+it needs, then the text. So arcs never cross text, and a line without labels stays compact.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTextLayout,
+    QTextOption,
+)
+
+from desktop.views.annotations import Arc, Piece
+from desktop.views.stacking import stack
+
+
+class Style:
+    """Fonts and sizes, all derived from the widget font (logical pixels, so high-DPI safe)."""
+
+    def __init__(self, font: QFont) -> None:
+        self.font = QFont(font)
+        self.tag_font = QFont(font)
+        if font.pointSizeF() > 0:
+            self.tag_font.setPointSizeF(font.pointSizeF() * 0.78)
+        else:
+            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * 0.78)))
+        self.tag_font.setWeight(QFont.Weight.DemiBold)
+        self.arc_font = QFont(self.tag_font)
+        self.arc_font.setWeight(QFont.Weight.Normal)
+        self.arc_font.setItalic(True)
+        self.fm = QFontMetricsF(self.font)
+        self.tfm = QFontMetricsF(self.tag_font)
+        self.afm = QFontMetricsF(self.arc_font)
+        self.line_h = self.fm.height()
+        self.tag_box_h = self.tfm.height() + 1
+        self.tag_h = self.tag_box_h + 5  # a tag row: the tag, then its bracket
+        self.arc_step = self.afm.height() + 2
+        self.pad_x = max(2.0, self.tfm.averageCharWidth() * 0.5)
+        self.margin = max(8.0, self.fm.averageCharWidth() * 1.5)
+        self.line_pad = max(2.0, self.line_h * 0.15)
+        self.para_gap = self.line_h * 0.3
+        self.avg_char = self.fm.averageCharWidth()
+        self._tag_w: dict[str, float] = {}
+        self._arc_w: dict[str, float] = {}
+        self.option = QTextOption()
+        self.option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+
+    def tag_width(self, label: str) -> float:
+        w = self._tag_w.get(label)
+        if w is None:
+            w = self._tag_w[label] = self.tfm.horizontalAdvance(label) + 2 * self.pad_x
+        return w
+
+    def arc_width(self, label: str) -> float:
+        w = self._arc_w.get(label)
+        if w is None:
+            w = self._arc_w[label] = self.afm.horizontalAdvance(label) + 2 * self.pad_x
+        return w
+
+
+@dataclass(eq=False)
+class Frag:
+    span_id: int
+    start: int  # absolute offsets of the part on this line
+    end: int
+    x1: float
+    x2: float
+
+
+@dataclass(eq=False)
+class Tag:
+    span_id: int
+    label: str
+    suggested: bool
+    x1: float  # the span's extent on this line (the bracket)
+    x2: float
+    x: float  # the tag box
+    w: float
+    row: int = 0
+    rect: QRectF = field(default_factory=QRectF)
+    legs: list = field(default_factory=list)  # (seg, end) of arcs attached here
+
+
+@dataclass(eq=False)
+class Seg:
+    arc: Arc
+    x_from: float
+    x_to: float
+    from_tag: Tag | None  # None: the arc comes from the line's edge
+    to_tag: Tag | None
+    level: int = 0
+    y: float = 0.0
+
+    @property
+    def arrow(self) -> bool:
+        return self.to_tag is not None
+
+
+@dataclass(eq=False)
+class LineGeom:
+    index: int
+    start: int
+    end: int
+    top: float = 0.0
+    text_y: float = 0.0
+    text_h: float = 0.0
+    bottom: float = 0.0
+    levels: int = 0
+    rows: int = 0
+    frags: list[Frag] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    segs: list[Seg] = field(default_factory=list)
+
+
+class ParagraphLayout:
+    def __init__(self, start: int, text: str, pieces: list[Piece], arcs: list[Arc],
+                 tag_para: dict[int, int], para_index: int, width: float, style: Style) -> None:
+        self.start = start
+        self.text = text
+        self.style = style
+        self.width = width
+        self.layout = QTextLayout(text, style.font)
+        self.layout.setTextOption(style.option)
+        self.layout.setCacheEnabled(True)
+        avail = max(40.0, width - 2 * style.margin)
+        self.layout.beginLayout()
+        qlines = []
+        while True:
+            line = self.layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(avail)
+            line.setPosition(QPointF(style.margin, 0.0))
+            qlines.append(line)
+        self.layout.endLayout()
+        self.qlines = qlines
+        self.lines: list[LineGeom] = []
+        for i, ql in enumerate(qlines):
+            ls = ql.textStart()
+            self.lines.append(LineGeom(i, start + ls, start + ls + ql.textLength(),
+                                       text_h=ql.height()))
+        self.tag_of: dict[int, tuple[LineGeom, Tag]] = {}
+        self._place_spans(pieces)
+        self._place_arcs(arcs, tag_para, para_index)
+        self._position_lines()
+
+    # ---- geometry -------------------------------------------------------------------------
+    def x_of(self, line: LineGeom, pos: int) -> float:
+        return self.qlines[line.index].cursorToX(pos - self.start)[0]
+
+    def _place_spans(self, pieces: list[Piece]) -> None:
+        style = self.style
+        text, base = self.text, self.start
+        for line in self.lines:
+            for pc in pieces:
+                if pc.start >= line.end:
+                    break
+                s, e = max(pc.start, line.start), min(pc.end, line.end)
+                if e <= s:
+                    continue
+                while e > s + 1 and text[e - 1 - base].isspace():
+                    e -= 1  # a span wrapping onto the next line: not the trailing space
+                frag = Frag(pc.span.id, s, e, self.x_of(line, s), self.x_of(line, e))
+                line.frags.append(frag)
+                if pc.first and s == pc.start:
+                    w = style.tag_width(pc.span.label)
+                    x = (frag.x1 + frag.x2 - w) / 2
+                    x = max(style.margin * 0.25, min(x, self.width - style.margin * 0.25 - w))
+                    tag = Tag(pc.span.id, pc.span.label, pc.span.state == "suggested",
+                              frag.x1, frag.x2, x, w)
+                    line.tags.append(tag)
+                    self.tag_of[pc.span.id] = (line, tag)
+            if line.tags:
+                gap = style.pad_x
+                rows = stack([(t.x1, t.x2) for t in line.tags],
+                             [(min(t.x1 + 1, t.x - gap), max(t.x2 - 1, t.x + t.w + gap))
+                              for t in line.tags])  # adjacent spans may share a row
+                for t, r in zip(line.tags, rows):
+                    t.row = r
+                line.rows = max(rows) + 1
+
+    def _place_arcs(self, arcs: list[Arc], tag_para: dict[int, int], para_index: int) -> None:
+        left, right = self.style.margin * 0.3, self.width - self.style.margin * 0.3
+        for arc in arcs:
+            h = self.tag_of.get(arc.head)
+            t = self.tag_of.get(arc.tail)
+            if h and t and h[0] is t[0]:
+                seg = Seg(arc, 0, 0, h[1], t[1])
+                h[0].segs.append(seg)
+                h[1].legs.append((seg, "from"))
+                t[1].legs.append((seg, "to"))
+                continue
+            if h:
+                after = t[0].index > h[0].index if t else tag_para[arc.tail] > para_index
+                seg = Seg(arc, 0, right if after else left, h[1], None)
+                h[0].segs.append(seg)
+                h[1].legs.append((seg, "from"))
+            if t:
+                before = h[0].index < t[0].index if h else tag_para[arc.head] < para_index
+                seg = Seg(arc, left if before else right, 0, None, t[1])
+                t[0].segs.append(seg)
+                t[1].legs.append((seg, "to"))
+        # Spread the legs on each tag, ordered by where their other end lies.
+        for line in self.lines:
+            for tag in line.tags:
+                if not tag.legs:
+                    continue
+
+                def other(item: tuple[Seg, str]) -> float:
+                    seg, end = item
+                    o = seg.to_tag if end == "from" else seg.from_tag
+                    if o is not None:
+                        return o.x + o.w / 2
+                    return seg.x_to if end == "from" else seg.x_from
+
+                tag.legs.sort(key=other)
+                n = len(tag.legs)
+                inner = min(tag.w * 0.7, 8.0 * n)
+                for k, (seg, end) in enumerate(tag.legs):
+                    x = tag.x + tag.w / 2 + (inner * ((k + 0.5) / n - 0.5) if n > 1 else 0)
+                    if end == "from":
+                        seg.x_from = x
+                    else:
+                        seg.x_to = x
+            if line.segs:
+                cores, extents = [], []
+                for seg in line.segs:
+                    a, b = sorted((seg.x_from, seg.x_to))
+                    mid, lw = (a + b) / 2, self.style.arc_width(seg.arc.label) + 4
+                    cores.append((a, b))
+                    extents.append((min(a, mid - lw / 2), max(b, mid + lw / 2)))
+                levels = stack(cores, extents)
+                for seg, lv in zip(line.segs, levels):
+                    seg.level = lv
+                line.levels = max(levels) + 1
+
+    def _position_lines(self) -> None:
+        st = self.style
+        y = 0.0
+        for line in self.lines:
+            line.top = y
+            text_y = y + st.line_pad + line.levels * st.arc_step + line.rows * st.tag_h
+            line.text_y = text_y
+            self.qlines[line.index].setPosition(QPointF(st.margin, text_y))
+            for tag in line.tags:
+                band_bottom = text_y - tag.row * st.tag_h
+                tag.rect = QRectF(tag.x, band_bottom - st.tag_h + 1, tag.w, st.tag_box_h)
+            for seg in line.segs:
+                seg.y = y + st.line_pad + (line.levels - 1 - seg.level + 0.5) * st.arc_step
+            line.bottom = text_y + line.text_h + 2
+            y = line.bottom
+        # a blank line between paragraphs is a small gap, not a full line
+        self.height = st.line_h * 0.5 if not self.text else y + st.para_gap
+        self._tops = [ln.top for ln in self.lines]
+
+    # ---- queries (paragraph coordinates) ----------------------------------------------------
+    def line_at(self, y: float) -> LineGeom:
+        i = max(0, bisect_right(self._tops, y) - 1)
+        return self.lines[min(i, len(self.lines) - 1)]
+
+    def line_of_pos(self, pos: int) -> LineGeom:
+        for line in self.lines:
+            if pos < line.end or line is self.lines[-1]:
+                return line
+        return self.lines[-1]
+
+    def pos_at(self, x: float, y: float) -> int:
+        line = self.line_at(y)
+        rel = self.qlines[line.index].xToCursor(x)
+        return self.start + rel
+
+    def tag_at(self, x: float, y: float) -> int | None:
+        line = self.line_at(y)
+        for tag in line.tags:
+            if tag.rect.adjusted(-1, -1, 1, 1).contains(QPointF(x, y)):
+                return tag.span_id
+        return None
+
+    def spans_at(self, x: float, y: float) -> list[tuple[int, Frag]]:
+        line = self.line_at(y)
+        if not (line.text_y - 2 <= y <= line.text_y + line.text_h + 2):
+            return []
+        return [(f.span_id, f) for f in line.frags if f.x1 <= x <= f.x2]
+
+    def caret_rect(self, pos: int) -> QRectF:
+        line = self.line_of_pos(pos)
+        x = self.x_of(line, max(line.start, min(pos, line.end)))
+        return QRectF(x, line.text_y, 1.0, line.text_h)
+
+    def span_rect(self, span_id: int) -> QRectF | None:
+        rect = None
+        for line in self.lines:
+            for f in line.frags:
+                if f.span_id == span_id:
+                    r = QRectF(f.x1, line.text_y, max(1.0, f.x2 - f.x1), line.text_h)
+                    rect = r if rect is None else rect.united(r)
+        return rect
+
+    def tag_rect(self, span_id: int) -> QRectF | None:
+        hit = self.tag_of.get(span_id)
+        return QRectF(hit[1].rect) if hit else None
+
+    # ---- painting ---------------------------------------------------------------------------
+    def paint(self, p: QPainter, ctx, y0: float, y1: float) -> None:
+        """Paint the lines between y0 and y1 (paragraph coordinates) with the painter
+        already translated to the paragraph's top-left."""
+        st = self.style
+        theme = ctx.theme
+        visible = [ln for ln in self.lines if ln.bottom >= y0 and ln.top <= y1]
+        if not visible:
+            return
+        sel = ctx.selection
+        # backgrounds: span fills, the selection
+        for line in visible:
+            for f in line.frags:
+                span = ctx.spans.get(f.span_id)
+                if span is None:
+                    continue
+                color = ctx.color(span.label)
+                r = QRectF(f.x1, line.text_y, f.x2 - f.x1, line.text_h)
+                if span.state == "suggested":
+                    fill = QColor(color)
+                    fill.setAlpha(theme.fill_alpha // 3)
+                    p.fillRect(r, fill)
+                    pen = QPen(color, 1.2, Qt.PenStyle.DashLine)
+                    p.setPen(pen)
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
+                else:
+                    fill = QColor(color)
+                    fill.setAlpha(theme.fill_alpha)
+                    p.fillRect(r, fill)
+            if sel and sel[0] < line.end + 1 and sel[1] > line.start:
+                s, e = max(sel[0], line.start), min(sel[1], line.end)
+                if e > s:
+                    x1, x2 = self.x_of(line, s), self.x_of(line, e)
+                    p.fillRect(QRectF(x1, line.text_y, x2 - x1, line.text_h), theme.selection)
+        # the text itself (plain: QTextLayout never interprets markup)
+        p.setPen(theme.text)
+        self.layout.draw(p, QPointF(0, 0), [], QRectF(0, y0, self.width, y1 - y0))
+        # brackets under each tag: the span's extent, ticks down to the text
+        for line in visible:
+            for tag in line.tags:
+                color = ctx.color(tag.label)
+                pen = QPen(color.darker(115) if not theme.dark else color, 1.0)
+                if tag.suggested:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                by = tag.rect.bottom() + 1.5
+                p.drawLine(QPointF(tag.x1, by), QPointF(tag.x2, by))
+                p.drawLine(QPointF(tag.x1, by), QPointF(tag.x1, line.text_y))
+                p.drawLine(QPointF(tag.x2, by), QPointF(tag.x2, line.text_y))
+                cx = tag.x + tag.w / 2
+                p.drawLine(QPointF(cx, tag.rect.bottom()), QPointF(cx, by))
+        # arcs, then tags over their legs so labels stay readable
+        p.setFont(st.arc_font)
+        for line in visible:
+            for seg in line.segs:
+                self._paint_seg(p, ctx, seg)
+        p.setFont(st.tag_font)
+        for line in visible:
+            for tag in line.tags:
+                self._paint_tag(p, ctx, tag)
+        # the selected span: an outline around its tag and its text
+        if ctx.selected is not None:
+            pen = QPen(theme.focus, 2.0)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            for line in visible:
+                for f in line.frags:
+                    if f.span_id == ctx.selected:
+                        p.drawRect(QRectF(f.x1 - 1, line.text_y - 1, f.x2 - f.x1 + 2,
+                                          line.text_h + 2))
+                for tag in line.tags:
+                    if tag.span_id == ctx.selected:
+                        p.drawRoundedRect(tag.rect.adjusted(-2, -2, 2, 2), 4, 4)
+
+    def _paint_tag(self, p: QPainter, ctx, tag: Tag) -> None:
+        color = ctx.color(tag.label)
+        theme = ctx.theme
+        if tag.suggested:
+            fill = QColor(color)
+            fill.setAlpha(70)
+            p.setBrush(fill)
+            p.setPen(QPen(color.darker(130) if not theme.dark else color, 1.2,
+                          Qt.PenStyle.DashLine))
+            p.drawRoundedRect(tag.rect, 3, 3)
+            p.setPen(theme.text)
+        else:
+            p.setBrush(color)
+            p.setPen(QPen(color.darker(135), 1.0))
+            p.drawRoundedRect(tag.rect, 3, 3)
+            p.setPen(ctx.text_on(color))
+        p.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.label)
+
+    def _paint_seg(self, p: QPainter, ctx, seg: Seg) -> None:
+        theme = ctx.theme
+        color = theme.arc if seg.arc.color is None else ctx.arc_color(seg.arc.color)
+        pen = QPen(color, 1.3)
+        if seg.arc.suggested:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        y = seg.y
+        xf, xt = seg.x_from, seg.x_to
+        sign = 1.0 if xt >= xf else -1.0
+        r = min(self.style.arc_step * 0.6, abs(xt - xf) / 2)
+        path = QPainterPath()
+        if seg.from_tag is not None:
+            path.moveTo(xf, seg.from_tag.rect.top())
+            path.lineTo(xf, y + r)
+            path.quadTo(xf, y, xf + sign * r, y)
+        else:
+            path.moveTo(xf, y)
+        if seg.to_tag is not None:
+            path.lineTo(xt - sign * r, y)
+            path.quadTo(xt, y, xt, y + r)
+            tip = seg.to_tag.rect.top() - 1
+            path.lineTo(xt, tip - 5)
+        else:
+            path.lineTo(xt, y)
+        p.drawPath(path)
+        if seg.to_tag is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
+            p.drawPolygon(QPolygonF([QPointF(xt, tip), QPointF(xt - 3.5, tip - 7),
+                                     QPointF(xt + 3.5, tip - 7)]))
+        label = seg.arc.label
+        lw = self.style.arc_width(label)
+        mid = (xf + xt) / 2
+        rect = QRectF(mid - lw / 2, y - self.style.afm.height() / 2, lw, self.style.afm.height())
+        p.fillRect(rect, theme.arc_label_bg)
+        p.setPen(theme.arc_label if seg.arc.color is None else color)
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)

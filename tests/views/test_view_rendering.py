@@ -1,0 +1,91 @@
+"""Rendering: both themes on the labelled seed article, and a 100,000-word article."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor
+
+from desktop.views.stacking import stack
+from desktop.views.theme import text_on
+from desktop.views.tokens import Tokens
+from tests.views.sample import big_layer, seed_layer
+
+
+def test_screenshots_light_and_dark(make_view):
+    view = make_view(seed_layer(), width=900, height=700)
+    light = view.grab()
+    assert light.save("/tmp/view-light.png")
+    view.set_dark(True)
+    dark = view.grab()
+    assert dark.save("/tmp/view-dark.png")
+    bg_light = light.toImage().pixelColor(300, 40)  # the blank line under the title
+    bg_dark = dark.toImage().pixelColor(300, 40)
+    assert bg_light.lightnessF() > 0.9 and bg_dark.lightnessF() < 0.2
+
+
+def test_label_text_contrasts_with_its_colour():
+    assert text_on(QColor("#f6d55c")) == QColor("#000000")  # yellow DATE: black text
+    assert text_on(QColor("#1a237e")) == QColor("#ffffff")  # dark blue: white text
+
+
+def test_big_document_opens_scrolls_and_paints(make_view, qtbot):
+    lv = big_layer()
+    view = make_view(lv, width=1000, height=800)
+    canvas = view.canvas
+    canvas.viewport().repaint()
+    assert len(canvas._layouts) < 40  # only what is visible was laid out
+    for y in (5000, canvas.verticalScrollBar().maximum() // 2, canvas.verticalScrollBar().maximum()):
+        canvas.scroll_to(y)
+        canvas.viewport().repaint()
+    lo, hi = view.visible_range()
+    assert hi == len(lv.text)  # scrolled to the very end
+    far = lv.spans[2500]
+    view.select_span(far.id)
+    canvas.viewport().repaint()
+    lo, hi = view.visible_range()
+    assert lo <= far.start < hi
+    qtbot.waitUntil(canvas.idle_done, timeout=20000)
+    assert all(canvas._exact)  # the idle pass made every height exact
+
+
+def test_token_snapping_rules():
+    text = "Mr. O'Neil paid $1,200.50 in Zürich-based fees."
+    tk = Tokens(text)
+    assert tk.snap(5, 7) == (4, 10)  # inside "O'Neil"
+    assert tk.snap(3, 12) == (4, 15)  # " O'Neil pa" -> "O'Neil paid": no leading space
+    assert tk.snap(2, 12) == (2, 15)  # the period of "Mr." is a token of its own
+    s = text.index("1,200")
+    assert tk.snap(s + 1, s + 2) == (s, s + len("1,200.50"))
+    z = text.index("Zürich")
+    assert tk.snap(z + 2, z + 3) == (z, z + len("Zürich"))
+    assert tk.snap(3, 4) is None  # only a space
+
+
+def test_stacking_puts_containers_above_what_they_contain():
+    # an outer span, two inner ones side by side, one far away
+    cores = [(0, 100), (10, 30), (40, 60), (200, 220)]
+    levels = stack(cores, cores)
+    assert levels[1] == levels[2] == 0 and levels[3] == 0
+    assert levels[0] == 1
+
+
+def test_tokens_are_found_per_paragraph_and_cross_them():
+    from desktop.views.annotations import split_paragraphs
+
+    text = "one two\n\nthree four"
+    tk = Tokens(text, split_paragraphs(text))
+    assert tk.snap(5, 12) == (4, 14)  # "wo\n\nth" -> "two\n\nthree"
+    assert tk.next_end(7) == 14 and tk.next_start(7) == 9
+    assert tk.prev_end(9) == 7 and tk.prev_start(9) == 4
+    assert tk.snap(7, 9) is None
+
+
+def test_a_larger_font_gives_larger_text_and_tags(make_view):
+    view = make_view(seed_layer())
+    span = view.layer().spans[0]
+    before_tag, before_text = view.tag_rect(span.id), view.span_rect(span.id)
+    font = view.canvas.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    view.canvas.setFont(font)
+    after_tag, after_text = view.tag_rect(span.id), view.span_rect(span.id)
+    assert after_text.height() > before_text.height() * 1.3
+    assert after_tag.width() > before_tag.width() * 1.3

@@ -1,3 +1,1 @@
-"""Document views: the annotated article with label tags and relation arcs."""
-
-from desktop.views import _none_guard  # noqa: F401  (must run before any Qt painting)
+"""The document view: the article with its labels, relations and events."""

@@ -188,7 +188,9 @@ class TokenIndex:
         self._end_set = set(self.ends)
 
     def aligned(self, start: int, end: int) -> bool:
-        return start in self._start_set and end in self._end_set and start < end
+        """Whether [start, end) starts and ends on the edges of non-space tokens."""
+        return (start in self._start_set and end in self._end_set
+                and self.snap(start, end) == (start, end))
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """Indices [first, last] (inclusive) of the tokens that overlap [start, end), or None."""
@@ -218,9 +220,9 @@ def align_span(span: SpanRecord, tokens: TokenIndex, doc: DocumentRecord, option
     """The span's offsets on token boundaries, as options.misaligned says; None: leave out.
 
     Every span that is not already aligned is reported."""
-    if tokens.aligned(span.start, span.end):
-        return span.start, span.end
     snapped = tokens.snap(span.start, span.end)
+    if snapped == (span.start, span.end):
+        return snapped
     if options.misaligned == "error":
         raise ValidationError(
             f"span {span.label!r} [{span.start}, {span.end}) does not line up with the tokens",

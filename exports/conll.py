@@ -191,15 +191,22 @@ def detect_scheme(tags: list[str | None]) -> str:
     """'biluo', 'iob1' or 'iob2' for a sequence of tags (None/'' between sentences)."""
     if any(t and t[0] in "LUES" for t in tags):
         return "biluo"
+    # IOB2 opens every entity with B-; IOB1 opens with I- and uses B- only right after an
+    # entity of the same type. A B- that opens an entity therefore means IOB2 (and an I- that
+    # opens one is then an error); else an I- that opens an entity means IOB1.
     prev = "O"
+    i_opens = False
     for t in tags:
         if not t:
             prev = "O"
             continue
-        if t.startswith("I-") and (prev == "O" or prev[2:] != t[2:]):
-            return "iob1"
+        opens = prev == "O" or prev[2:] != t[2:]
+        if t.startswith("B-") and opens:
+            return "iob2"
+        if t.startswith("I-") and opens:
+            i_opens = True
         prev = t
-    return "iob2"
+    return "iob1" if i_opens else "iob2"
 
 
 def read_file(path: Path) -> Iterator[DocumentRecord]:

@@ -264,7 +264,10 @@ def read(path: Path) -> Iterator[DocumentRecord]:
         for rec, index in read_file(file):
             records.append((index, rec))
     if len(files) > 1 and all(i is not None for i, _ in records):
+        # our own export: back to the original order; a document that is in both
+        # train.spacy and dev.spacy (a one-document export) is read once
         records.sort(key=lambda x: x[0])
+        records = [r for n, r in enumerate(records) if n == 0 or r[0] != records[n - 1][0]]
     for _, rec in records:
         yield rec
 
@@ -294,6 +297,15 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
                                                f"({type(exc).__name__}: {exc})") from None
 
 
+def _lists(value: Any) -> Any:
+    """msgpack hands lists back as tuples: make JSON-like data JSON-like again."""
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
 def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     data = doc.user_data.get(USER_DATA_KEY)
     rec = DocumentRecord(text=doc.text, origin=(str(path), None))
@@ -307,6 +319,7 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
             rec.spans.append(SpanRecord(*key, id=f"T{len(rec.spans) + 1}",
                                         kb_id=span.kb_id_ or None))
         return rec, None
+    data = _lists(data)
     text_len = len(doc.text)
     for d in data["spans"]:
         d = dict(d)

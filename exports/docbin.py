@@ -44,6 +44,7 @@ from ``doc.ents`` and every span group.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Iterable, Iterator
@@ -57,7 +58,8 @@ from models.records import (ArgumentRecord, DocumentRecord, EventRecord, Relatio
 from models.schema import Schema
 
 from exports.base import (ExportOptions, ExportReport, TokenIndex, align_span,
-                          atomic_write_bytes, atomic_write_text, doc_name, tokenizer_of)
+                          atomic_write_bytes, atomic_write_text, blank_tokenizer, doc_name,
+                          tokenizer_of)
 from exports.conll import non_overlapping
 
 NAME = "spacy"
@@ -232,8 +234,8 @@ def ner_label_data(labels: list[str]) -> dict[str, dict[str, int]]:
     return data
 
 
-def training_config(labels: list[str]) -> str:
-    """spaCy's own `init config` for a blank English ner pipeline on CPU, paths filled in."""
+@functools.lru_cache(maxsize=1)
+def _base_config() -> str:
     from spacy.cli.init_config import init_config
 
     config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False,
@@ -242,10 +244,15 @@ def training_config(labels: list[str]) -> str:
     config["paths"]["dev"] = "dev.spacy"
     config["initialize"]["components"] = {
         "ner": {"labels": {"@readers": "spacy.read_labels.v1", "path": "labels/ner.json"}}}
+    return config.to_str()
+
+
+def training_config(labels: list[str]) -> str:
+    """spaCy's own `init config` for a blank English ner pipeline on CPU, paths filled in."""
     head = ("# Written by Marginalia. Entity labels: " + (", ".join(labels) or "(none)") + "\n"
             "# Train: python -m spacy train config.cfg --output model "
             "(in this folder)\n")
-    return head + config.to_str()
+    return head + _base_config()
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -273,7 +280,6 @@ def read(path: Path) -> Iterator[DocumentRecord]:
 
 
 def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
-    import spacy
     from spacy.tokens import DocBin
 
     try:
@@ -282,8 +288,7 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
         raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
     try:
         db = DocBin(store_user_data=True).from_bytes(data)
-        nlp = spacy.blank("en")
-        docs = list(db.get_docs(nlp.vocab))
+        docs = list(db.get_docs(blank_tokenizer().__self__.vocab))
     except Exception as exc:  # zlib, msgpack, KeyError, ValueError...: not a DocBin
         raise FormatError(str(path), None, f"not a spaCy DocBin file ({type(exc).__name__})"
                           ) from None

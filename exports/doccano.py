@@ -142,7 +142,7 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
                 raise FormatError(str(path), lineno, f"relation {i} has no type")
             rid = str(rel["id"]) if "id" in rel else f"R{i}"
             doc.relations.append(RelationRecord(head, tail, rtype, id=rid))
-    elif isinstance(label, list) and all(isinstance(x, str) for x in label):
+    elif isinstance(label, list) and label and all(isinstance(x, str) for x in label):
         doc.meta["label"] = label  # text classification labels
     elif isinstance(label, list):
         for i, item in enumerate(label, 1):

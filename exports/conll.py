@@ -284,8 +284,8 @@ def _decode(path: Path, line: int, sentences, scheme: str) -> DocumentRecord:
             else:  # biluo / iobes
                 prefix = {"E": "L", "S": "U"}.get(prefix, prefix)
                 if open_ is not None and prefix in ("O", "B", "U"):
-                    bad = (f"{tag} follows B-{open_[1]} or I-{open_[1]} that no L-{open_[1]} "
-                           "closed (BILUO)")
+                    bad = (f"{tag} comes while B-{open_[1]} is not closed by L-{open_[1]} "
+                           "(BILUO)")
                 elif prefix in ("I", "L") and (open_ is None or open_[1] != label):
                     bad = f"{tag} without a B-{label} before it (BILUO)"
                 elif prefix == "B":

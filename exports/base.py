@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from models.errors import FormatError, ValidationError
 from models.records import DocumentRecord, SpanRecord
@@ -64,6 +64,18 @@ class ExportOptions:
                                   f"not {self.doccano_form!r}")
         if not 0.0 <= self.dev_ratio < 1.0:
             raise ValidationError(f"dev ratio must be in [0, 1), not {self.dev_ratio}")
+
+
+class FormatModule(Protocol):
+    """What every module in exports/ that the registry knows provides."""
+
+    NAME: str
+    EXTENSIONS: tuple[str, ...]
+
+    def read(self, path: Path) -> Iterator[DocumentRecord]: ...
+
+    def write(self, records: Iterable[DocumentRecord], out: Path, schema: Any = None,
+              options: ExportOptions | None = None) -> ExportReport: ...
 
 
 @dataclass

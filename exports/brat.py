@@ -30,17 +30,16 @@ text, and a T whose text differs from the .txt at its offsets.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from models.errors import FormatError, ValidationError
-from models.records import (ArgumentRecord, DocumentRecord, EventRecord, RelationRecord,
-                            SpanRecord)
-from models.schema import AttributeDef, Schema, parse_brat_conf, to_brat_conf
-
 from exports.base import ExportOptions, ExportReport, atomic_write_text, read_text
+from models.errors import FormatError, ValidationError
+from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
+from models.schema import AttributeDef, Schema, parse_brat_conf, to_brat_conf
 
 NAME = "brat"
 EXTENSIONS = (".ann",)
@@ -320,7 +319,7 @@ def read_pair(txt: Path, ann: Path, schema: Schema | None = None) -> DocumentRec
             parts = body.split()
             if len(parts) < 3:
                 fail(lineno, "equivalence: expected Equiv ID ID ...")
-            for a, b in zip(parts[1:], parts[2:]):
+            for a, b in itertools.pairwise(parts[1:]):
                 rel = RelationRecord(a, b, parts[0], id=f"{bid}{lineno}:{a}")
                 doc.relations.append(rel)
                 later.append((lineno, "R", rel))

@@ -31,12 +31,19 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from exports.base import (
+    ExportOptions,
+    ExportReport,
+    TokenIndex,
+    align_span,
+    atomic_open,
+    read_text,
+    report_unsupported,
+    tokenizer_of,
+)
 from models.errors import FormatError
 from models.records import DocumentRecord, SpanRecord
 from models.schema import Schema
-
-from exports.base import (ExportOptions, ExportReport, TokenIndex, align_span, atomic_open,
-                          read_text, report_unsupported, tokenizer_of)
 
 NAME = "conll"
 EXTENSIONS = (".conll", ".conll03", ".iob", ".bio", ".bilou", ".biluo")
@@ -60,8 +67,11 @@ def non_overlapping(items: list[tuple[int, int, object]]) -> tuple[list, list]:
     return [items[i] for i in sorted(kept_idx)], [items[i] for i in sorted(out_idx)]
 
 
-def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str) -> list[str]:
-    """Tags for tokens [0, n) given chunks (first, last inclusive, label)."""
+def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
+             sentence_starts: set[int] = frozenset()) -> list[str]:
+    """Tags for tokens [0, n) given chunks (first, last inclusive, label).
+
+    IOB1 needs B- only between two chunks of one label that touch in one sentence."""
     tags = ["O"] * n_tokens
     prev_end, prev_label = -2, None
     for first, last, label in sorted(chunks):
@@ -70,7 +80,8 @@ def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str) -> 
         if scheme == "iob2":
             tags[first] = f"B-{label}"
         elif scheme == "iob1":
-            if prev_end == first - 1 and prev_label == label:
+            if (prev_end == first - 1 and prev_label == label
+                    and first not in sentence_starts):
                 tags[first] = f"B-{label}"
         else:  # biluo
             if first == last:
@@ -126,15 +137,19 @@ def _doc_sentences(doc: DocumentRecord, tokenize, options: ExportOptions,
         chunks.append((first, last, span.label))
         for i in range(first + 1, last + 1):
             inside[i] = True
-    tags = tags_for(len(tdoc), chunks, options.conll_scheme)
+    words = [tok for tok in tdoc if not tok.is_space]
+    starts: set[int] = set()
+    prev = None
+    for tok in words:
+        gap = doc.text[prev.idx + len(prev.text):tok.idx] if prev is not None else ""
+        if prev is not None and not inside[tok.i] and ("\n" in gap or prev.text in _SENT_END):
+            starts.add(tok.i)
+        prev = tok
+    tags = tags_for(len(tdoc), chunks, options.conll_scheme, starts)
     sentences: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
-    prev = None
-    for tok in tdoc:
-        if tok.is_space:
-            continue
-        gap = doc.text[prev.idx + len(prev.text):tok.idx] if prev is not None else ""
-        if current and not inside[tok.i] and ("\n" in gap or prev.text in _SENT_END):
+    for tok in words:
+        if tok.i in starts and current:
             sentences.append(current)
             current = []
         text = tok.text
@@ -143,7 +158,6 @@ def _doc_sentences(doc: DocumentRecord, tokenize, options: ExportOptions,
             report.add(doc, "token", text, tok.idx, tok.idx + len(tok.text),
                        "white space inside the token written as '_'")
         current.append((text, tags[tok.i]))
-        prev = tok
     if current:
         sentences.append(current)
     return sentences
@@ -173,10 +187,10 @@ def _rows(path: Path) -> list[tuple[int, str | None, str | None]]:
     for lineno, line in enumerate(read_text(path).split("\n"), 1):
         line = line.rstrip("\r").strip(" \t")
         if not line:
-            rows.append((lineno, None, "")); continue  # noqa: E702
+            rows.append((lineno, None, "")); continue
         cols = re.split(r"[ \t]+", line)
         if cols[0] == "-DOCSTART-":
-            rows.append((lineno, None, None)); continue  # noqa: E702
+            rows.append((lineno, None, None)); continue
         if len(cols) < 2:
             raise FormatError(str(path), lineno, f"token line {line!r} has no tag column")
         tag = cols[-1]
@@ -272,9 +286,8 @@ def _decode(path: Path, line: int, sentences, scheme: str) -> DocumentRecord:
                 elif prefix == "B":
                     close(prev_end)
                     open_ = (start, label, lineno)
-                elif prefix == "I":
-                    if open_ is None or open_[1] != label:
-                        bad = f"{tag} does not continue a B-{label} or I-{label} (IOB2)"
+                elif prefix == "I" and (open_ is None or open_[1] != label):
+                    bad = f"{tag} does not continue a B-{label} or I-{label} (IOB2)"
             elif scheme == "iob1":
                 if prefix == "O":
                     close(prev_end)

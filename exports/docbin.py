@@ -52,15 +52,22 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from models.errors import FormatError
-from models.records import (ArgumentRecord, DocumentRecord, EventRecord, RelationRecord,
-                            SpanRecord)
-from models.schema import Schema
-
-from exports.base import (ExportOptions, ExportReport, TokenIndex, align_span,
-                          atomic_write_bytes, atomic_write_text, blank_tokenizer, doc_name,
-                          tokenizer_of)
+from exports.base import (
+    ExportOptions,
+    ExportReport,
+    Problem,
+    TokenIndex,
+    align_span,
+    atomic_write_bytes,
+    atomic_write_text,
+    blank_tokenizer,
+    doc_name,
+    tokenizer_of,
+)
 from exports.conll import non_overlapping
+from models.errors import FormatError
+from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
+from models.schema import Schema
 
 NAME = "spacy"
 EXTENSIONS = (".spacy",)
@@ -192,8 +199,9 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     train_idx, dev_idx = split(len(docs), options.dev_ratio, options.seed)
     if len(docs) == 1 and options.dev_ratio > 0:
         dev_idx = [0]
-        report.add(DocumentRecord(text="", title=doc_name_of(docs[0])), "split", "", None,
-                   None, "only one document: it is in both train.spacy and dev.spacy")
+        report.problems.append(Problem(doc_name_of(docs[0]), "split", "", None, None,
+                                       "only one document: it is in both train.spacy and "
+                                       "dev.spacy"))
     elif not dev_idx:
         report.problems.append(_problem_empty_dev())
     for name, idx in (("train.spacy", train_idx), ("dev.spacy", dev_idx)):
@@ -215,9 +223,7 @@ def doc_name_of(doc) -> str:
     return (data.get("doc") or {}).get("title") or "document"
 
 
-def _problem_empty_dev():
-    from exports.base import Problem
-
+def _problem_empty_dev() -> Problem:
     return Problem("all documents", "split", "", None, None,
                    "dev.spacy is empty (dev ratio 0 or fewer than two documents): give "
                    "spacy train another --paths.dev")
@@ -289,7 +295,7 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
     try:
         db = DocBin(store_user_data=True).from_bytes(data)
         docs = list(db.get_docs(blank_tokenizer().__self__.vocab))
-    except Exception as exc:  # zlib, msgpack, KeyError, ValueError...: not a DocBin
+    except Exception as exc:  # noqa: BLE001  zlib, msgpack, KeyError...: not a DocBin
         raise FormatError(str(path), None, f"not a spaCy DocBin file ({type(exc).__name__})"
                           ) from None
     for n, doc in enumerate(docs, 1):
@@ -361,5 +367,14 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     return rec, info.get("index")
 
 
-__all__ = ["NAME", "EXTENSIONS", "read", "write", "to_doc", "split", "training_config",
-           "USER_DATA_KEY", "doc_name"]
+__all__ = [
+    "EXTENSIONS",
+    "NAME",
+    "USER_DATA_KEY",
+    "doc_name",
+    "read",
+    "split",
+    "to_doc",
+    "training_config",
+    "write",
+]

@@ -24,12 +24,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from exports.base import (
+    ExportOptions,
+    ExportReport,
+    check_offsets,
+    iter_jsonl,
+    jsonl_files,
+    report_unsupported,
+    require_text,
+    write_jsonl,
+)
 from models.errors import FormatError
 from models.records import DocumentRecord, RelationRecord, SpanRecord
 from models.schema import Schema
-
-from exports.base import (ExportOptions, ExportReport, check_offsets, iter_jsonl, jsonl_files,
-                          report_unsupported, require_text, write_jsonl)
 
 NAME = "doccano"
 EXTENSIONS = (".jsonl", ".json")

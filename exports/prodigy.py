@@ -42,13 +42,22 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from exports.base import (
+    ExportOptions,
+    ExportReport,
+    TokenIndex,
+    align_span,
+    check_offsets,
+    iter_jsonl,
+    jsonl_files,
+    report_unsupported,
+    require_text,
+    tokenizer_of,
+    write_jsonl,
+)
 from models.errors import FormatError
 from models.records import DocumentRecord, RelationRecord, SpanRecord
 from models.schema import Schema
-
-from exports.base import (ExportOptions, ExportReport, TokenIndex, align_span, check_offsets,
-                          iter_jsonl, jsonl_files, report_unsupported, require_text,
-                          tokenizer_of, write_jsonl)
 
 NAME = "prodigy"
 EXTENSIONS = (".jsonl",)
@@ -112,7 +121,7 @@ def _task(doc: DocumentRecord, tokenize, options: ExportOptions, report: ExportR
             report.add(doc, "relation", r.label, None, None,
                        "left out: it points to a span that is not exported")
             continue
-        strip = lambda d: {k: d[k] for k in ("start", "end", "token_start", "token_end",  # noqa
+        strip = lambda d: {k: d[k] for k in ("start", "end", "token_start", "token_end",
                                              "label")}
         rels_out.append({"head": h["token_end"], "child": c["token_end"],
                          "head_span": strip(h), "child_span": strip(c), "label": r.label})

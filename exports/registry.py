@@ -10,8 +10,9 @@ import importlib
 import json
 import re
 from pathlib import Path
-from types import ModuleType
+from typing import cast
 
+from exports.base import FormatModule
 from models.errors import FormatError
 
 _MODULES = {
@@ -27,10 +28,10 @@ def names() -> list[str]:
     return list(_MODULES)
 
 
-def get(name: str) -> ModuleType:
+def get(name: str) -> FormatModule:
     """The format module called `name`; KeyError naming the known ones otherwise."""
     try:
-        return importlib.import_module(_MODULES[name])
+        return cast(FormatModule, importlib.import_module(_MODULES[name]))
     except KeyError:
         raise KeyError(f"unknown format {name!r}; known: {', '.join(names())}") from None
 

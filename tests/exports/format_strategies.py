@@ -13,8 +13,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from exports.base import blank_tokenizer
-from models.records import (ArgumentRecord, DocumentRecord, EventRecord, RelationRecord,
-                            SpanRecord)
+from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
 
 EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "50"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, report_multiple_bugs=False)

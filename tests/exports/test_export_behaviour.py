@@ -12,8 +12,7 @@ from spacy.tokens import DocBin
 from exports import brat, conll, docbin, doccano, prodigy, registry
 from exports.base import ExportOptions, blank_tokenizer
 from models.errors import ValidationError
-from models.records import (ArgumentRecord, DocumentRecord, EventRecord, RelationRecord,
-                            SpanRecord)
+from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
 from models.schema import EntityLabel, Schema, parse_brat_conf
 
 TEXT = "Angela Merkel visited Paris on Monday."

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from exports import registry
 from models.errors import FormatError
@@ -12,42 +12,41 @@ from models.records import DocumentRecord
 
 
 def expand(paths: list[str | Path], fmt: str = "auto") -> list[tuple[Path, str]]:
-    """(file, format) pairs in a stable order. Folders are walked recursively; in a folder,
-    files of no known format are passed over, but a named file must be readable."""
+    """(file or brat folder, format) pairs in a stable order. Folders are walked
+    recursively: files of no known extension there are passed over, and a folder holding
+    .ann files is read as brat."""
     out: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise FormatError(str(path), None, "no such file or folder")
         if path.is_dir():
-            if fmt in ("brat",) or _is_brat_dir(path, fmt):
-                out.append((path, "brat"))
-                continue
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    f = Path(root) / name
-                    found = registry.detect(f) if fmt == "auto" else (
-                        fmt if f.suffix.lower() in _extensions(fmt) else None)
-                    if found:
-                        out.append((f, found))
+            out.extend(_walk(path, fmt))
+        elif fmt == "auto":
+            out.append((path, registry.detect(path)))
         else:
-            found = registry.detect(path) if fmt == "auto" else fmt
-            if found is None:
-                raise FormatError(str(path), None, "unknown file type; name one with --format "
-                                  f"({', '.join(registry.names())})")
-            out.append((path, found))
+            out.append((path, fmt))
     return out
 
 
-def _extensions(fmt: str) -> tuple[str, ...]:
-    return tuple(getattr(registry.get(fmt), "EXTENSIONS", ()))
-
-
-def _is_brat_dir(path: Path, fmt: str) -> bool:
-    return fmt == "auto" and "brat" in registry.FORMATS and any(path.glob("*.ann"))
+def _walk(folder: Path, fmt: str) -> list[tuple[Path, str]]:
+    if fmt == "brat" or (fmt == "auto" and any(folder.rglob("*.ann"))):
+        return [(folder, "brat")]
+    if fmt == "spacy" or fmt == "conll":  # these readers take a folder of their files
+        return [(folder, fmt)]
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            f = Path(root) / name
+            if name.startswith(".") or f.suffix.lower() not in registry.KNOWN_EXTENSIONS:
+                continue
+            if fmt != "auto":
+                if f.suffix.lower() in registry.get(fmt).EXTENSIONS:
+                    found.append((f, fmt))
+            else:
+                found.append((f, registry.detect(f)))
+    return found
 
 
 def read_all(pairs: list[tuple[Path, str]]) -> Iterator[DocumentRecord]:

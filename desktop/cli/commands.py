@@ -52,8 +52,10 @@ def cmd_import(args) -> int:
         progress.step()
     progress.done()
     if not records:
-        print("marginalia: nothing to import (no files of a known format)", file=sys.stderr)
-        return 1
+        from models.errors import FormatError
+
+        raise FormatError(", ".join(args.paths), None, "no documents found (no file of a "
+                          "known format, or files without any document)")
     svc = open_service(args)
     report = svc.import_records(args.project, records, annotator=args.annotator,
                                 strict=args.strict, schema=schema)

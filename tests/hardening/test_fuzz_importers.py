@@ -11,23 +11,36 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.cli.main import main
-from exports import registry
 
 EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "25"))
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 
-# A valid sample per format (mutated by the fuzzer), and the file name it is read from.
+# A valid sample per format (mutated by the fuzzer), the file name it is read from, and
+# files that stay as they are beside it (brat: the .txt beside the fuzzed .ann).
 SAMPLES = {
-    "txt": ("a.txt", "Ana Lopez visited Lisbon on Monday.\n".encode()),
+    "txt": ("a.txt", "Ana Lopez visited Lisbon on Monday.\n".encode(), {}),
     "html": ("a.html", b"<html><body><article><p>Ana Lopez visited Lisbon on Monday, the "
-                       b"city said in a statement.</p></article></body></html>"),
-    "jsonl": ("a.jsonl", b'{"text": "Ana Lopez visited Lisbon.", "meta": {"k": 1}}\n'),
+                       b"city said in a statement.</p></article></body></html>", {}),
+    "jsonl": ("a.jsonl", b'{"text": "Ana Lopez visited Lisbon.", "meta": {"k": 1}}\n', {}),
+    "doccano": ("a.jsonl", (FIX / "formats" / "doccano.jsonl").read_bytes(), {}),
+    "prodigy": ("a.jsonl", (FIX / "formats" / "prodigy.jsonl").read_bytes(), {}),
+    "conll": ("a.conll", (FIX / "formats" / "conll" / "iob2.conll").read_bytes(), {}),
+    "brat": ("news1.ann", (FIX / "formats" / "brat" / "news1.ann").read_bytes(),
+             {"news1.txt": (FIX / "formats" / "brat" / "news1.txt").read_bytes()}),
 }
-for path in sorted((FIX / "formats").glob("*")) if (FIX / "formats").exists() else []:
-    if path.is_file():
-        fmt = registry.detect(path)
-        if fmt and fmt not in SAMPLES and fmt != "brat":
-            SAMPLES[fmt] = (path.name, path.read_bytes())
+
+
+def _docbin_sample() -> bytes:
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    doc = nlp("Ana Lopez visited Lisbon on Monday.")
+    doc.ents = [doc.char_span(0, 9, "PERSON"), doc.char_span(18, 24, "GPE")]
+    return DocBin(docs=[doc]).to_bytes()
+
+
+SAMPLES["spacy"] = ("a.spacy", _docbin_sample(), {})
 
 
 def mutations(sample: bytes):
@@ -42,10 +55,14 @@ def mutations(sample: bytes):
     )
 
 
-def run_import(fmt: str, name: str, data: bytes, capsys) -> tuple[int, str]:
+def run_import(fmt: str, name: str, data: bytes, capsys, beside=None) -> tuple[int, str]:
     with tempfile.TemporaryDirectory() as tmp:
-        f = Path(tmp) / name
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        f = folder / name
         f.write_bytes(data)
+        for other, content in (beside or {}).items():
+            (folder / other).write_bytes(content)
         db = f"sqlite:///{tmp}/f.db"
         capsys.readouterr()
         code = main(["--db", db, "--user", "fuzz", "import", "--project", "p", "--format",
@@ -61,8 +78,8 @@ def run_import(fmt: str, name: str, data: bytes, capsys) -> tuple[int, str]:
 @pytest.mark.parametrize("fmt", sorted(SAMPLES))
 def test_fuzz_importer(fmt, capsys, monkeypatch):
     monkeypatch.setenv("MARGINALIA_DEBUG", "1")  # an unexpected exception fails the test
-    name, sample = SAMPLES[fmt]
-    code, err = run_import(fmt, name, sample, capsys)
+    name, sample, beside = SAMPLES[fmt]
+    code, err = run_import(fmt, name, sample, capsys, beside)
     assert code == 0, err  # the unmutated sample imports
 
     @settings(max_examples=EXAMPLES, deadline=None,
@@ -70,11 +87,11 @@ def test_fuzz_importer(fmt, capsys, monkeypatch):
                                      HealthCheck.too_slow])
     @given(mutations(sample))
     def check(data):
-        code, err = run_import(fmt, name, data, capsys)
+        code, err = run_import(fmt, name, data, capsys, beside)
         assert code in (0, 1)
         if code == 1:
             lines = err.strip().splitlines()
             assert len(lines) == 1 and lines[0].startswith("marginalia: error:"), err
-            assert name in lines[0] or "p" in lines[0]
+            assert "in/" in lines[0] or "'p'" in lines[0], lines[0]  # names the file
 
     check()

@@ -1,0 +1,356 @@
+"""What every format module shares: options, the export report, atomic writes, tokens.
+
+A format module exposes::
+
+    NAME: str
+    EXTENSIONS: tuple[str, ...]
+    read(path: Path) -> Iterator[DocumentRecord]
+    write(records: Iterable[DocumentRecord], out: Path, schema: Schema,
+          options: ExportOptions | None = None) -> ExportReport
+
+Readers raise only `FormatError(path, line, message)` for bad input. Writers never drop a
+label silently: whatever the format cannot carry, or a label that does not line up with the
+tokens the format needs, is added to `ExportReport.problems` (and handled as
+`ExportOptions.misaligned` says).
+
+Offsets are Python string indices (code points) everywhere, `[start, end)`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from models.errors import FormatError, ValidationError
+from models.records import DocumentRecord, SpanRecord
+
+MISALIGNED_CHOICES = ("expand", "skip", "error")
+CONLL_SCHEMES = ("iob2", "iob1", "biluo")
+DOCCANO_FORMS = ("entities", "label")
+
+
+@dataclass
+class ExportOptions:
+    # A span whose ends do not fall on token boundaries where the format needs tokens:
+    # "expand" it to the enclosing tokens, "skip" it, or "error" (stop the export).
+    misaligned: str = "expand"
+    conll_scheme: str = "iob2"  # iob2 | iob1 | biluo
+    doccano_form: str = "entities"  # entities | label (the older [[start, end, label]] form)
+    dev_ratio: float = 0.2  # spaCy: share of documents in dev.spacy
+    seed: int = 0  # spaCy: seed of the train/dev shuffle
+    spans_key: str = "sc"  # spaCy: the doc.spans key holding every span
+    # Tokenizer for token-based formats: a callable text -> spaCy Doc (e.g. nlp.make_doc or
+    # nlp.tokenizer). None: spacy.blank("en").
+    tokenizer: Callable[[str], Any] | None = None
+    # Called after each document with (documents done); for progress bars.
+    progress: Callable[[int], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.misaligned not in MISALIGNED_CHOICES:
+            raise ValidationError(f"misaligned must be one of {', '.join(MISALIGNED_CHOICES)},"
+                                  f" not {self.misaligned!r}")
+        if self.conll_scheme not in CONLL_SCHEMES:
+            raise ValidationError(f"CoNLL scheme must be one of {', '.join(CONLL_SCHEMES)}, "
+                                  f"not {self.conll_scheme!r}")
+        if self.doccano_form not in DOCCANO_FORMS:
+            raise ValidationError(f"doccano form must be one of {', '.join(DOCCANO_FORMS)}, "
+                                  f"not {self.doccano_form!r}")
+        if not 0.0 <= self.dev_ratio < 1.0:
+            raise ValidationError(f"dev ratio must be in [0, 1), not {self.dev_ratio}")
+
+
+class FormatModule(Protocol):
+    """What every module in exports/ that the registry knows provides."""
+
+    NAME: str
+    EXTENSIONS: tuple[str, ...]
+
+    def read(self, path: Path) -> Iterator[DocumentRecord]: ...
+
+    def write(self, records: Iterable[DocumentRecord], out: Path, schema: Any = None,
+              options: ExportOptions | None = None) -> ExportReport: ...
+
+
+@dataclass
+class Problem:
+    """One thing an export could not carry as it was, and what was done about it."""
+
+    document: str  # the document's title, else its id, else its position
+    kind: str  # misaligned | overlap | event | relation | discontinuous | attribute | ...
+    label: str
+    start: int | None
+    end: int | None
+    action: str  # what was done: "expanded to [3, 9)", "skipped", ...
+
+    def __str__(self) -> str:
+        where = f" [{self.start}, {self.end})" if self.start is not None else ""
+        return f"{self.document}: {self.kind} {self.label!r}{where}: {self.action}"
+
+
+@dataclass
+class ExportReport:
+    format: str
+    files: list[Path] = field(default_factory=list)
+    documents: int = 0
+    spans: int = 0  # spans written (after expanding/skipping)
+    relations: int = 0
+    events: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, doc: DocumentRecord, kind: str, label: str, start: int | None,
+            end: int | None, action: str) -> None:
+        self.problems.append(Problem(doc_name(doc), kind, label, start, end, action))
+
+    def counts_by_kind(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.problems:
+            out[p.kind] = out.get(p.kind, 0) + 1
+        return out
+
+    def summary(self) -> str:
+        head = (f"{self.format}: {self.documents} documents, {self.spans} spans, "
+                f"{self.relations} relations, {self.events} events written to "
+                f"{len(self.files)} file(s)")
+        if not self.problems:
+            return head
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.counts_by_kind().items()))
+        return f"{head}; {len(self.problems)} problem(s): {kinds}"
+
+
+def doc_name(doc: DocumentRecord) -> str:
+    if doc.title:
+        return doc.title
+    if doc.doc_id is not None:
+        return f"document {doc.doc_id}"
+    if doc.origin[0]:
+        return f"{doc.origin[0]}:{doc.origin[1]}" if doc.origin[1] else doc.origin[0]
+    return "document"
+
+
+# ---- atomic writes -------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    If the body raises, the temporary file is removed and `path` is left as it was."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        if "b" in mode:
+            f = os.fdopen(fd, mode)
+        else:
+            f = os.fdopen(fd, mode, encoding="utf-8", newline="")
+        with f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    with atomic_open(path, "w") as f:
+        f.write(text)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_open(path, "wb") as f:
+        f.write(data)
+
+
+# ---- tokens --------------------------------------------------------------------------------
+
+_BLANK = None
+
+
+def blank_tokenizer() -> Callable[[str], Any]:
+    """spaCy's English rule-based tokenizer (spacy.blank("en")), built once."""
+    global _BLANK
+    if _BLANK is None:
+        import spacy
+
+        _BLANK = spacy.blank("en")
+    return _BLANK.make_doc
+
+
+def tokenizer_of(options: ExportOptions) -> Callable[[str], Any]:
+    return options.tokenizer or blank_tokenizer()
+
+
+class TokenIndex:
+    """Character offsets of a tokenised text, for snapping spans to token boundaries."""
+
+    def __init__(self, doc: Any):
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t.text) for t in doc]
+        self._start_set = set(self.starts)
+        self._end_set = set(self.ends)
+
+    def aligned(self, start: int, end: int) -> bool:
+        """Whether [start, end) starts and ends on the edges of non-space tokens."""
+        return (start in self._start_set and end in self._end_set
+                and self.snap(start, end) == (start, end))
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """Indices [first, last] (inclusive) of the tokens that overlap [start, end), or None."""
+        if start >= end or not self.starts:
+            return None
+        first = bisect.bisect_right(self.ends, start)  # first token ending after start
+        last = bisect.bisect_left(self.starts, end) - 1  # last token starting before end
+        # skip white-space tokens at either edge
+        while first <= last and self.doc[first].is_space:
+            first += 1
+        while last >= first and self.doc[last].is_space:
+            last -= 1
+        if first > last:
+            return None
+        return first, last
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """The smallest token-aligned [start, end) covering the span, or None (only spaces)."""
+        rng = self.token_range(start, end)
+        if rng is None:
+            return None
+        return self.starts[rng[0]], self.ends[rng[1]]
+
+
+def align_span(span: SpanRecord, tokens: TokenIndex, doc: DocumentRecord, options: ExportOptions,
+               report: ExportReport) -> tuple[int, int] | None:
+    """The span's offsets on token boundaries, as options.misaligned says; None: leave out.
+
+    Every span that is not already aligned is reported."""
+    snapped = tokens.snap(span.start, span.end)
+    if snapped == (span.start, span.end):
+        return snapped
+    if options.misaligned == "error":
+        raise ValidationError(
+            f"span {span.label!r} [{span.start}, {span.end}) does not line up with the tokens",
+            where=doc_name(doc))
+    if snapped is None:
+        report.add(doc, "misaligned", span.label, span.start, span.end,
+                   "skipped (covers no token)")
+        return None
+    if options.misaligned == "skip":
+        report.add(doc, "misaligned", span.label, span.start, span.end, "skipped")
+        return None
+    report.add(doc, "misaligned", span.label, span.start, span.end,
+               f"expanded to [{snapped[0]}, {snapped[1]})")
+    return snapped
+
+
+def report_unsupported(doc: DocumentRecord, report: ExportReport, fmt: str, *,
+                       events: bool = True, discontinuous: bool = True,
+                       attributes: bool = True, kb_ids: bool = False, notes: bool = True,
+                       comments: bool = True, relations: bool = False) -> None:
+    """Add a problem for each thing in `doc` that the format `fmt` cannot carry."""
+    if events:
+        for ev in doc.events:
+            report.add(doc, "event", ev.type, None, None, f"left out: {fmt} has no events")
+    if relations:
+        for rel in doc.relations:
+            report.add(doc, "relation", rel.label, None, None,
+                       f"left out: {fmt} has no relations")
+    for s in doc.spans:
+        if discontinuous and s.fragments and len(s.fragments) > 1:
+            report.add(doc, "discontinuous", s.label, s.start, s.end,
+                       f"written as one continuous span: {fmt} has no fragments")
+        if attributes and s.attributes:
+            report.add(doc, "attribute", s.label, s.start, s.end,
+                       f"attributes {sorted(s.attributes)} left out: {fmt} has none")
+        if kb_ids and s.kb_id:
+            report.add(doc, "kb_id", s.label, s.start, s.end,
+                       f"kb_id {s.kb_id!r} left out: {fmt} has none")
+        if notes and s.note:
+            report.add(doc, "note", s.label, s.start, s.end, f"note left out: {fmt} has none")
+    if comments and doc.comments:
+        report.add(doc, "comment", "", None, None,
+                   f"{len(doc.comments)} comment(s) left out: {fmt} has none")
+
+
+# ---- reading helpers -------------------------------------------------------------------------
+
+def read_text(path: Path) -> str:
+    """A UTF-8 file's text with its line ends untouched; FormatError if unreadable."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except UnicodeDecodeError as exc:
+        raise FormatError(str(path), None, f"not UTF-8 text ({exc.reason} at byte "
+                                           f"{exc.start})") from None
+    except OSError as exc:
+        raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSONL file (or a JSON array)."""
+    text = read_text(path)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("["):  # a JSON array of objects (doccano's .json export)
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise FormatError(str(path), exc.lineno, f"malformed JSON: {exc.msg}") from None
+        for i, obj in enumerate(data, 1):
+            if not isinstance(obj, dict):
+                raise FormatError(str(path), None, f"item {i} is not a JSON object")
+            yield 1, obj
+        return
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FormatError(str(path), lineno, f"malformed JSON: {exc.msg} "
+                                                 f"(column {exc.colno})") from None
+        if not isinstance(obj, dict):
+            raise FormatError(str(path), lineno, "a line is not a JSON object")
+        yield lineno, obj
+
+
+def require_text(obj: dict, path: Path, lineno: int) -> str:
+    text = obj.get("text")
+    if not isinstance(text, str):
+        what = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        raise FormatError(str(path), lineno, f'"text" is {what}')
+    return text
+
+
+def check_offsets(start: Any, end: Any, text: str, path: Path, lineno: int | None,
+                  what: str) -> tuple[int, int]:
+    if (not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool)
+            or isinstance(end, bool)):
+        raise FormatError(str(path), lineno, f"{what}: offsets {start!r}, {end!r} are not "
+                                             "integers")
+    if not 0 <= start < end <= len(text):
+        raise FormatError(str(path), lineno, f"{what}: [{start}, {end}) is outside the text "
+                                             f"(length {len(text)}) or empty")
+    return start, end
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    with atomic_open(path, "w") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False))
+            f.write("\n")
+
+
+def jsonl_files(path: Path, exts: tuple[str, ...] = (".jsonl", ".json")) -> list[Path]:
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix.lower() in exts and p.is_file())
+    return [path]

@@ -1,0 +1,380 @@
+"""spaCy DocBin (``.spacy``), split into ``train.spacy`` and ``dev.spacy``, plus ``config.cfg``.
+
+What goes where in each ``Doc``:
+
+* ``doc.ents``: the spans that line up with the tokens and do not overlap (when they do,
+  the longest win, first come first on ties, like ``spacy.util.filter_spans``; the others
+  are reported), with ``kb_id`` in ``ent.kb_id_`` (the ``ENT_KB_ID`` token attribute);
+* ``doc.spans[options.spans_key]`` (default ``"sc"``): every span, overlapping ones too,
+  with label and kb_id;
+* ``doc._.marginalia`` (a Doc extension, saved in ``doc.user_data`` under the key
+  ``("._.", "marginalia", None, None)`` because the DocBin is written with
+  ``store_user_data=True``), a dict::
+
+      {"version": 1,
+       "spans": [{"id", "start", "end", "label", "fragments", "attributes", "kb_id",
+                  "state", "source", "score", "note"}, ...],   # same order as doc.spans[key]
+       "relations": [{"id", "head", "tail", "label", "state", "source", "score"}, ...],
+       "events": [{"id", "trigger", "type", "arguments": [{"role", "target"}],
+                   "attributes", "state", "source", "score"}, ...],
+       "doc": {"title", "source", "meta", "status", "annotator", "comments", "doc_id",
+               "index"}}
+
+  ``head``, ``tail``, ``trigger`` and ``target`` are the ``id`` of a span or an event. Read it
+  back with ``Doc.set_extension("marginalia", default=None)`` then ``doc._.marginalia``, or
+  with :func:`read`.
+
+Offsets in ``doc._.marginalia`` are character offsets (code points), like ours; spaCy's
+spans are token-based, so a span that does not start and end on a token boundary is
+expanded or skipped as ``options.misaligned`` says (and reported); the stored offsets are
+the ones written into ``doc.spans``. Tokens come from ``options.tokenizer`` (default
+``spacy.blank("en")``). Discontinuous spans are in ``doc.spans`` as their covering span,
+their fragments in ``doc._.marginalia``.
+
+Documents are shuffled with ``options.seed`` and ``options.dev_ratio`` of them go to
+``dev.spacy`` (at least one each when there are two or more documents). ``config.cfg``
+comes from spaCy's own ``init config`` for a blank English ``ner`` pipeline on CPU, with
+``paths.train``/``paths.dev`` pointing at the two files and the entity labels given in
+``labels/ner.json``; run ``python -m spacy train config.cfg`` in the output folder.
+
+Reader: any ``.spacy`` file (or a folder of them, in the documents' original order when
+ours): with our ``doc._.marginalia`` it restores the records exactly; without it, spans come
+from ``doc.ents`` and every span group.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from exports.base import (
+    ExportOptions,
+    ExportReport,
+    Problem,
+    TokenIndex,
+    align_span,
+    atomic_write_bytes,
+    atomic_write_text,
+    blank_tokenizer,
+    doc_name,
+    tokenizer_of,
+)
+from exports.conll import non_overlapping
+from models.errors import FormatError
+from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
+from models.schema import Schema
+
+NAME = "spacy"
+EXTENSIONS = (".spacy",)
+EXT = "marginalia"
+USER_DATA_KEY = ("._.", EXT, None, None)
+VERSION = 1
+
+
+def _register() -> None:
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension(EXT):
+        Doc.set_extension(EXT, default=None)
+
+
+def to_doc(rec: DocumentRecord, index: int, tokenize, options: ExportOptions,
+           report: ExportReport):
+    """The spaCy Doc for one record (ents, spans, doc._.marginalia)."""
+    from spacy.tokens import Span
+
+    doc = tokenize(rec.text)
+    tokens = TokenIndex(doc)
+    kept_spans: list[tuple[int, int, SpanRecord]] = []
+    for s in rec.spans:
+        se = align_span(s, tokens, rec, options, report)
+        if se is not None:
+            kept_spans.append((se[0], se[1], s))
+    group = []
+    data_spans = []
+    for s, e, span in kept_spans:
+        first, last = tokens.token_range(s, e)
+        group.append(Span(doc, first, last + 1, label=span.label, kb_id=span.kb_id or ""))
+        d = asdict(span)
+        d["start"], d["end"] = s, e
+        d["fragments"] = [list(f) for f in span.fragments] if span.fragments else None
+        data_spans.append(d)
+    ents_in, ents_out = non_overlapping([(s, e, i) for i, (s, e, _) in enumerate(kept_spans)])
+    for s, e, i in ents_out:
+        span = kept_spans[i][2]
+        report.add(rec, "overlap", span.label, span.start, span.end,
+                   f"left out of doc.ents (it overlaps a longer span); kept in "
+                   f"doc.spans[{options.spans_key!r}]")
+    doc.ents = [group[i] for _, _, i in ents_in]
+    doc.spans[options.spans_key] = group
+    kept_ids = {span.id for _, _, span in kept_spans if span.id}
+    event_ids = {ev.id for ev in rec.events if ev.id}
+    # events whose trigger was left out go too, and then what points at them (repeat)
+    dropped_events: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for ev in rec.events:
+            if ev.id in dropped_events:
+                continue
+            if ev.trigger not in kept_ids:
+                dropped_events.add(ev.id)
+                changed = True
+    data_events = []
+    alive = kept_ids | (event_ids - dropped_events)
+    for ev in rec.events:
+        if ev.id in dropped_events or not ev.id:
+            report.add(rec, "event", ev.type, None, None,
+                       "left out: its trigger span is not exported" if ev.id else
+                       "left out: it has no id")
+            continue
+        d = asdict(ev)
+        args = []
+        for a in ev.arguments:
+            if a.target in alive:
+                args.append({"role": a.role, "target": a.target})
+            else:
+                report.add(rec, "argument", f"{ev.type}.{a.role}", None, None,
+                           "left out: its target is not exported")
+        d["arguments"] = args
+        data_events.append(d)
+    data_rels = []
+    for r in rec.relations:
+        if r.head in alive and r.tail in alive:
+            data_rels.append(asdict(r))
+        else:
+            report.add(rec, "relation", r.label, None, None,
+                       "left out: it points to a span that is not exported")
+    doc._.set(EXT, {
+        "version": VERSION,
+        "spans": data_spans,
+        "relations": data_rels,
+        "events": data_events,
+        "doc": {"title": rec.title, "source": rec.source, "meta": rec.meta,
+                "status": rec.status, "annotator": rec.annotator,
+                "comments": list(rec.comments), "doc_id": rec.doc_id, "index": index},
+    })
+    report.spans += len(group)
+    report.relations += len(data_rels)
+    report.events += len(data_events)
+    return doc
+
+
+def split(n: int, ratio: float, seed: int) -> tuple[list[int], list[int]]:
+    """Indices of train and dev documents: a seeded shuffle, `ratio` of them in dev."""
+    idx = list(range(n))
+    random.Random(seed).shuffle(idx)
+    n_dev = round(n * ratio)
+    if ratio > 0 and n >= 2:
+        n_dev = min(max(n_dev, 1), n - 1)
+    elif n < 2:
+        n_dev = 0
+    return sorted(idx[n_dev:]), sorted(idx[:n_dev])
+
+
+def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
+          options: ExportOptions | None = None) -> ExportReport:
+    from spacy.tokens import DocBin
+
+    _register()
+    options = options or ExportOptions()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = ExportReport(NAME)
+    tokenize = tokenizer_of(options)
+    docs = []
+    labels: set[str] = set(schema.entity_names) if schema else set()
+    for n, rec in enumerate(records):
+        doc = to_doc(rec, n, tokenize, options, report)
+        labels.update(e.label_ for e in doc.ents)
+        docs.append(doc)
+        report.documents += 1
+        if options.progress:
+            options.progress(n + 1)
+    train_idx, dev_idx = split(len(docs), options.dev_ratio, options.seed)
+    if len(docs) == 1 and options.dev_ratio > 0:
+        dev_idx = [0]
+        report.problems.append(Problem(doc_name_of(docs[0]), "split", "", None, None,
+                                       "only one document: it is in both train.spacy and "
+                                       "dev.spacy"))
+    elif not dev_idx:
+        report.problems.append(_problem_empty_dev())
+    for name, idx in (("train.spacy", train_idx), ("dev.spacy", dev_idx)):
+        db = DocBin(store_user_data=True)
+        for i in idx:
+            db.add(docs[i])
+        atomic_write_bytes(out / name, db.to_bytes())
+        report.files.append(out / name)
+    ner_labels = out / "labels" / "ner.json"
+    atomic_write_text(ner_labels, json.dumps(ner_label_data(sorted(labels)), indent=2))
+    report.files.append(ner_labels)
+    atomic_write_text(out / "config.cfg", training_config(sorted(labels)))
+    report.files.append(out / "config.cfg")
+    return report
+
+
+def doc_name_of(doc) -> str:
+    data = doc._.get(EXT) or {}
+    return (data.get("doc") or {}).get("title") or "document"
+
+
+def _problem_empty_dev() -> Problem:
+    return Problem("all documents", "split", "", None, None,
+                   "dev.spacy is empty (dev ratio 0 or fewer than two documents): give "
+                   "spacy train another --paths.dev")
+
+
+def ner_label_data(labels: list[str]) -> dict[str, dict[str, int]]:
+    """The NER move labels, as `spacy init labels` writes them for an `ner` component."""
+    # BiluoPushDown actions: 0 MISSING, 1 BEGIN, 2 IN, 3 LAST, 4 UNIT, 5 OUT
+    data: dict[str, dict[str, int]] = {"0": {}, "1": {}, "2": {}, "3": {}, "4": {"": 1},
+                                       "5": {"": 1}}
+    for label in labels:
+        for action in ("1", "2", "3", "4"):
+            data[action][label] = 1
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def _base_config() -> str:
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False,
+                         pretraining=False, silent=True)
+    config["paths"]["train"] = "train.spacy"
+    config["paths"]["dev"] = "dev.spacy"
+    config["initialize"]["components"] = {
+        "ner": {"labels": {"@readers": "spacy.read_labels.v1", "path": "labels/ner.json"}}}
+    return config.to_str()
+
+
+def training_config(labels: list[str]) -> str:
+    """spaCy's own `init config` for a blank English ner pipeline on CPU, paths filled in."""
+    head = ("# Written by Marginalia. Entity labels: " + (", ".join(labels) or "(none)") + "\n"
+            "# Train: python -m spacy train config.cfg --output model "
+            "(in this folder)\n")
+    return head + _base_config()
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+def spacy_files(path: Path) -> list[Path]:
+    path = Path(path)
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.spacy") if p.is_file())
+    return [path]
+
+
+def read(path: Path) -> Iterator[DocumentRecord]:
+    records: list[tuple[int | None, DocumentRecord]] = []
+    files = spacy_files(path)
+    for file in files:
+        for rec, index in read_file(file):
+            records.append((index, rec))
+    if len(files) > 1 and all(i is not None for i, _ in records):
+        # our own export: back to the original order; a document that is in both
+        # train.spacy and dev.spacy (a one-document export) is read once
+        records.sort(key=lambda x: x[0])
+        records = [r for n, r in enumerate(records) if n == 0 or r[0] != records[n - 1][0]]
+    for _, rec in records:
+        yield rec
+
+
+def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
+    from spacy.tokens import DocBin
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        db = DocBin(store_user_data=True).from_bytes(data)
+        docs = list(db.get_docs(blank_tokenizer().__self__.vocab))
+    except Exception as exc:  # noqa: BLE001  zlib, msgpack, KeyError...: not a DocBin
+        raise FormatError(str(path), None, f"not a spaCy DocBin file ({type(exc).__name__})"
+                          ) from None
+    for n, doc in enumerate(docs, 1):
+        try:
+            yield _record(doc, path, n)
+        except FormatError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise FormatError(str(path), None, f"document {n}: malformed Marginalia data "
+                                               f"({type(exc).__name__}: {exc})") from None
+
+
+def _lists(value: Any) -> Any:
+    """msgpack hands lists back as tuples: make JSON-like data JSON-like again."""
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
+def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
+    data = doc.user_data.get(USER_DATA_KEY)
+    rec = DocumentRecord(text=doc.text, origin=(str(path), None))
+    if not isinstance(data, dict) or "spans" not in data:
+        seen: set[tuple[int, int, str]] = set()
+        for span in [*doc.ents, *(s for g in doc.spans.values() for s in g)]:
+            key = (span.start_char, span.end_char, span.label_)
+            if key in seen or span.start_char >= span.end_char:
+                continue
+            seen.add(key)
+            rec.spans.append(SpanRecord(*key, id=f"T{len(rec.spans) + 1}",
+                                        kb_id=span.kb_id_ or None))
+        return rec, None
+    data = _lists(data)
+    text_len = len(doc.text)
+    for d in data["spans"]:
+        d = dict(d)
+        frags = d.get("fragments")
+        d["fragments"] = [tuple(f) for f in frags] if frags else None
+        span = SpanRecord(**d)
+        if not 0 <= span.start < span.end <= text_len:
+            raise FormatError(str(path), None, f"document {n}: span {span.label!r} "
+                                               f"[{span.start}, {span.end}) is outside the text")
+        rec.spans.append(span)
+    rec.relations = [RelationRecord(**d) for d in data.get("relations", [])]
+    for d in data.get("events", []):
+        d = dict(d)
+        d["arguments"] = [ArgumentRecord(**a) for a in d.get("arguments", [])]
+        rec.events.append(EventRecord(**d))
+    ids = {s.id for s in rec.spans if s.id} | {e.id for e in rec.events if e.id}
+    for r in rec.relations:
+        for ref in (r.head, r.tail):
+            if ref not in ids:
+                raise FormatError(str(path), None, f"document {n}: relation {r.label!r} "
+                                                   f"points to {ref}, which is not there")
+    for e in rec.events:
+        for ref in [e.trigger, *(a.target for a in e.arguments)]:
+            if ref not in ids:
+                raise FormatError(str(path), None, f"document {n}: event {e.type!r} points "
+                                                   f"to {ref}, which is not there")
+    info: dict[str, Any] = data.get("doc") or {}
+    rec.title = info.get("title") or ""
+    rec.source = info.get("source") or ""
+    rec.meta = dict(info.get("meta") or {})
+    rec.status = info.get("status")
+    rec.annotator = info.get("annotator")
+    rec.comments = list(info.get("comments") or [])
+    return rec, info.get("index")
+
+
+__all__ = [
+    "EXTENSIONS",
+    "NAME",
+    "USER_DATA_KEY",
+    "doc_name",
+    "read",
+    "split",
+    "to_doc",
+    "training_config",
+    "write",
+]

@@ -1,0 +1,165 @@
+"""doccano JSONL, both of its sequence-labeling forms.
+
+* ``entities`` (doccano >= 1.x, with relations)::
+
+    {"text": ..., "entities": [{"id": 1, "start_offset": 0, "end_offset": 5, "label": "PER"}],
+     "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "works_for"}]}
+
+* ``label`` (the older form, no relations): ``{"text": ..., "label": [[0, 5, "PER"]]}``
+
+Offsets are character offsets (code points), the same as ours: no conversion.
+
+Carried: text, spans (start, end, label), relations (entities form), ``title`` and the other
+top-level keys as document meta. Not carried (each one reported on export): events,
+discontinuous fragments (written as one covering span), span attributes, kb_ids, notes,
+comments, span states; relations in the ``label`` form.
+
+The reader takes either form, line by line; a ``label`` that is a list of strings (doccano's
+text classification) is kept in ``meta["label"]``. A JSON array file (doccano's .json export)
+is read too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from exports.base import (
+    ExportOptions,
+    ExportReport,
+    check_offsets,
+    iter_jsonl,
+    jsonl_files,
+    report_unsupported,
+    require_text,
+    write_jsonl,
+)
+from models.errors import FormatError
+from models.records import DocumentRecord, RelationRecord, SpanRecord
+from models.schema import Schema
+
+NAME = "doccano"
+EXTENSIONS = (".jsonl", ".json")
+RESERVED = ("text", "entities", "relations", "label", "title")
+
+
+def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
+          options: ExportOptions | None = None) -> ExportReport:
+    options = options or ExportOptions()
+    out = Path(out)
+    if out.suffix == "" or out.is_dir():
+        out = out / "doccano.jsonl"
+    report = ExportReport(NAME)
+    form = options.doccano_form
+
+    def rows() -> Iterator[dict]:
+        for n, doc in enumerate(records, 1):
+            report_unsupported(doc, report, f"doccano ({form} form)", kb_ids=True,
+                               relations=(form == "label"))
+            row: dict = {"text": doc.text}
+            if doc.title:
+                row["title"] = doc.title
+            for k, v in doc.meta.items():
+                if k in RESERVED:
+                    report.add(doc, "meta", k, None, None,
+                               f"meta key {k!r} left out: doccano uses it for something else")
+                else:
+                    row[k] = v
+            ids: dict[str, int] = {}
+            spans = sorted(doc.spans, key=lambda s: (s.start, s.end, s.label))
+            if form == "label":
+                row["label"] = [[s.start, s.end, s.label] for s in spans]
+            else:
+                entities = []
+                for i, s in enumerate(spans, 1):
+                    if s.id:
+                        ids[s.id] = i
+                    entities.append({"id": i, "start_offset": s.start, "end_offset": s.end,
+                                     "label": s.label})
+                relations = []
+                for r in doc.relations:
+                    if r.head not in ids or r.tail not in ids:
+                        report.add(doc, "relation", r.label, None, None,
+                                   "left out: it points to a span that is not exported")
+                        continue
+                    relations.append({"id": len(relations) + 1, "from_id": ids[r.head],
+                                      "to_id": ids[r.tail], "type": r.label})
+                row["entities"] = entities
+                row["relations"] = relations
+                report.relations += len(relations)
+            report.spans += len(spans)
+            report.documents += 1
+            if options.progress:
+                options.progress(n)
+            yield row
+
+    write_jsonl(out, rows())
+    report.files.append(out)
+    return report
+
+
+def read(path: Path) -> Iterator[DocumentRecord]:
+    for file in jsonl_files(Path(path)):
+        for lineno, obj in iter_jsonl(file):
+            yield _record(obj, file, lineno)
+
+
+def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
+    text = require_text(obj, path, lineno)
+    doc = DocumentRecord(text=text, origin=(str(path), lineno))
+    title = obj.get("title")
+    if isinstance(title, str):
+        doc.title = title
+    for k, v in obj.items():
+        if k not in RESERVED:
+            doc.meta[k] = v
+    label = obj.get("label")
+    if "entities" in obj:
+        entities = obj["entities"]
+        if not isinstance(entities, list):
+            raise FormatError(str(path), lineno, '"entities" is not a list')
+        seen: dict[str, SpanRecord] = {}
+        for i, ent in enumerate(entities, 1):
+            if not isinstance(ent, dict):
+                raise FormatError(str(path), lineno, f"entity {i} is not an object")
+            start, end = check_offsets(ent.get("start_offset"), ent.get("end_offset"), text,
+                                       path, lineno, f"entity {i}")
+            lab = ent.get("label")
+            if not isinstance(lab, str) or not lab:
+                raise FormatError(str(path), lineno, f"entity {i} has no label")
+            sid = str(ent["id"]) if "id" in ent else f"T{i}"
+            if sid in seen:
+                raise FormatError(str(path), lineno, f"entity id {sid} is used twice")
+            span = SpanRecord(start, end, lab, id=sid)
+            seen[sid] = span
+            doc.spans.append(span)
+        rels = obj.get("relations") or []
+        if not isinstance(rels, list):
+            raise FormatError(str(path), lineno, '"relations" is not a list')
+        for i, rel in enumerate(rels, 1):
+            if not isinstance(rel, dict):
+                raise FormatError(str(path), lineno, f"relation {i} is not an object")
+            head, tail = str(rel.get("from_id")), str(rel.get("to_id"))
+            for end_id in (head, tail):
+                if end_id not in seen:
+                    raise FormatError(str(path), lineno, f"relation {i} points to entity id "
+                                                         f"{end_id}, which is not there")
+            rtype = rel.get("type", rel.get("label"))
+            if not isinstance(rtype, str) or not rtype:
+                raise FormatError(str(path), lineno, f"relation {i} has no type")
+            rid = str(rel["id"]) if "id" in rel else f"R{i}"
+            doc.relations.append(RelationRecord(head, tail, rtype, id=rid))
+    elif isinstance(label, list) and label and all(isinstance(x, str) for x in label):
+        doc.meta["label"] = label  # text classification labels
+    elif isinstance(label, list):
+        for i, item in enumerate(label, 1):
+            if not isinstance(item, (list, tuple)) or len(item) != 3:
+                raise FormatError(str(path), lineno, f"label {i} is not [start, end, label]")
+            start, end = check_offsets(item[0], item[1], text, path, lineno, f"label {i}")
+            if not isinstance(item[2], str) or not item[2]:
+                raise FormatError(str(path), lineno, f"label {i} has no label name")
+            doc.spans.append(SpanRecord(start, end, item[2], id=f"T{i}"))
+    elif label is not None:
+        raise FormatError(str(path), lineno, '"label" is neither a list of [start, end, '
+                                             'label] nor a list of strings')
+    return doc

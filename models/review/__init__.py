@@ -1,0 +1,1 @@
+"""Review: inter-annotator agreement, adjudication into gold, label history. No Qt here."""

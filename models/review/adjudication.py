@@ -224,7 +224,7 @@ def decide(s: Session, actor: Actor, document_id: int, kind: str, *,
             keys.append((kind, src.key, "accept"))
     # the versions competing with what was accepted are rejected with it
     open_keys = {it.key for it in current.values()} - {k for (kd, k) in settled if kd == kind}
-    accepted = {src.key for src in chosen}
+    accepted = {src.key for src in chosen} | {k for kd, k, how in keys if how == "accept"}
     for src in chosen:
         for other in open_keys - accepted:
             if _competes(kind, src.key, other):

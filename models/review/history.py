@@ -15,7 +15,8 @@ def _label(d: dict[str, Any]) -> str:
         d = d["relation"]
     elif "event" in d and isinstance(d["event"], dict):
         d = d["event"]
-    name = d.get("label") or d.get("type") or d.get("role") or ""
+    name = (d.get("label") or d.get("type") or d.get("role") or d.get("title")
+            or d.get("name") or "")
     where = f" [{d['start']},{d['end']})" if "start" in d and "end" in d else ""
     if "head_id" in d:
         where = f" span#{d['head_id']} -> span#{d['tail_id']}"
@@ -30,6 +31,13 @@ def describe(row: dict[str, Any]) -> str:
         keys = after.get("keys", [])
         parts = [f"{decision} {kind} {_key_text(kind, key)}" for kind, key, decision in keys]
         return f"{after.get('how', 'decide')}: " + "; ".join(parts)
+    if action == "comment" and after:
+        on = after.get("target_kind", "document")
+        on += f"#{after['target_id']}" if after.get("target_id") is not None else ""
+        return f"on {on}: {after.get('text', '')!r}"
+    if action == "set_status" and after:
+        was = (before or {}).get("status")
+        return f"layer {after.get('layer')}: status {was} -> {after.get('status')}"
     if before and after and action not in ("restore",):
         changed = [f"{k}: {_short(before.get(k))} -> {_short(after.get(k))}"
                    for k in SHOWN if k in after and before.get(k) != after.get(k)]

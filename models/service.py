@@ -12,8 +12,8 @@ from typing import Any, Callable
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from models.errors import StaleWriteError
-from models.schema import Schema
 from models.review import adjudication
+from models.schema import Schema
 from models.services import importing, labels, layers, projects, stats
 from models.services import review as review_ops
 from models.services.context import Actor, check_layer_read, ensure_user, get_actor

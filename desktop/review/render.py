@@ -4,7 +4,8 @@ span, conflict regions underlined, the current conflict in bold red with an anch
 from __future__ import annotations
 
 import html
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 
 def _text_color(hex_color: str) -> str:
@@ -27,7 +28,7 @@ def render(text: str, spans: Sequence[tuple[int, int, str, str]], color_of: Call
             f"<sup style='color:#444444;font-size:8pt'>{html.escape(tag)}</sup>")
     starts = {s: i for i, (s, _e) in enumerate(conflicts)}
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         if a in starts:
             out.append(f"<a name='c{starts[a]}'></a>")
         piece = html.escape(text[a:b]).replace("\n", "<br>")

@@ -12,9 +12,22 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QListWidget,
-    QListWidgetItem, QPushButton, QSpinBox, QSplitter, QStackedWidget, QTextBrowser,
-    QVBoxLayout, QWidget)
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.review.render import render
 from models.errors import DomainError, NotFoundError, StaleWriteError
@@ -326,7 +339,7 @@ class ReviewWidget(QWidget):
         return c, c.versions[i]
 
     def accept(self, index: int | None = None) -> bool:
-        c, ver = self._selected(index)
+        _c, ver = self._selected(index)
         if ver is None:
             return False
         return self._decide(lambda: self.service.accept_version(self.view.document_id, ver),

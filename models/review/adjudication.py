@@ -24,7 +24,16 @@ from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, PermissionDenied, StaleWriteError, ValidationError
 from models.orm import (
-    GOLD, AuditLog, Document, Event, EventArgument, Layer, Project, Relation, Span)
+    GOLD,
+    AuditLog,
+    Document,
+    Event,
+    EventArgument,
+    Layer,
+    Project,
+    Relation,
+    Span,
+)
 from models.review.labels import Item, LayerLabels, annotators_of, load_labels
 from models.services import labels as ops
 from models.services.context import Actor, audit

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from typing import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 OUTSIDE = "O"

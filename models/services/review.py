@@ -8,12 +8,21 @@ from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, ValidationError
 from models.orm import (
-    GOLD, LAYER_STATUSES, ROLES, AuditLog, Document, Event, Layer, Relation, Span, User)
+    GOLD,
+    LAYER_STATUSES,
+    ROLES,
+    AuditLog,
+    Document,
+    Event,
+    Layer,
+    Relation,
+    Span,
+    User,
+)
 from models.review import adjudication
 from models.review.agreement import project_agreement
 from models.review.views import LayerInfo, ReviewView
-from models.services.context import (
-    Actor, audit, check_admin, check_layer_read, check_reviewer)
+from models.services.context import Actor, audit, check_admin, check_layer_read, check_reviewer
 from models.services.layers import get_document, list_documents, load_layer
 from models.services.projects import get_project
 from models.views import DocumentSummary

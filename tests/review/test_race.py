@@ -42,7 +42,7 @@ def test_two_sessions_race_without_lost_updates(pg_url):
                 except StaleWriteError as exc:
                     with lock:
                         results["stale"].append((sid, str(exc)))
-                except Exception as exc:  # anything else is a bug
+                except Exception as exc:  # noqa: BLE001 - anything else is a bug, reported below
                     with lock:
                         results["other"].append(repr(exc))
         finally:

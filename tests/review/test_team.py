@@ -127,3 +127,12 @@ def test_postgres_refuses_unknown_users(pg_url, cli):
     assert r.returncode == 1
     assert r.stderr.strip() == ("marginalia: error: unknown user 'mallory': an admin adds "
                                 "users with `marginalia user add NAME --role ROLE`")
+
+
+def test_stats_show_progress_of_every_annotator(team):
+    team.span(team.bob, "Joe Biden", "PERSON")
+    team.bob.set_status(team.doc, "done")
+    team.carol.set_status(team.doc, "done")  # looked, found nothing to label
+    layers = team.alice.stats("news")["layers"]
+    assert layers["bob"]["status"] == {"done": 1} and layers["bob"]["spans"] == 1
+    assert layers["carol"]["status"] == {"done": 1} and layers["carol"]["spans"] == 0

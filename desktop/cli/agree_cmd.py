@@ -22,9 +22,13 @@ def run(args) -> int:
               f"{who}); agreement needs at least two annotators on the same documents")
         return 0
     cols = ("a", "b", "docs", "span F1", "overlap", "rel F1", "event F1", "ev+args", "kappa")
-    rows = [(p["a"], p["b"], str(p["documents"]), _num(p["span_f1"]),
-             _num(p["span_f1_overlap"]), _num(p["relation_f1"]), _num(p["event_f1"]),
-             _num(p["event_f1_args"]), _num(p["kappa"])) for p in data["pairs"]]
+    def val(p, key, kind):  # "-" where neither annotator labeled anything of the kind
+        return _num(p[key]) if any(p["counts"][kind][:2]) else "-"
+
+    rows = [(p["a"], p["b"], str(p["documents"]), val(p, "span_f1", "spans"),
+             val(p, "span_f1_overlap", "spans"), val(p, "relation_f1", "relations"),
+             val(p, "event_f1", "events"), val(p, "event_f1_args", "events"),
+             _num(p["kappa"])) for p in data["pairs"]]
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
     for r in rows:

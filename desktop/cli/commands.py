@@ -145,3 +145,7 @@ def cmd_agree(args) -> int:
 
 def cmd_train(args) -> int:
     return _delegate("train_cmd", args)
+
+
+def cmd_review(args) -> int:
+    return _delegate("review_cmd", args)

@@ -146,3 +146,40 @@ def test_export_layer_defaults_to_gold(team):
     team.rita.review(team.doc)
     with team.store.session() as s:
         assert default_export_layer(s, team.pid, "bob") == "gold"
+
+
+def test_cli_review(cli, sqlite_url):
+    import json
+
+    from models.store import Store
+    from tests.review.conftest import make_team
+
+    st = Store(sqlite_url)
+    team = make_team(st)
+    ids = _setup(team)
+    st.dispose()
+    base = ("--db", sqlite_url, "--user", "rita", "review", "--project", "news")
+    r = cli(*base)
+    assert r.returncode == 0, r.stderr
+    assert "3 open conflict(s), 3 agreed label(s) put into gold" in r.stdout
+    data = json.loads(cli(*base, "--document", str(team.doc), "--json").stdout)
+    (doc,) = data
+    assert doc["auto_gold"] == 0 and len(doc["conflicts"]) == 3
+    mex = doc["conflicts"][0]
+    assert mex["text"] == "Mexican" and [v["label"] for v in mex["versions"]] == ["NORP", "ORG"]
+    ref = mex["versions"][0]["ref"]
+    assert ref == f"span:{ids['bob_mex']}:1"
+    r = cli(*base, "--document", str(team.doc), "--accept", ref)
+    assert r.returncode == 0 and "2 open conflict(s)" in r.stdout
+    # deciding again on a label as it was shown before bob changed it: refused
+    from models.service import Service
+
+    st = Store(sqlite_url)
+    Service(st, "bob").relabel_span(ids["bob_tij"], "LOC")
+    st.dispose()
+    r = cli(*base, "--document", str(team.doc), "--reject", f"span:{ids['bob_tij']}:1")
+    assert r.returncode == 1 and "changed since it was shown" in r.stderr
+    r = cli("--db", sqlite_url, "--user", "bob", "review", "--project", "news")
+    assert r.returncode == 1 and "only reviewers" in r.stderr
+    r = cli(*base, "--document", str(team.doc), "--accept", "span-12")
+    assert r.returncode == 2 and "KIND:ID:VERSION" in r.stderr

@@ -204,8 +204,8 @@ class ReviewWidget(QWidget):
         self._draw()
 
     def poll(self) -> None:
-        """Reload when someone else stored something on this document."""
-        if self.view is None:
+        """Reload when someone else stored something on this document (while shown)."""
+        if self.view is None or not self.isVisible():
             return
         try:
             marker = self.service.change_marker(self.view.document_id)
@@ -213,6 +213,10 @@ class ReviewWidget(QWidget):
             return
         if marker != self.marker:
             self.reload()
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        super().closeEvent(event)
 
     # ---- drawing ----------------------------------------------------------------------
     def current(self):

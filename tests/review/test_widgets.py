@@ -131,6 +131,7 @@ def test_review_widget_stale_decision_reloads(qtbot, team):
 def test_review_widget_shows_labels_others_add(qtbot, team):
     w = ReviewWidget(team.rita, team.doc, poll_ms=50)
     qtbot.addWidget(w)
+    w.show()
     before = len(w.view.conflicts)
     team.span(team.carol, "Tijuana", "LOC")  # from another desktop
     qtbot.waitUntil(lambda: len(w.view.conflicts) != before or

@@ -106,15 +106,10 @@ def cmd_history(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
+    from models.review.history import format_row
+
     for r in rows:
-        what = r["after"] or r["before"] or {}
-        label = what.get("label") or what.get("type") or (what.get("span") or {}).get("label")
-        detail = f" {label}" if label else ""
-        if r["before"] and r["after"] and r["action"] in ("relabel", "resize"):
-            b, a = r["before"], r["after"]
-            detail = (f" {b['label']} [{b['start']},{b['end']}) -> {a['label']} "
-                      f"[{a['start']},{a['end']})")
-        print(f"{r['at']}\t{r['user']}\t{r['action']}\t{r['table']}#{r['row']}{detail}")
+        print(format_row(r))  # who, when, action, row, and what changed (before -> after)
     return 0
 
 
@@ -152,3 +147,7 @@ def cmd_agree(args) -> int:
 
 def cmd_train(args) -> int:
     return _delegate("train_cmd", args)
+
+
+def cmd_review(args) -> int:
+    return _delegate("review_cmd", args)

@@ -102,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--document", required=True, type=int)
     h.add_argument("--json", action="store_true")
 
+    rv = sub.add_parser("review", help="auto-gold, open conflicts and decisions (reviewers)")
+    rv.add_argument("--project", required=True)
+    rv.add_argument("--document", type=int, help="one document (default: every document "
+                    "with annotations, most disagreement first)")
+    rv.add_argument("--accept", action="append", default=[], metavar="KIND:ID:VERSION",
+                    help="accept an annotator's label into gold, e.g. span:12:1")
+    rv.add_argument("--reject", action="append", default=[], metavar="KIND:ID:VERSION")
+    rv.add_argument("--json", action="store_true")
+
     u = sub.add_parser("user", help="add users and set their role (admins)")
     us = u.add_subparsers(dest="action", parser_class=_Parser, required=True)
     ua = us.add_parser("add")

@@ -83,3 +83,17 @@ def audit(s: Session, actor: Actor, action: str, table: str, row_id: int | None,
           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
     s.add(AuditLog(user_name=actor.name, action=action, table_name=table, row_id=row_id,
                    project_id=project_id, document_id=document_id, before=before, after=after))
+
+
+def check_layer_read(actor: Actor, name: str) -> None:
+    """Annotators see their own layer only (and its suggestions); reviewers see every layer."""
+    if actor.is_reviewer or name == actor.name:
+        return
+    what = "the gold layer" if name == GOLD else f"the layer of {name}"
+    raise PermissionDenied(f"{actor.name} ({actor.role}) cannot see {what}; annotators see "
+                           "only their own layer")
+
+
+def check_reviewer(actor: Actor, what: str) -> None:
+    if not actor.is_reviewer:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) cannot {what}; only reviewers can")

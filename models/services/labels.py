@@ -129,6 +129,9 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
     before = row_dict(span, SPAN_FIELDS)
     start, end = values.get("start", span.start), values.get("end", span.end)
     label = values.get("label", span.label)
+    if all(getattr(span, k) == v for k, v in values.items()):
+        # nothing changes: no write, no version bump, no audit row
+        return Change("update", "span", span.id, doc.id, before=before, after=before)
     if {"start", "end", "label"} & values.keys():
         validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id)
     for key, value in values.items():

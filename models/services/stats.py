@@ -55,6 +55,9 @@ def project_stats(s: Session, project_name: str) -> dict:
     for _, name, st in layers:
         status.setdefault(name, {}).setdefault(st, 0)
         status[name][st] += 1
+    for name in status:  # a layer marked done with no labels still shows its progress
+        out_layers.setdefault(name, {"spans": 0, "relations": 0, "events": 0,
+                                     "suggestions": 0, "rejected": 0})
     for name, entry in out_layers.items():
         entry["status"] = status.get(name, {})
     return {"project": project.name, "documents": docs or 0, **totals, "layers": out_layers,

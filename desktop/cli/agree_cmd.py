@@ -1,0 +1,48 @@
+"""`marginalia agree --project P [--json]`: inter-annotator agreement (models/review)."""
+
+from __future__ import annotations
+
+import json
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def run(args) -> int:
+    from desktop.cli.commands import open_service
+
+    data = open_service(args).agreement(args.project)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    if not data["pairs"]:
+        who = ", ".join(data["annotators"]) or "nobody"
+        print(f"project {args.project}: no document has two annotators yet (annotated by "
+              f"{who}); agreement needs at least two annotators on the same documents")
+        return 0
+    cols = ("a", "b", "docs", "span F1", "overlap", "rel F1", "event F1", "ev+args", "kappa")
+    def val(p, key, kind):  # "-" where neither annotator labeled anything of the kind
+        return _num(p[key]) if any(p["counts"][kind][:2]) else "-"
+
+    rows = [(p["a"], p["b"], str(p["documents"]), val(p, "span_f1", "spans"),
+             val(p, "span_f1_overlap", "spans"), val(p, "relation_f1", "relations"),
+             val(p, "event_f1", "events"), val(p, "event_f1_args", "events"),
+             _num(p["kappa"])) for p in data["pairs"]]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+    print(f"Krippendorff's alpha (tokens, all annotators): {_num(data['alpha'])}")
+    if data["per_label"]:
+        print("per label (span F1 exact / overlap, labels):")
+        for name, row in data["per_label"].items():
+            print(f"  {name:<14} {_num(row['span_f1'])} / {_num(row['span_f1_overlap'])}  "
+                  f"{row['count']}")
+    worst = [d for d in data["documents"] if d["disagreement"] > 0][:10]
+    if worst:
+        print("most disagreement:")
+        for d in worst:
+            print(f"  #{d['id']} {d['title'][:50]!r}: F1 {_num(d['f1'])}, "
+                  f"kappa {_num(d['kappa'])}")
+    return 0

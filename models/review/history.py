@@ -1,0 +1,66 @@
+"""The audit trail in words: one line per change, with before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SHOWN = ("label", "start", "end", "state", "type", "kb_id", "note", "attributes", "status",
+         "head_id", "tail_id", "role", "text")
+
+
+def _label(d: dict[str, Any]) -> str:
+    if "span" in d:
+        d = d["span"]
+    elif "relation" in d:
+        d = d["relation"]
+    elif "event" in d and isinstance(d["event"], dict):
+        d = d["event"]
+    name = (d.get("label") or d.get("type") or d.get("role") or d.get("title")
+            or d.get("name") or "")
+    where = f" [{d['start']},{d['end']})" if "start" in d and "end" in d else ""
+    if "head_id" in d:
+        where = f" span#{d['head_id']} -> span#{d['tail_id']}"
+    state = d.get("state")
+    return f"{name}{where}" + (f" ({state})" if state and state != "accepted" else "")
+
+
+def describe(row: dict[str, Any]) -> str:
+    """'create PERSON [0,5)', 'relabel label: ORG -> PERSON; version: 1 -> 2', ..."""
+    before, after, action = row.get("before"), row.get("after"), row["action"]
+    if action == "adjudicate" and after:
+        keys = after.get("keys", [])
+        parts = [f"{decision} {kind} {_key_text(kind, key)}" for kind, key, decision in keys]
+        return f"{after.get('how', 'decide')}: " + "; ".join(parts)
+    if action == "comment" and after:
+        on = after.get("target_kind", "document")
+        on += f"#{after['target_id']}" if after.get("target_id") is not None else ""
+        return f"on {on}: {after.get('text', '')!r}"
+    if action == "set_status" and after:
+        was = (before or {}).get("status")
+        return f"layer {after.get('layer')}: status {was} -> {after.get('status')}"
+    if before and after and action not in ("restore",):
+        changed = [f"{k}: {_short(before.get(k))} -> {_short(after.get(k))}"
+                   for k in SHOWN if k in after and before.get(k) != after.get(k)]
+        head = _label(before)
+        return f"{head}: " + "; ".join(changed) if changed else head
+    if after:
+        return _label(after)
+    if before:
+        return _label(before)
+    return ""
+
+
+def _key_text(kind: str, key: list) -> str:
+    if kind == "relation":
+        return f"{key[4]} [{key[0]},{key[1]}) -> [{key[2]},{key[3]})"
+    return f"{key[2]} [{key[0]},{key[1]})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def format_row(row: dict[str, Any]) -> str:
+    return (f"{row['at']}\t{row['user']}\t{row['action']}\t{row['table']}"
+            f"{'#' + str(row['row']) if row.get('row') is not None else ''}\t{describe(row)}")

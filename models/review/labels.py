@@ -1,0 +1,148 @@
+"""The accepted labels of every layer of a project, read in bulk and keyed by offsets.
+
+Agreement and adjudication compare layers by what a label *says* (offsets and label), never
+by row ids, so each label becomes a hashable key:
+- span:     (start, end, label)
+- relation: (head_start, head_end, tail_start, tail_end, label)
+- event:    (trigger_start, trigger_end, type, ((role, target), ...)) where a target is
+            ("span", start, end) or ("event", trigger_start, trigger_end, type)
+Only accepted labels are read: suggestions and rejected labels never count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, Span
+
+# Statuses that mean "the annotator has looked at this document", even with no labels.
+WORKED = ("done", "approved", "returned")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One accepted label of one layer, with what a decision on it must check."""
+
+    kind: str  # span | relation | event
+    key: tuple
+    id: int
+    version: int
+    layer: str
+
+    @property
+    def label(self) -> str:
+        return self.key[4] if self.kind == "relation" else self.key[2]
+
+    @property
+    def region(self) -> tuple[int, int]:
+        if self.kind == "relation":
+            hs, he, ts, te, _ = self.key
+            return min(hs, ts), max(he, te)
+        return self.key[0], self.key[1]
+
+    @property
+    def group(self) -> tuple:
+        """What competing versions share: offsets (spans cluster by overlap instead)."""
+        if self.kind == "relation":
+            return self.key[:4]
+        return self.key[:2]
+
+
+@dataclass
+class LayerLabels:
+    name: str
+    layer_id: int
+    status: str
+    spans: list[Item] = field(default_factory=list)
+    relations: list[Item] = field(default_factory=list)
+    events: list[Item] = field(default_factory=list)
+
+    @property
+    def labeled(self) -> bool:
+        """Counts as an annotation of the document: some accepted label, or marked done."""
+        return bool(self.spans or self.relations or self.events) or self.status in WORKED
+
+    def items(self, kind: str) -> list[Item]:
+        return {"span": self.spans, "relation": self.relations, "event": self.events}[kind]
+
+    def keys(self, kind: str) -> set[tuple]:
+        return {i.key for i in self.items(kind)}
+
+
+def event_trigger_key(key: tuple) -> tuple:
+    return key[:3]
+
+
+def load_labels(s: Session, project_id: int, document_ids: list[int] | None = None) -> dict[int, dict[str, LayerLabels]]:
+    """{document id: {layer name: LayerLabels}} for the project (or some of its documents)."""
+    q = (select(Layer.id, Layer.document_id, Layer.name, Layer.status)
+         .join(Document, Document.id == Layer.document_id)
+         .where(Document.project_id == project_id))
+    if document_ids is not None:
+        q = q.where(Layer.document_id.in_(document_ids))
+    out: dict[int, dict[str, LayerLabels]] = {}
+    by_id: dict[int, LayerLabels] = {}
+    for lid, doc_id, name, status in s.execute(q):
+        lay = LayerLabels(name, lid, status)
+        out.setdefault(doc_id, {})[name] = lay
+        by_id[lid] = lay
+    if not by_id:
+        return out
+    ids = list(by_id)
+    spans: dict[int, Span] = {}
+    for sp in s.scalars(select(Span).where(Span.layer_id.in_(ids))):
+        spans[sp.id] = sp
+    events: dict[int, Event] = {e.id: e for e in s.scalars(
+        select(Event).where(Event.layer_id.in_(ids)))}
+    args: dict[int, list[EventArgument]] = {}
+    if events:
+        for a in s.scalars(select(EventArgument).where(
+                EventArgument.event_id.in_(list(events))).order_by(EventArgument.id)):
+            args.setdefault(a.event_id, []).append(a)
+
+    def ok(row) -> bool:
+        return row.state == "accepted"
+
+    for sp in sorted(spans.values(), key=lambda x: (x.start, -x.end, x.label, x.id)):
+        if ok(sp):
+            lay = by_id[sp.layer_id]
+            lay.spans.append(Item("span", (sp.start, sp.end, sp.label), sp.id, sp.version,
+                                  lay.name))
+    for r in s.scalars(select(Relation).where(Relation.layer_id.in_(ids))
+                       .order_by(Relation.id)):
+        h, t = spans.get(r.head_id), spans.get(r.tail_id)
+        if ok(r) and h is not None and t is not None and ok(h) and ok(t):
+            lay = by_id[r.layer_id]
+            lay.relations.append(Item("relation", (h.start, h.end, t.start, t.end, r.label),
+                                      r.id, r.version, lay.name))
+    for ev in sorted(events.values(), key=lambda e: e.id):
+        trig = spans.get(ev.trigger_id)
+        if not ok(ev) or trig is None:
+            continue
+        lay = by_id[ev.layer_id]
+        lay.events.append(Item("event", event_key(ev, trig, args.get(ev.id, []), spans,
+                                                  events), ev.id, ev.version, lay.name))
+    return out
+
+
+def event_key(ev: Event, trig: Span, args: list[EventArgument], spans: dict[int, Span],
+              events: dict[int, Event]) -> tuple:
+    targets = []
+    for a in args:
+        if a.span_id is not None and a.span_id in spans:
+            t = spans[a.span_id]
+            targets.append((a.role, ("span", t.start, t.end)))
+        elif a.target_event_id is not None and a.target_event_id in events:
+            te = events[a.target_event_id]
+            tt = spans.get(te.trigger_id)
+            if tt is not None:
+                targets.append((a.role, ("event", tt.start, tt.end, te.type)))
+    return (trig.start, trig.end, ev.type, tuple(sorted(targets)))
+
+
+def annotators_of(layers: dict[str, LayerLabels]) -> list[LayerLabels]:
+    """The layers of a document that count as annotations (never gold), by name."""
+    return [lay for name, lay in sorted(layers.items()) if name != GOLD and lay.labeled]

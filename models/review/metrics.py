@@ -1,0 +1,109 @@
+"""Agreement statistics on plain values: F1 between two sets, overlap matching, tokens,
+Cohen's kappa and Krippendorff's alpha (nominal). No database here, so tests can check each
+number against a hand-computed or textbook value.
+
+Conventions for the degenerate cases (documented because reports show them):
+- F1 of two empty sets is 1.0 (both annotators agree there is nothing to label).
+- kappa is 1.0 when both annotators used one and the same category everywhere (p_e = 1).
+- alpha is 1.0 when every pairable value is identical, None when nothing is pairable.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+
+TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+OUTSIDE = "O"
+
+
+def f1(matched: int, n_a: int, n_b: int) -> float:
+    """Dice/F1 of two annotators: symmetric, so neither needs to be the reference."""
+    return 1.0 if n_a + n_b == 0 else 2.0 * matched / (n_a + n_b)
+
+
+def exact_matches(a: Iterable[Hashable], b: Iterable[Hashable]) -> int:
+    return len(set(a) & set(b))
+
+
+def overlap_matches(a: Sequence[tuple[int, int, str]], b: Sequence[tuple[int, int, str]]) -> int:
+    """One-to-one matches of spans with the same label that share at least one character;
+    the pairs with the largest shared stretch are matched first."""
+    cands = []
+    for i, (s1, e1, l1) in enumerate(a):
+        for j, (s2, e2, l2) in enumerate(b):
+            shared = min(e1, e2) - max(s1, s2)
+            if l1 == l2 and shared > 0:
+                cands.append((-shared, i, j))
+    used_a, used_b, n = set(), set(), 0
+    for _, i, j in sorted(cands):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            n += 1
+    return n
+
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """A simple, pipeline-free tokenization: words and single punctuation marks."""
+    return [m.span() for m in TOKEN.finditer(text)]
+
+
+def token_labels(toks: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> list[str]:
+    """Each token's category: the label of the first span (by start, longest first) that
+    covers any of it, else 'O'."""
+    cats = [OUTSIDE] * len(toks)
+    starts = [t[0] for t in toks]
+    ends = [t[1] for t in toks]
+    ordered = sorted(spans, key=lambda x: (x[0], -x[1], x[2]))
+    for start, end, label in reversed(ordered):  # paint in reverse so the first one wins
+        lo = bisect_right(ends, start)  # first token ending after the span starts
+        hi = bisect_left(starts, end)  # first token starting at or after the span ends
+        for k in range(lo, hi):
+            cats[k] = label
+    return cats
+
+
+def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
+    """Cohen's kappa of two equally long category sequences; None when empty."""
+    if len(a) != len(b):
+        raise ValueError("kappa needs two sequences of the same length")
+    n = len(a)
+    if n == 0:
+        return None
+    p_o = sum(1 for x, y in zip(a, b) if x == y) / n
+    ca, cb = Counter(a), Counter(b)
+    p_e = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
+    if p_e >= 1.0:
+        return 1.0 if p_o >= 1.0 else 0.0
+    return (p_o - p_e) / (1.0 - p_e)
+
+
+def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | None:
+    """Krippendorff's alpha for nominal data. `units` holds, per unit, the values the coders
+    gave it (missing values simply left out); units with fewer than two values are not
+    pairable and are skipped. Uses the coincidence matrix: alpha = 1 - D_o / D_e."""
+    o: Counter = Counter()  # coincidences o[c, k]
+    for values in units:
+        m = len(values)
+        if m < 2:
+            continue
+        counts = Counter(values)
+        for c, nc in counts.items():
+            for k, nk in counts.items():
+                pairs = nc * (nc - 1) if c == k else nc * nk
+                if pairs:
+                    o[c, k] += pairs / (m - 1)
+    n_c: Counter = Counter()
+    for (c, _k), v in o.items():
+        n_c[c] += v
+    n = sum(n_c.values())
+    if n <= 1:
+        return None
+    disagree_o = sum(v for (c, k), v in o.items() if c != k)
+    disagree_e = sum(n_c[c] * n_c[k] for c in n_c for k in n_c if c != k) / (n - 1)
+    if disagree_e == 0:
+        return 1.0
+    return 1.0 - disagree_o / disagree_e

@@ -1,0 +1,39 @@
+"""What review hands to views and the CLI: plain dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.review.adjudication import Conflict
+from models.views import Change, LayerView
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One layer of a document as a layer list shows it."""
+
+    name: str
+    status: str
+    version: int
+    spans: int
+    relations: int
+    events: int
+    suggestions: int
+    is_gold: bool = False
+    is_own: bool = False
+
+
+@dataclass
+class ReviewView:
+    """Everything the review mode draws for one document."""
+
+    document_id: int
+    project_id: int
+    title: str
+    text: str
+    annotators: list[str]
+    layers: dict[str, LayerView]  # annotator name -> layer
+    gold: LayerView
+    conflicts: list[Conflict] = field(default_factory=list)
+    auto_gold: list[Change] = field(default_factory=list)  # what auto-gold added just now
+    marker: int = 0  # change marker when loaded (see Service.change_marker)

@@ -1,0 +1,179 @@
+"""Review services: visible layers, the review of a document, decisions, progress, the
+history of one label, users' roles and a cheap change marker for polling windows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.errors import NotFoundError, ValidationError
+from models.orm import (
+    GOLD,
+    LAYER_STATUSES,
+    ROLES,
+    AuditLog,
+    Document,
+    Event,
+    Layer,
+    Relation,
+    Span,
+    User,
+)
+from models.review import adjudication
+from models.review.agreement import project_agreement
+from models.review.views import LayerInfo, ReviewView
+from models.services.context import Actor, audit, check_admin, check_layer_read, check_reviewer
+from models.services.layers import get_document, list_documents, load_layer
+from models.services.projects import get_project
+from models.views import DocumentSummary
+
+
+def visible_layers(s: Session, actor: Actor, document_id: int) -> list[LayerInfo]:
+    """The layers of a document the actor may see: annotators their own, reviewers all
+    (gold first, then annotators by name)."""
+    get_document(s, document_id)
+    rows = s.scalars(select(Layer).where(Layer.document_id == document_id)).all()
+    ids = [r.id for r in rows]
+
+    def counts(model, state):
+        if not ids:
+            return {}
+        return dict(s.execute(select(model.layer_id, func.count(model.id)).where(
+            model.layer_id.in_(ids), model.state == state).group_by(model.layer_id)).all())
+
+    spans, sugg = counts(Span, "accepted"), counts(Span, "suggested")
+    rels, evs = counts(Relation, "accepted"), counts(Event, "accepted")
+    out = []
+    for lay in sorted(rows, key=lambda x: (x.name != GOLD, x.name)):
+        if not actor.is_reviewer and lay.name != actor.name:
+            continue
+        out.append(LayerInfo(lay.name, lay.status, lay.version, spans.get(lay.id, 0),
+                             rels.get(lay.id, 0), evs.get(lay.id, 0), sugg.get(lay.id, 0),
+                             lay.name == GOLD, lay.name == actor.name))
+    return out
+
+
+def review_document(s: Session, actor: Actor, document_id: int, *,
+                    auto_gold: bool | None = None) -> ReviewView:
+    """Open a document in review mode: auto-gold first (unless switched off), then every
+    annotator's layer, gold and the open conflicts."""
+    check_reviewer(actor, "review documents")
+    doc = get_document(s, document_id)
+    if auto_gold is None:
+        auto_gold = adjudication.auto_gold_enabled(s, doc.project_id)
+    added = adjudication.auto_gold(s, actor, document_id) if auto_gold else []
+    s.flush()
+    from models.review.labels import annotators_of, load_labels
+
+    names = [lay.name for lay in annotators_of(
+        load_labels(s, doc.project_id, [document_id]).get(document_id, {}))]
+    return ReviewView(doc.id, doc.project_id, doc.title, doc.text, names,
+                      {n: load_layer(s, document_id, n, include_rejected=False) for n in names},
+                      load_layer(s, document_id, GOLD, include_rejected=False),
+                      adjudication.conflicts(s, document_id), added,
+                      change_marker(s, document_id=document_id))
+
+
+def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
+    """The documents with two or more annotators, most disagreement first, with the number
+    of open conflicts each still has."""
+    check_reviewer(actor, "review documents")
+    from models.orm import Project
+
+    project = s.get(Project, project_id)
+    if project is None:
+        raise NotFoundError(f"no project with id {project_id}")
+    ranked = project_agreement(s, project_id)["documents"]
+    for row in ranked:
+        row["open_conflicts"] = len(adjudication.conflicts(s, row["id"]))
+    return ranked
+
+
+def agreement(s: Session, actor: Actor, project: str | int) -> dict:
+    pid = project if isinstance(project, int) else get_project(s, project).id
+    return project_agreement(s, pid)
+
+
+def change_marker(s: Session, *, project_id: int | None = None,
+                  document_id: int | None = None) -> int:
+    """A number that grows whenever something is stored (the newest audit row id): a window
+    polls it with a QTimer and reloads when it moved. Per document it reads one index."""
+    q = select(func.max(AuditLog.id))
+    if document_id is not None:
+        q = q.where(AuditLog.document_id == document_id)
+    elif project_id is not None:
+        q = q.where(AuditLog.project_id == project_id)
+    return s.scalar(q) or 0
+
+
+def label_history(s: Session, actor: Actor, document_id: int, kind: str,
+                  row_id: int) -> list[dict]:
+    """Who created, changed, accepted, rejected or deleted one label, when, before and
+    after (oldest first), for the side panel."""
+    table = {"span": "spans", "relation": "relations", "event": "events"}.get(kind)
+    if table is None:
+        raise ValidationError(f"no history for a {kind}")
+    get_document(s, document_id)
+    rows = s.scalars(select(AuditLog).where(
+        AuditLog.document_id == document_id, AuditLog.table_name == table,
+        AuditLog.row_id == row_id).order_by(AuditLog.id)).all()
+    if rows and not actor.is_reviewer:
+        layer_id = next(((r.after or r.before or {}).get("layer_id") or
+                         ((r.before or {}).get(kind) or {}).get("layer_id") for r in rows), None)
+        layer = s.get(Layer, layer_id) if layer_id else None
+        if layer is not None:
+            check_layer_read(actor, layer.name)
+    from models.review.history import describe
+
+    out = []
+    for a in rows:
+        row = {"at": a.at.isoformat(timespec="seconds"), "user": a.user_name,
+               "action": a.action, "table": a.table_name, "row": a.row_id,
+               "before": a.before, "after": a.after}
+        row["text"] = describe(row)
+        out.append(row)
+    return out
+
+
+def documents_by_status(s: Session, actor: Actor, project_id: int, statuses: list[str] | str,
+                        layer: str | None = None) -> list[DocumentSummary]:
+    """The document list filtered on the workflow status of one layer (default: own)."""
+    wanted = [statuses] if isinstance(statuses, str) else list(statuses)
+    bad = [x for x in wanted if x not in LAYER_STATUSES]
+    if bad:
+        raise ValidationError(f"status {bad[0]!r} is not one of {', '.join(LAYER_STATUSES)}")
+    name = layer or actor.name
+    check_layer_read(actor, name)
+    return [d for d in list_documents(s, project_id, name) if d.status in wanted]
+
+
+def progress(s: Session, actor: Actor, project_id: int) -> dict[str, dict[str, int]]:
+    """Per annotator: how many documents are in each workflow status (no layer = new)."""
+    total = s.scalar(select(func.count(Document.id))
+                     .where(Document.project_id == project_id)) or 0
+    out: dict[str, dict[str, int]] = {}
+    rows = s.execute(select(Layer.name, Layer.status, func.count(Layer.id))
+                     .join(Document, Document.id == Layer.document_id)
+                     .where(Document.project_id == project_id, Layer.name != GOLD)
+                     .group_by(Layer.name, Layer.status)).all()
+    for name, status, n in rows:
+        out.setdefault(name, {st: 0 for st in LAYER_STATUSES})[status] += n
+    for name, row in out.items():
+        row["new"] += total - sum(row[st] for st in LAYER_STATUSES)
+        row["documents"] = total
+    if not actor.is_reviewer:
+        out = {k: v for k, v in out.items() if k == actor.name}
+    return dict(sorted(out.items()))
+
+
+def set_role(s: Session, actor: Actor, name: str, role: str) -> None:
+    """Change a user's role (admins only)."""
+    check_admin(actor, "change users")
+    if role not in ROLES:
+        raise ValidationError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    user = s.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFoundError(f"unknown user {name!r}")
+    before = {"role": user.role}
+    user.role = role
+    audit(s, actor, "set_role", "users", user.id, before=before, after={"role": role})

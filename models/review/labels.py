@@ -76,7 +76,8 @@ def event_trigger_key(key: tuple) -> tuple:
     return key[:3]
 
 
-def load_labels(s: Session, project_id: int, document_ids: list[int] | None = None) -> dict[int, dict[str, LayerLabels]]:
+def load_labels(s: Session, project_id: int,
+                document_ids: list[int] | None = None) -> dict[int, dict[str, LayerLabels]]:
     """{document id: {layer name: LayerLabels}} for the project (or some of its documents)."""
     q = (select(Layer.id, Layer.document_id, Layer.name, Layer.status)
          .join(Document, Document.id == Layer.document_id)

@@ -7,6 +7,8 @@ every edit is stored when it is made. Methods return plain dataclasses (models.v
 from __future__ import annotations
 
 import functools
+import gc
+from contextlib import contextmanager
 from typing import Any, Callable
 
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
@@ -19,6 +21,19 @@ from models.services import review as review_ops
 from models.services.context import Actor, check_layer_read, ensure_user, get_actor
 from models.store import Store
 from models.views import Change, DocumentSummary, LayerView, ProjectSummary
+
+
+@contextmanager
+def _no_gc():
+    """Bulk work allocates hundreds of thousands of small objects and no cycles: the cyclic
+    collector would only walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _op(fn: Callable) -> Callable:
@@ -158,7 +173,7 @@ class Service:
 
     # ---- import ------------------------------------------------------------------------------
     def import_records(self, project: str, records, **kw) -> importing.ImportReport:
-        with self.store.session() as s:
+        with self.store.session() as s, _no_gc():
             return importing.import_records(s, self._actor(s), project, records, **kw)
 
     # ---- export --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ dispatched to it, so each stays small."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -45,12 +46,14 @@ def cmd_import(args) -> int:
     progress = Progress("reading", len(pairs))
     records = []
     schema = None
+    gc.disable()  # reading makes many small objects and no cycles (see Service._no_gc)
     for path, fmt in pairs:
         records.extend(read_all([(path, fmt)]))
         if fmt == "brat":
             schema = _brat_schema(path) or schema
         progress.step()
     progress.done()
+    gc.enable()
     if not records:
         from models.errors import FormatError
 

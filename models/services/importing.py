@@ -241,6 +241,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
     for i, rec, doc_id in labeled:
         lid = layer_ids[(doc_id, rec.annotator or default_layer)]
         have = present.get(lid)
+        linked = bool(rec.relations or rec.events)  # only then are span ids looked up
         for sp in rec.spans:
             if have is not None:
                 key = (sp.start, sp.end, sp.label)
@@ -249,7 +250,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
                     continue
                 have.add(key)
             sid = next(next_ids)
-            if sp.id:
+            if linked and sp.id:
                 span_ids[(i, sp.id)] = sid
             span_rows.append((sid, lid, sp.start, sp.end, sp.label,
                               dumps([list(f) for f in sp.fragments]) if sp.fragments else None,

@@ -44,7 +44,7 @@ def plain_sqlite(path, docs):
 
 
 def test_bench_import(tmp_path, bench):
-    from exports.collect import expand, read_all
+    from desktop.cli.main import main
     from models.service import Service
     from models.store import Store
 
@@ -53,12 +53,15 @@ def test_bench_import(tmp_path, bench):
     docs = write_doccano(src, n)
     baseline = plain_sqlite(tmp_path / "plain.db", docs)
 
-    svc = Service(Store(f"sqlite:///{tmp_path / 'm.db'}"), "bench")
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    Store(url).dispose()  # both sides start from a migrated, empty database
     t0 = time.perf_counter()
-    records = list(read_all(expand([src], "doccano")))
-    report = svc.import_records("bench", records)
+    code = main(["--db", url, "--user", "bench", "import", "--project", "bench",
+                 "--format", "doccano", str(src)])
     ours = time.perf_counter() - t0
-    assert report.documents_added == n and report.spans == n * 20
+    assert code == 0
+    stats = Service(Store(url), "bench").stats("bench")
+    assert stats["documents"] == n and stats["spans"] == n * 20
     row = bench.record(f"import {n} JSONL articles", ours, "s", baseline=baseline,
                        target="<= 2x", ok=ours <= 2 * baseline)
     print(row)

@@ -154,3 +154,16 @@ class Service:
     def import_records(self, project: str, records, **kw) -> importing.ImportReport:
         with self.store.session() as s:
             return importing.import_records(s, self._actor(s), project, records, **kw)
+
+    # ---- annotation workspace (desktop GUI): statistics over time ---------------------------
+    def label_progress(self, project_id: int) -> dict[str, list[tuple[str, int]]]:
+        from models.services import timeline
+
+        with self.store.session() as s:
+            return timeline.label_progress(s, project_id)
+
+    def documents_done(self, project_id: int) -> dict[str, list[tuple[str, int]]]:
+        from models.services import timeline
+
+        with self.store.session() as s:
+            return timeline.documents_done(s, project_id)

@@ -44,5 +44,13 @@ class PickerDialog(QDialog):
 
 def pick(parent, title: str, prompt: str, items: list[str]) -> str | None:
     """The chosen item, or None when cancelled. One item is still confirmed (no surprises)."""
+    from PySide6.QtWidgets import QApplication
+
+    previous = QApplication.focusWidget()
     dlg = PickerDialog(parent, title, prompt, items)
-    return dlg.choice() if dlg.exec() == QDialog.Accepted else None
+    choice = dlg.choice() if dlg.exec() == QDialog.Accepted else None
+    dlg.deleteLater()
+    if previous is not None:  # keys go back to where the annotator was working
+        previous.activateWindow()
+        previous.setFocus()
+    return choice

@@ -194,12 +194,12 @@ class SidePanel(QWidget):
                     self.edits.set_attribute("span", sid, n, c.currentData()))
                 self.attr_form.addRow(adef.name, combo)
             else:
-                box = QCheckBox()
+                box = QCheckBox(adef.name)
                 box.setObjectName(f"attr_{adef.name}")
                 box.setChecked(bool(current))
                 box.toggled.connect(lambda on, n=adef.name, sid=span.id:
                                     self.edits.set_attribute("span", sid, n, True if on else None))
-                self.attr_form.addRow(adef.name, box)
+                self.attr_form.addRow(box)
         event = self.ws.event_of_trigger(span.id)
         if event is not None:
             self._fill_argument_editor(event)
@@ -218,11 +218,11 @@ class SidePanel(QWidget):
         for sp in view.spans:
             if sp.id == event.trigger_id or sp.state == "rejected":
                 continue
-            self.target.addItem(f"{sp.label}  “{self._short(sp.id)}”", ("span", sp.id))
+            self.target.addItem(f"{sp.label}  “{self._short(sp.id)}”", f"span:{sp.id}")
         for e in view.events:
             if e.id != event.id:
                 self.target.addItem(f"event {e.type}  “{self._short(e.trigger_id)}”",
-                                    ("event", e.id))
+                                    f"event:{e.id}")
 
     def _add_argument(self) -> None:
         event_id = self.arg_box.property("event_id")
@@ -230,7 +230,8 @@ class SidePanel(QWidget):
         if event_id is None or not role or not target:
             self.ws.say("pick a role and a target for the argument", error=True)
             return
-        kind, tid = target
+        kind, tid = target.split(":")
+        tid = int(tid)
         if kind == "span":
             self.edits.add_argument(event_id, role, span_id=tid)
         else:

@@ -7,6 +7,9 @@ from PySide6.QtWidgets import QApplication
 
 
 def press(qtbot, window, key, modifier=Qt.NoModifier) -> None:
+    if QApplication.activeWindow() is not window:  # a dialog just closed: back to the window
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     target = QApplication.focusWidget() or window.docview
     qtbot.keyClick(target, key, modifier)
 

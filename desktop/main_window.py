@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         split.addWidget(centre)
         split.addWidget(self.side)
         split.setStretchFactor(1, 1)
-        split.setSizes([290, 660, 330])
+        split.setSizes([310, 640, 330])
         self.setCentralWidget(split)
 
     def _build_menus(self) -> None:
@@ -201,9 +201,9 @@ class MainWindow(QMainWindow):
 
         m = mb.addMenu("&Go")
         b.add(m, "next_doc", "Next document", lambda: self.nav.step(1),
-              ["Ctrl+Right", "Ctrl+PgDown"])
+              ["Ctrl+PgDown", "Alt+Right"])
         b.add(m, "prev_doc", "Previous document", lambda: self.nav.step(-1),
-              ["Ctrl+Left", "Ctrl+PgUp"])
+              ["Ctrl+PgUp", "Alt+Left"])
         b.add(m, "next_not_done", "Next document not done", self.nav.next_not_done, ["Ctrl+J"])
         m.addSeparator()
         b.add(m, "mark_done", "Mark document done", self.nav.mark_done, ["Ctrl+D"])

@@ -22,6 +22,7 @@ class Workspace(QObject):
     documentOpened = Signal(object)  # LayerView: a different document is shown
     layerChanged = Signal(object)  # LayerView: the same document after an edit
     documentsChanged = Signal()  # the document list (status, counts) changed
+    documentUpdated = Signal(object)  # DocumentSummary of the open document after an edit
     message = Signal(str, bool)  # text, is_error
 
     def __init__(self, service: Service, project: str):
@@ -70,7 +71,7 @@ class Workspace(QObject):
             sum(e.state == "accepted" for e in v.events),
             sum(s.state == "suggested" for s in v.spans), len(v.text))
         self.documents = [row if d.id == v.document_id else d for d in self.documents]
-        self.documentsChanged.emit()
+        self.documentUpdated.emit(row)  # one row redrawn, not the whole list
 
     # ---- errors: the one place a domain error becomes a message ------------------------------
     def attempt(self, fn: Callable[[], T], *, ok: str | None = None) -> T | None:

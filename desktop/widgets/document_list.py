@@ -37,7 +37,10 @@ class DocumentList(QWidget):
         self.tree = QTreeWidget()
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
-        self.tree.setHeaderLabels(["Document", "Status", "Labels"])
+        self.tree.setHeaderLabels(["Document", "", "Labels"])
+        self.tree.headerItem().setToolTip(1, "status: ○ new, ◐ in progress, ● done, "
+                                          "✔ approved, ↩ returned")
+        self.tree.headerItem().setToolTip(2, "entities · relations · events (+ suggestions)")
         h = self.tree.header()
         h.setStretchLastSection(False)
         h.setSectionResizeMode(0, QHeaderView.Stretch)
@@ -53,6 +56,7 @@ class DocumentList(QWidget):
         self.status.currentIndexChanged.connect(self.fill)
         self.tree.currentItemChanged.connect(self._chosen)
         ws.documentsChanged.connect(self.fill)
+        ws.documentUpdated.connect(self._update_row)
         ws.documentOpened.connect(lambda _v: self._mark_current())
         self.fill()
 
@@ -63,26 +67,50 @@ class DocumentList(QWidget):
         self.tree.clear()
         current = None
         for d in self.ws.documents:
-            if needle and needle not in d.title.lower():
+            if not self._wanted(d, needle, want):
                 continue
-            if want == "not_done" and d.status in ("done", "approved"):
-                continue
-            if want not in (None, "not_done") and d.status != want:
-                continue
-            counts = f"{d.spans} ent · {d.relations} rel · {d.events} ev"
-            if d.suggestions:
-                counts += f" · {d.suggestions} sugg"
-            item = QTreeWidgetItem([d.title or f"document {d.id}",
-                                    f"{STATUS_MARK.get(d.status, '')} "
-                                    f"{STATUS_TEXT.get(d.status, d.status)}", counts])
-            item.setData(0, Qt.UserRole, d.id)
-            item.setToolTip(0, f"{d.title}\n{d.chars:,} characters · id {d.id}")
+            item = QTreeWidgetItem()
+            self._set_row(item, d)
             self.tree.addTopLevelItem(item)
             if d.id == self.ws.document_id:
                 current = item
         if current is not None:
             self.tree.setCurrentItem(current)
         self.tree.blockSignals(False)
+        self._totals()
+
+    @staticmethod
+    def _wanted(d, needle: str, want) -> bool:
+        if needle and needle not in d.title.lower():
+            return False
+        if want == "not_done":
+            return d.status not in ("done", "approved")
+        return want is None or d.status == want
+
+    def _update_row(self, d) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.UserRole) == d.id:
+                self._set_row(item, d)
+        self._totals()
+
+    def _set_row(self, item: QTreeWidgetItem, d) -> None:
+        counts = f"{d.spans}·{d.relations}·{d.events}"
+        if d.suggestions:
+            counts += f" +{d.suggestions}"
+        for col, text in enumerate([d.title or f"document {d.id}",
+                                    STATUS_MARK.get(d.status, "?"), counts]):
+            item.setText(col, text)
+        item.setData(0, Qt.UserRole, d.id)
+        status = STATUS_TEXT.get(d.status, d.status)
+        detail = (f"{d.title}\n{status} · {d.spans} entities, {d.relations} relations, "
+                  f"{d.events} events, {d.suggestions} suggestions\n"
+                  f"{d.chars:,} characters · id {d.id}")
+        for col in range(3):
+            item.setToolTip(col, detail)
+        item.setTextAlignment(1, Qt.AlignCenter)
+
+    def _totals(self) -> None:
         docs = self.ws.documents
         done = sum(d.status in ("done", "approved") for d in docs)
         self.progress.setMaximum(max(len(docs), 1))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
 from models.schema import Schema
 
@@ -22,15 +22,26 @@ class LabelPalette(QListWidget):
         super().__init__(parent)
         self.setObjectName("palette")
         self.setFocusPolicy(Qt.NoFocus)  # clicking a label must not steal the text selection
+        # two columns: every label and its key stays in view without scrolling
+        self.setFlow(QListView.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.Adjust)
+        self.setUniformItemSizes(True)
+        self.setGridSize(QSize(146, 22))
+        self.setTextElideMode(Qt.ElideNone)
         self.itemClicked.connect(self._clicked)
 
     def set_schema(self, schema: Schema) -> None:
         self.clear()
         self._header("Entities")
+        self._blank()
         for e in schema.entities:
             self._add(e.name, e.key, schema.color_of(e.name), e.description)
         if schema.events:
+            if self.count() % 2:
+                self._blank()  # keep headers in the first column of the grid
             self._header("Events (E)")
+            self._blank()
             for ev in schema.events:
                 roles = ", ".join(r.name for r in ev.roles)
                 self._add(ev.name, ev.key, schema.color_of(ev.name), f"roles: {roles}")
@@ -42,8 +53,11 @@ class LabelPalette(QListWidget):
         item.setFont(f)
         item.setFlags(Qt.NoItemFlags)
 
+    def _blank(self) -> None:
+        QListWidgetItem("", self).setFlags(Qt.NoItemFlags)
+
     def _add(self, name: str, key: str, color: str, tip: str) -> None:
-        item = QListWidgetItem(swatch(color), f"{name}" + (f"   [{key}]" if key else ""), self)
+        item = QListWidgetItem(swatch(color), (f"{key} " if key else "") + name, self)
         item.setData(Qt.UserRole, name)
         item.setToolTip(tip or name)
 

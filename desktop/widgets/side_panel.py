@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QMenu, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (
 from desktop.widgets.palette import swatch
 from desktop.workspace import Workspace
 
-STATE_MARK = {"suggested": " (suggested)", "rejected": " (rejected)", "accepted": ""}
+STATE_MARK = {"suggested": " ?", "rejected": " ✗", "accepted": ""}
+STATE_TIP = {"suggested": "suggested: Enter accepts, Backspace rejects",
+             "rejected": "rejected suggestion"}
 
 
 class SidePanel(QWidget):
@@ -32,7 +35,7 @@ class SidePanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("labels")
         self.tree.setHeaderLabels(["Label", "Text"])
-        self.tree.setColumnWidth(0, 150)
+        self.tree.setColumnWidth(0, 140)
         self.tree.itemClicked.connect(self._tree_clicked)
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
@@ -108,6 +111,8 @@ class SidePanel(QWidget):
                                         view.text[sp.start:sp.end].replace("\n", " ")])
             it.setIcon(0, swatch(schema.color_of(sp.label)))
             it.setData(0, Qt.UserRole, ("span", sp.id))
+            if sp.state != "accepted":
+                self._faded(it, STATE_TIP[sp.state])
             if sp.kb_id:
                 it.setToolTip(1, f"kb_id {sp.kb_id}")
         rels = QTreeWidgetItem(self.tree, [f"Relations ({len(view.relations)})"])
@@ -115,6 +120,8 @@ class SidePanel(QWidget):
             it = QTreeWidgetItem(rels, [r.label + STATE_MARK.get(r.state, ""),
                                         f"{self._short(r.head_id)} → {self._short(r.tail_id)}"])
             it.setData(0, Qt.UserRole, ("relation", r.id, r.head_id))
+            if r.state != "accepted":
+                self._faded(it, STATE_TIP[r.state])
         evs = QTreeWidgetItem(self.tree, [f"Events ({len(view.events)})"])
         for e in view.events:
             it = QTreeWidgetItem(evs, [e.type + STATE_MARK.get(e.state, ""),
@@ -128,6 +135,15 @@ class SidePanel(QWidget):
         for top in (ents, rels, evs):
             top.setFlags(Qt.ItemIsEnabled)
         self.tree.expandAll()
+
+    @staticmethod
+    def _faded(item: QTreeWidgetItem, tip: str) -> None:
+        f = item.font(0)
+        f.setItalic(True)
+        for col in (0, 1):
+            item.setFont(col, f)
+            item.setForeground(col, QColor(128, 128, 128))  # readable in both themes
+            item.setToolTip(col, tip)
 
     def _short(self, span_id: int | None) -> str:
         text = self.ws.span_text(span_id) if span_id else ""

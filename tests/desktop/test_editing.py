@@ -19,15 +19,6 @@ def test_label_key_labels_the_selection(qtbot, window, db):
         (start, end, "PERSON", "accepted")]
 
 
-def test_selection_snaps_to_tokens(qtbot, window, db):
-    text = window.ws.view.text
-    i = text.index("Honduras")
-    window.docview.set_selection(i + 2, i + 5)  # "ndu" inside the word
-    press(qtbot, window, Qt.Key_3)
-    (s,) = spans(db, doc_id(window))
-    assert text[s.start:s.end] == "Honduras" and s.label == "GPE"
-
-
 def test_label_key_without_selection_is_refused(qtbot, window, db):
     window.docview.set_selection(-1, -1)
     press(qtbot, window, Qt.Key_1)

@@ -24,11 +24,11 @@ def test_next_previous_mark_done_and_next_not_done(qtbot, window, db):
     press(qtbot, window, Qt.Key_D, Qt.ControlModifier)  # mark done
     assert db.load(first).status == "done"
     assert window.doclist.progress.text().startswith("1 of 3")
-    press(qtbot, window, Qt.Key_Right, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key_PageDown, Qt.ControlModifier)
     assert window.ws.document_id == second
     assert window.heading.text() == "extra 0"
     press(qtbot, window, Qt.Key_D, Qt.ControlModifier)
-    press(qtbot, window, Qt.Key_Left, Qt.ControlModifier)
+    press(qtbot, window, Qt.Key_Left, Qt.AltModifier)
     press(qtbot, window, Qt.Key_J, Qt.ControlModifier)  # skips the two done ones
     assert window.ws.document_id == third
     window.doclist.status.setCurrentIndex(window.doclist.status.findData("done"))
@@ -94,7 +94,7 @@ def test_keyboard_reference_lists_every_menu_action(qtbot, window):
     assert ("Label", "PERSON", "1") in rows
     assert any(r[1] == "Accept all suggestions in document" and "Ctrl+Shift+A" in r[2]
                for r in rows)
-    assert any(r[1] == "Next document" and "Ctrl+Right" in r[2] for r in rows)
+    assert any(r[1] == "Next document" and "Ctrl+PgDown" in r[2] for r in rows)
     menu_actions = sum(1 for a in window.actions_by_name.values() if a.text())
     assert len([r for r in rows if r[0] != "Text"]) >= menu_actions - 3  # theme radios
     dlg.close()

@@ -7,7 +7,8 @@ are separate units of work; an import is one transaction, so a cancel stores not
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
@@ -18,7 +19,7 @@ class Cancelled(Exception):
 
 
 class JobState:
-    def __init__(self, worker: "_Worker"):
+    def __init__(self, worker: _Worker):
         self._worker = worker
         self.cancelled = threading.Event()
 
@@ -41,7 +42,7 @@ class _Worker(QThread):
     def run(self) -> None:
         try:
             self.finished_ok.emit(self.fn(self.state))
-        except BaseException as exc:  # reported in the status bar, never a crash
+        except BaseException as exc:  # noqa: BLE001 - reported in the status bar, never a crash
             self.failed.emit(exc)
 
 

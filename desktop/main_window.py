@@ -10,8 +10,17 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMessageBox, QPushButton, QSplitter,
-    QVBoxLayout, QWidget)
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import theme
 from desktop.actions import ActionBuilder
@@ -127,7 +136,7 @@ class MainWindow(QMainWindow):
         split.addWidget(centre)
         split.addWidget(self.side)
         split.setStretchFactor(1, 1)
-        split.setSizes([310, 640, 330])
+        split.setSizes([330, 620, 330])
         self.setCentralWidget(split)
 
     def _build_menus(self) -> None:

@@ -6,7 +6,8 @@ the panels when it changes, and is the one place domain errors become status-bar
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 

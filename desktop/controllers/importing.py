@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from desktop.jobs import JobState, Jobs
+from desktop.jobs import Jobs, JobState
 from desktop.workspace import Workspace
 from models.errors import FormatError
 

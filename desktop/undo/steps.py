@@ -73,9 +73,7 @@ class Updated(Step):
         if self.kind == "layer":
             return "set_status", (self.doc, values["status"]), {}
         if "state" in f:
-            label = values.get("label") if self.kind == "span" else values.get("label")
-            if self.kind == "event":
-                label = None
+            label = None if self.kind == "event" else values.get("label")
             return "set_state", (self.kind, self.id, values["state"]), {"label": label}
         if self.kind == "relation":
             return "relabel_relation", (self.id, values["label"]), {}

@@ -27,7 +27,7 @@ class LabelPalette(QListWidget):
         self.setWrapping(True)
         self.setResizeMode(QListView.Adjust)
         self.setUniformItemSizes(True)
-        self.setGridSize(QSize(146, 22))
+        self.setGridSize(QSize(152, 22))
         self.setTextElideMode(Qt.ElideNone)
         self.itemClicked.connect(self._clicked)
 

@@ -8,8 +8,22 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QMenu, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.widgets.palette import swatch
 from desktop.workspace import Workspace
@@ -180,8 +194,7 @@ class SidePanel(QWidget):
         self.span_id = span_id
         view = self.ws.view
         span = view.span(span_id) if (view and span_id is not None) else None
-        while self.attr_form.rowCount():
-            self.attr_form.removeRow(0)
+        self._clear_attributes()
         self.kb.setEnabled(span is not None)
         self.arg_box.setVisible(False)
         if span is None:
@@ -219,6 +232,18 @@ class SidePanel(QWidget):
         event = self.ws.event_of_trigger(span.id)
         if event is not None:
             self._fill_argument_editor(event)
+
+    def _clear_attributes(self) -> None:
+        # deleteLater, not removeRow: the edit that triggered this redraw may come from one
+        # of these widgets' own signals, and deleting it under its feet crashes
+        while self.attr_form.rowCount():
+            row = self.attr_form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                w = item.widget() if item is not None else None
+                if w is not None:
+                    w.hide()
+                    w.blockSignals(True)
+                    w.deleteLater()
 
     def _fill_argument_editor(self, event) -> None:
         etype = self.ws.schema.event(event.type)

@@ -89,8 +89,29 @@ def test_attribute_and_kb_id_from_the_side_panel(qtbot, window, db):
     assert len(spans(db, window.ws.document_id)) == 1  # typing "1" etc. did not label
     from PySide6.QtWidgets import QCheckBox
 
-    neg = side.findChild(QCheckBox, "attr_Negated")
-    qtbot.waitUntil(neg.isVisible)
+    def shown():
+        return [b for b in side.findChildren(QCheckBox, "attr_Negated") if b.isVisible()]
+
+    qtbot.waitUntil(lambda: len(shown()) == 1)
+    (neg,) = shown()
     qtbot.mouseClick(neg, Qt.LeftButton, pos=QPoint(8, neg.height() // 2))  # the box
     sp = next(s for s in db.load(window.ws.document_id).spans if s.id == biden)
     assert sp.attributes == {"Negated": True}
+
+
+def test_event_on_a_selected_label_and_a_comment(qtbot, window, db):
+    walk = label(qtbot, window, "walk", Qt.Key_5)  # first marked as NORP by mistake
+    window.edits.select(walk)
+    answer_picker(qtbot, "Transport")
+    press(qtbot, window, Qt.Key_E)
+    (ev,) = db.load(window.ws.document_id).events
+    assert (ev.trigger_id, ev.type) == (walk, "Transport")
+    press(qtbot, window, Qt.Key_E)  # already a trigger: refused, no picker
+    assert "already triggers an event" in window.statusBar().currentMessage()
+    side = window.side
+    side.comment_edit.setFocus()
+    qtbot.keyClicks(side.comment_edit, "is walk a Transport? 1 2 R E")
+    qtbot.keyClick(side.comment_edit, Qt.Key_Return)
+    view = db.load(window.ws.document_id)
+    assert [c.text for c in view.comments] == ["is walk a Transport? 1 2 R E"]
+    assert len(view.spans) == 1 and len(view.events) == 1  # the typed keys did not label

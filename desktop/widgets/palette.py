@@ -26,7 +26,6 @@ class LabelPalette(QListWidget):
         self.setFlow(QListView.LeftToRight)
         self.setWrapping(True)
         self.setResizeMode(QListView.Adjust)
-        self.setUniformItemSizes(True)
         self.setGridSize(QSize(152, 22))
         self.setTextElideMode(Qt.ElideNone)
         self.itemClicked.connect(self._clicked)
@@ -52,6 +51,11 @@ class LabelPalette(QListWidget):
         f.setBold(True)
         item.setFont(f)
         item.setFlags(Qt.NoItemFlags)
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        # two columns that use the whole width, so long labels (WORK_OF_ART) stay readable
+        self.setGridSize(QSize(max(110, (self.viewport().width() - 2) // 2), 22))
 
     def _blank(self) -> None:
         QListWidgetItem("", self).setFlags(Qt.NoItemFlags)

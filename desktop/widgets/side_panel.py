@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -26,11 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets.palette import swatch
+from desktop.widgets.span_table import STATE_MARK, STATE_TIP, SpanTableModel
 from desktop.workspace import Workspace
-
-STATE_MARK = {"suggested": " ?", "rejected": " ✗", "accepted": ""}
-STATE_TIP = {"suggested": "suggested: Enter accepts, Backspace rejects",
-             "rejected": "rejected suggestion"}
 
 
 class SidePanel(QWidget):
@@ -45,7 +43,20 @@ class SidePanel(QWidget):
         split = QSplitter(Qt.Vertical)
         lay.addWidget(split)
 
-        # the labels of the document
+        # the labels of the document: entities in a lazy table, relations and events in a tree
+        self.spans_model = SpanTableModel(self)
+        self.spans_table = QTableView()
+        self.spans_table.setObjectName("spans")
+        self.spans_table.setModel(self.spans_model)
+        self.spans_table.setSelectionBehavior(QTableView.SelectRows)
+        self.spans_table.setSelectionMode(QTableView.SingleSelection)
+        self.spans_table.verticalHeader().hide()
+        self.spans_table.verticalHeader().setDefaultSectionSize(20)
+        self.spans_table.horizontalHeader().setStretchLastSection(True)
+        self.spans_table.setColumnWidth(0, 130)
+        self.spans_table.setShowGrid(False)
+        self.spans_table.clicked.connect(self._span_clicked)
+        split.addWidget(self.spans_table)
         self.tree = QTreeWidget()
         self.tree.setObjectName("labels")
         self.tree.setHeaderLabels(["Label", "Text"])
@@ -102,7 +113,7 @@ class SidePanel(QWidget):
         row.addWidget(self.comment_add)
         cl.addLayout(row)
         split.addWidget(cbox)
-        split.setSizes([420, 260, 160])
+        split.setSizes([250, 170, 260, 160])
 
         ws.documentOpened.connect(self._reload)
         ws.layerChanged.connect(self._reload)
@@ -118,17 +129,8 @@ class SidePanel(QWidget):
 
     def _fill_tree(self, view) -> None:
         schema = self.ws.schema
+        self.spans_model.set_layer(view, schema)
         self.tree.clear()
-        ents = QTreeWidgetItem(self.tree, [f"Entities ({len(view.spans)})"])
-        for sp in view.spans:
-            it = QTreeWidgetItem(ents, [sp.label + STATE_MARK.get(sp.state, ""),
-                                        view.text[sp.start:sp.end].replace("\n", " ")])
-            it.setIcon(0, swatch(schema.color_of(sp.label)))
-            it.setData(0, Qt.UserRole, ("span", sp.id))
-            if sp.state != "accepted":
-                self._faded(it, STATE_TIP[sp.state])
-            if sp.kb_id:
-                it.setToolTip(1, f"kb_id {sp.kb_id}")
         rels = QTreeWidgetItem(self.tree, [f"Relations ({len(view.relations)})"])
         for r in view.relations:
             it = QTreeWidgetItem(rels, [r.label + STATE_MARK.get(r.state, ""),
@@ -146,7 +148,7 @@ class SidePanel(QWidget):
                 target = self._short(a.span_id) if a.span_id else f"event {a.event_id}"
                 child = QTreeWidgetItem(it, [a.role, target])
                 child.setData(0, Qt.UserRole, ("argument", a.id, a.span_id))
-        for top in (ents, rels, evs):
+        for top in (rels, evs):
             top.setFlags(Qt.ItemIsEnabled)
         self.tree.expandAll()
 
@@ -162,6 +164,11 @@ class SidePanel(QWidget):
     def _short(self, span_id: int | None) -> str:
         text = self.ws.span_text(span_id) if span_id else ""
         return (text[:28] + "…") if len(text) > 29 else text
+
+    def _span_clicked(self, index) -> None:
+        sp = self.spans_model.span_at(index.row())
+        if sp is not None:
+            self.spanChosen.emit(sp.id)
 
     def _tree_clicked(self, item, _col) -> None:
         data = item.data(0, Qt.UserRole)
@@ -202,6 +209,10 @@ class SidePanel(QWidget):
             self.title.setText("Click a label in the text to edit it")
             self.kb.clear()
             return
+        row = self.spans_model.row_of(span.id)
+        if row >= 0:
+            self.spans_table.selectRow(row)
+            self.spans_table.scrollTo(self.spans_model.index(row, 0))
         extra = f" · {span.state}" + (f" · score {span.score:.2f}" if span.score else "")
         # the article's text is shown escaped: never interpreted as HTML
         self.title.setText(f"<b>{escape(span.label)}</b> “{escape(self.ws.span_text(span.id))}"

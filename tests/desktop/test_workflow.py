@@ -107,3 +107,21 @@ def test_theme_switch_is_remembered(qtbot, window):
     window.actions_by_name["theme_light"].trigger()
     assert QApplication.palette().window().color().lightness() > 180
     assert QSettings().value("theme") == "light"
+
+
+def test_background_job_shows_progress_and_cancels(qtbot, window):
+    import time
+
+    def slow(state):
+        for i in range(1000):
+            state.progress(i, 1000, f"step {i}")
+            time.sleep(0.01)
+        return "finished"
+
+    results = []
+    assert window.jobs.start("Slow job", slow, results.append)
+    qtbot.waitUntil(lambda: window.jobs_widget.isVisible() and window.jobs_widget.bar.value() > 0)
+    qtbot.mouseClick(window.jobs_widget.cancel, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=5000)
+    assert results == [] and not window.jobs_widget.isVisible()
+    assert "Slow job: cancelled; nothing was stored" in window.statusBar().currentMessage()

@@ -236,3 +236,15 @@ class Service:
         with self.store.session() as s:
             return review_ops.change_marker(s, project_id=project_id, document_id=document_id)
 
+    # ---- annotation workspace (desktop GUI): statistics over time ---------------------------
+    def label_progress(self, project_id: int) -> dict[str, list[tuple[str, int]]]:
+        from models.services import timeline
+
+        with self.store.session() as s:
+            return timeline.label_progress(s, project_id)
+
+    def documents_done(self, project_id: int) -> dict[str, list[tuple[str, int]]]:
+        from models.services import timeline
+
+        with self.store.session() as s:
+            return timeline.documents_done(s, project_id)

@@ -1,0 +1,1 @@
+"""Controllers: each turns user actions of one kind into service calls and undo commands."""

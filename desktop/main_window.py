@@ -1,0 +1,304 @@
+"""The main window: lays out the panels and wires menus to the controllers.
+
+The work is done by controllers (editing, navigation, importing) and panels; this file only
+assembles them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import theme
+from desktop.actions import ActionBuilder
+from desktop.controllers.editing import EditController
+from desktop.controllers.importing import ImportController
+from desktop.controllers.navigation import NavigationController
+from desktop.docview import DocumentView
+from desktop.jobs import Jobs, JobsWidget
+from desktop.keys import TextInputGuard
+from desktop.widgets.document_list import DocumentList
+from desktop.widgets.palette import LabelPalette
+from desktop.widgets.side_panel import SidePanel
+from desktop.workspace import Workspace
+
+
+class FindBar(QWidget):
+    def __init__(self, docview, ws: Workspace, parent=None):
+        super().__init__(parent)
+        self.docview, self.ws = docview, ws
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel("Find:"))
+        self.edit = QLineEdit(placeholderText="text in this document (Enter: next)")
+        self.edit.setObjectName("find")
+        self.edit.returnPressed.connect(lambda: self.find(True))
+        lay.addWidget(self.edit, 1)
+        close = QPushButton("×")
+        close.setFlat(True)
+        close.clicked.connect(self.hide)
+        lay.addWidget(close)
+        self.hide()
+
+    def open(self) -> None:
+        self.show()
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def find(self, forward: bool = True) -> bool:
+        text = self.edit.text()
+        found = self.docview.find(text, forward)
+        if not found and text:
+            self.ws.say(f"“{text}” is not in this document", error=True)
+        return found
+
+
+class MainWindow(QMainWindow):
+    projectRequested = Signal()  # File > Open/create project: the app swaps the window
+
+    def __init__(self, ws: Workspace):
+        super().__init__()
+        self.ws = ws
+        self.setWindowTitle(f"Marginalia — {ws.project_name} ({ws.service.user})")
+        self.setAcceptDrops(True)
+        self.undo = QUndoStack(self)
+        self.docview = DocumentView()
+        self.edits = EditController(ws, self.docview, self.undo, self)
+        self.nav = NavigationController(ws, self.edits, self)
+        self.jobs_widget = JobsWidget()
+        self.jobs = Jobs(self.jobs_widget)
+        self.importer = ImportController(ws, self.jobs, self)
+        self._build_layout()
+        self._build_menus()
+        self.statusBar().addPermanentWidget(self.jobs_widget)
+        self.doc_label = QLabel()
+        self.statusBar().addPermanentWidget(self.doc_label)
+        ws.message.connect(self.show_message)
+        self.jobs.message.connect(self.show_message)
+        ws.documentOpened.connect(self._document_opened)
+        ws.layerChanged.connect(self._layer_changed)
+        self.set_theme(theme.saved_mode(), remember=False)
+        self._guard = TextInputGuard(self)  # text fields keep their keys
+        QApplication.instance().installEventFilter(self._guard)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(
+            lambda _s: self.set_theme(self.theme_mode, remember=False)
+            if self.theme_mode == "system" else None)
+
+    # ---- layout ----------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        self.doclist = DocumentList(self.ws)
+        self.doclist.documentChosen.connect(self.nav.open)
+        self.palette_list = LabelPalette()
+        self.palette_list.set_schema(self.ws.schema)
+        self.palette_list.labelChosen.connect(self.edits.label)
+        left = QSplitter(Qt.Vertical)
+        left.addWidget(self.doclist)
+        left.addWidget(self.palette_list)
+        left.setSizes([460, 300])
+
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setTextFormat(Qt.PlainText)
+        self.heading.setWordWrap(True)
+        f = self.heading.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        f.setBold(True)
+        self.heading.setFont(f)
+        self.heading.setContentsMargins(6, 6, 6, 2)
+        self.findbar = FindBar(self.docview, self.ws)
+        cl.addWidget(self.heading)
+        cl.addWidget(self.findbar)
+        cl.addWidget(self.docview, 1)
+
+        self.side = SidePanel(self.ws, self.edits)
+        self.side.spanChosen.connect(self.edits.select)
+        self.docview.spanActivated.connect(
+            lambda sid: self.side.show_span(sid if sid >= 0 else None))
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(centre)
+        split.addWidget(self.side)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 620, 330])
+        self.setCentralWidget(split)
+
+    def _build_menus(self) -> None:
+        b = ActionBuilder(self, set(self.ws.label_keys()))
+        self.actions_by_name = b.actions
+        mb = self.menuBar()
+        e = self.edits
+
+        m = mb.addMenu("&File")
+        b.add(m, "open_project", "Open or create project…", self.projectRequested.emit,
+              ["Ctrl+O"])
+        b.add(m, "import", "Import files…", self._import_dialog, ["Ctrl+I"])
+        m.addSeparator()
+        b.add(m, "quit", "Quit", self.close, ["Ctrl+Q"])
+
+        m = mb.addMenu("&Edit")
+        undo = b.add(m, "undo", "Undo", self.undo.undo, ["Ctrl+Z"])
+        redo = b.add(m, "redo", "Redo", self.undo.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.undo.canUndoChanged.connect(undo.setEnabled)
+        self.undo.canRedoChanged.connect(redo.setEnabled)
+        self.undo.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}" if t else "Undo"))
+        self.undo.redoTextChanged.connect(lambda t: redo.setText(f"Redo {t}" if t else "Redo"))
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        m.addSeparator()
+        b.add(m, "delete", "Delete label", e.delete, ["Delete"])
+        b.add(m, "grow_end", "Extend label by a token to the right", lambda: e.resize("grow_end"),
+              ["Alt+Shift+Right"])
+        b.add(m, "grow_start", "Extend label by a token to the left",
+              lambda: e.resize("grow_start"), ["Alt+Shift+Left"])
+        b.add(m, "shrink_end", "Shrink label's end by a token", lambda: e.resize("shrink_end"),
+              ["Alt+Ctrl+Left"])
+        b.add(m, "shrink_start", "Shrink label's start by a token",
+              lambda: e.resize("shrink_start"), ["Alt+Ctrl+Right"])
+        m.addSeparator()
+        b.add(m, "label_all_doc", "Label all occurrences in document",
+              lambda: e.label_all_occurrences(False), ["Ctrl+L"])
+        b.add(m, "label_all_project", "Label all occurrences in project",
+              lambda: e.label_all_occurrences(True), ["Ctrl+Shift+L"])
+        m.addSeparator()
+        b.add(m, "find", "Find in document…", self.findbar.open, ["Ctrl+F"])
+        b.add(m, "find_next", "Find next", lambda: self.findbar.find(True), ["F3"])
+        b.add(m, "find_prev", "Find previous", lambda: self.findbar.find(False), ["Shift+F3"])
+        b.add(m, "snap", "Snap selection to tokens", self.docview.set_snap_to_tokens, ["Ctrl+T"],
+              checkable=True, checked=True)
+        b.add(m, "cancel", "Cancel relation", self._escape, ["Esc"])
+
+        m = mb.addMenu("&Label")
+        for ent in self.ws.schema.entities:
+            b.add(m, f"label_{ent.name}", ent.name, lambda n=ent.name: e.label(n),
+                  [ent.key] if ent.key else [])
+        if self.ws.schema.events:
+            sub = m.addMenu("Event types")
+            for ev in self.ws.schema.events:
+                b.add(sub, f"label_{ev.name}", ev.name, lambda n=ev.name: e.label(n),
+                      [ev.key] if ev.key else [])
+        m.addSeparator()
+        b.add(m, "relation", "Relation from selected label…", e.start_relation, ["R"])
+        b.add(m, "event", "Event on selection…", e.start_event, ["E"])
+
+        m = mb.addMenu("&Suggestions")
+        b.add(m, "next_suggestion", "Next suggestion", e.next_suggestion, ["Tab"])
+        b.add(m, "prev_suggestion", "Previous suggestion",
+              lambda: e.next_suggestion(False), ["Shift+Tab"])
+        b.add(m, "accept", "Accept suggestion", lambda: e.review_selected(True),
+              ["Return", "Enter", "A"])
+        b.add(m, "reject", "Reject suggestion", lambda: e.review_selected(False),
+              ["Backspace", "X"])
+        b.add(m, "accept_all", "Accept all suggestions in document", e.accept_all,
+              ["Ctrl+Shift+A"])
+
+        m = mb.addMenu("&Go")
+        b.add(m, "next_doc", "Next document", lambda: self.nav.step(1),
+              ["Ctrl+PgDown", "Alt+Right"])
+        b.add(m, "prev_doc", "Previous document", lambda: self.nav.step(-1),
+              ["Ctrl+PgUp", "Alt+Left"])
+        b.add(m, "next_not_done", "Next document not done", self.nav.next_not_done, ["Ctrl+J"])
+        m.addSeparator()
+        b.add(m, "mark_done", "Mark document done", self.nav.mark_done, ["Ctrl+D"])
+        b.add(m, "mark_not_done", "Mark document in progress",
+              lambda: self.nav.mark_done(False), ["Ctrl+Shift+D"])
+
+        m = mb.addMenu("&View")
+        b.add(m, "stats", "Statistics…", self.show_stats, ["F9"])
+        sub = m.addMenu("Theme")
+        b.group(sub, "theme", [("system", "Follow the system"), ("light", "Light"),
+                               ("dark", "Dark")], theme.saved_mode(), self.set_theme)
+
+        m = mb.addMenu("&Help")
+        b.add(m, "shortcuts", "Keyboard shortcuts", self.show_shortcuts, ["F1", "Ctrl+/"])
+        b.add(m, "about", "About Marginalia", self._about)
+
+    # ---- reactions --------------------------------------------------------------------------------
+    def _document_opened(self, view) -> None:
+        self.undo.clear()  # undo history is per document: it never jumps elsewhere
+        self.docview.set_document(view, self.ws.schema)
+        self.heading.setText(view.title or f"document {view.document_id}")
+        self._status_label(view)
+        QSettings().setValue(f"last_document/{self.ws.project_name}", view.document_id)
+        self.docview.setFocus()
+
+    def _layer_changed(self, view) -> None:
+        self.docview.apply(view)
+        self._status_label(view)
+
+    def _status_label(self, view) -> None:
+        sugg = sum(s.state == "suggested" for s in view.spans)
+        self.doc_label.setText(f"{view.status.replace('_', ' ')} · {len(view.spans)} spans · "
+                               f"{len(view.relations)} relations · {len(view.events)} events"
+                               + (f" · {sugg} suggestions" if sugg else ""))
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.statusBar().setStyleSheet("QStatusBar { color: #d33; }" if error else "")
+        self.statusBar().showMessage(("⚠ " if error else "") + text, 0 if error else 8000)
+
+    def _escape(self) -> None:
+        if self.findbar.isVisible():
+            self.findbar.hide()
+            self.docview.setFocus()
+        self.edits.cancel()
+
+    def set_theme(self, mode: str, remember: bool = True) -> None:
+        self.theme_mode = mode
+        dark = theme.apply(mode)
+        self.docview.set_dark(dark)
+        if remember:
+            theme.remember(mode)
+
+    def show_stats(self) -> None:
+        from desktop.widgets.stats_view import StatsDialog
+
+        StatsDialog(self.ws, self).show()
+
+    def show_shortcuts(self) -> None:
+        from desktop.widgets.shortcuts import ShortcutsDialog
+
+        self._shortcuts = ShortcutsDialog(self)
+        self._shortcuts.show()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "Marginalia", "Marginalia: build labeled NLP datasets.\n"
+                          "Every edit is stored when it is made.")
+
+    def _import_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        files, _ = QFileDialog.getOpenFileNames(self, "Import files")
+        if files:
+            self.importer.import_paths(files)
+
+    # ---- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, e) -> None:
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e) -> None:
+        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.importer.import_paths(paths)
+
+    def closeEvent(self, e) -> None:
+        self.jobs.cancel()
+        self.jobs.wait()
+        super().closeEvent(e)

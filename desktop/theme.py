@@ -1,0 +1,51 @@
+"""Light and dark themes: follow the system by default, switchable, remembered."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+MODES = ("system", "light", "dark")
+
+
+def saved_mode() -> str:
+    mode = QSettings().value("theme", "system")
+    return mode if mode in MODES else "system"
+
+
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    base, alt, text = QColor(30, 31, 34), QColor(43, 45, 49), QColor(222, 224, 228)
+    for role, color in (
+        (QPalette.Window, QColor(37, 38, 42)), (QPalette.WindowText, text),
+        (QPalette.Base, base), (QPalette.AlternateBase, alt), (QPalette.Text, text),
+        (QPalette.Button, QColor(48, 50, 55)), (QPalette.ButtonText, text),
+        (QPalette.ToolTipBase, alt), (QPalette.ToolTipText, text),
+        (QPalette.Highlight, QColor(61, 110, 180)), (QPalette.HighlightedText, QColor("white")),
+        (QPalette.PlaceholderText, QColor(140, 143, 150)), (QPalette.Link, QColor(120, 170, 255)),
+        (QPalette.BrightText, QColor(255, 120, 120)), (QPalette.Mid, QColor(70, 72, 78)),
+        (QPalette.Dark, QColor(25, 26, 28)), (QPalette.Light, QColor(70, 72, 78)),
+    ):
+        p.setColor(role, color)
+    for role in (QPalette.Text, QPalette.WindowText, QPalette.ButtonText):
+        p.setColor(QPalette.Disabled, role, QColor(120, 122, 128))
+    return p
+
+
+def apply(mode: str) -> bool:
+    """Apply the theme `mode`; returns whether it is dark. Fusion draws both consistently."""
+    app = QApplication.instance()
+    app.setStyle(QStyleFactory.create("Fusion"))
+    dark = system_is_dark() if mode == "system" else mode == "dark"
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    return dark
+
+
+def remember(mode: str) -> None:
+    QSettings().setValue("theme", mode)

@@ -1,0 +1,1 @@
+"""Undo commands: thin wrappers whose redo calls the service and whose undo its inverse."""

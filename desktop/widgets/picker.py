@@ -1,0 +1,62 @@
+"""A small modal list to pick one item by keyboard (arrows + Enter, or its number) or mouse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
+
+
+class PickerDialog(QDialog):
+    def __init__(self, parent, title: str, prompt: str, items: list[str]):
+        super().__init__(parent)
+        self.setObjectName("picker")
+        self.setWindowTitle(title)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(prompt))
+        self.list = QListWidget()
+        for i, text in enumerate(items):
+            QListWidgetItem(f"{i + 1}. {text}" if i < 9 else text, self.list).setData(
+                Qt.UserRole, text)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _: self.accept())
+        lay.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def items(self) -> list[str]:
+        return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())]
+
+    def keyPressEvent(self, e):
+        text = e.text()
+        if text.isdigit() and 0 < int(text) <= min(9, self.list.count()):
+            self.list.setCurrentRow(int(text) - 1)
+            self.accept()
+            return
+        super().keyPressEvent(e)
+
+    def choice(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+
+def pick(parent, title: str, prompt: str, items: list[str]) -> str | None:
+    """The chosen item, or None when cancelled. One item is still confirmed (no surprises)."""
+    from PySide6.QtWidgets import QApplication
+
+    previous = QApplication.focusWidget()
+    dlg = PickerDialog(parent, title, prompt, items)
+    choice = dlg.choice() if dlg.exec() == QDialog.Accepted else None
+    dlg.deleteLater()
+    if previous is not None:  # keys go back to where the annotator was working
+        previous.activateWindow()
+        previous.setFocus()
+    return choice

@@ -1,0 +1,308 @@
+"""The side panel: the document's labels (spans, relations, events with arguments), the
+selected label's attributes, kb_id and event arguments, and the comments."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.widgets.palette import swatch
+from desktop.widgets.span_table import STATE_MARK, STATE_TIP, SpanTableModel
+from desktop.workspace import Workspace
+
+
+class SidePanel(QWidget):
+    spanChosen = Signal(int)
+
+    def __init__(self, ws: Workspace, edits, parent=None):
+        super().__init__(parent)
+        self.ws, self.edits = ws, edits
+        self.span_id: int | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        split = QSplitter(Qt.Vertical)
+        lay.addWidget(split)
+
+        # the labels of the document: entities in a lazy table, relations and events in a tree
+        self.spans_model = SpanTableModel(self)
+        self.spans_table = QTableView()
+        self.spans_table.setObjectName("spans")
+        self.spans_table.setModel(self.spans_model)
+        self.spans_table.setSelectionBehavior(QTableView.SelectRows)
+        self.spans_table.setSelectionMode(QTableView.SingleSelection)
+        self.spans_table.verticalHeader().hide()
+        self.spans_table.verticalHeader().setDefaultSectionSize(20)
+        self.spans_table.horizontalHeader().setStretchLastSection(True)
+        self.spans_table.setColumnWidth(0, 130)
+        self.spans_table.setShowGrid(False)
+        self.spans_table.clicked.connect(self._span_clicked)
+        split.addWidget(self.spans_table)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("labels")
+        self.tree.setHeaderLabels(["Label", "Text"])
+        self.tree.setColumnWidth(0, 140)
+        self.tree.itemClicked.connect(self._tree_clicked)
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        split.addWidget(self.tree)
+
+        # the selected label
+        box = QGroupBox("Selected label")
+        form = QVBoxLayout(box)
+        self.title = QLabel("Click a label in the text to edit it")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.RichText)
+        form.addWidget(self.title)
+        self.attr_form = QFormLayout()
+        form.addLayout(self.attr_form)
+        self.kb = QLineEdit(placeholderText="knowledge-base id, e.g. Q30 (Enter stores)")
+        self.kb.setObjectName("kb_id")
+        self.kb.returnPressed.connect(self._kb_entered)
+        kb_row = QFormLayout()
+        kb_row.addRow("kb_id", self.kb)
+        form.addLayout(kb_row)
+        self.arg_box = QGroupBox("Add an argument to the event")
+        arg = QFormLayout(self.arg_box)
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        self.target = QComboBox()
+        self.target.setObjectName("target")
+        self.add_arg = QPushButton("Add argument")
+        self.add_arg.setObjectName("add_argument")
+        self.add_arg.clicked.connect(self._add_argument)
+        arg.addRow("Role", self.role)
+        arg.addRow("Target", self.target)
+        arg.addRow(self.add_arg)
+        form.addWidget(self.arg_box)
+        form.addStretch(1)
+        split.addWidget(box)
+
+        # comments
+        cbox = QGroupBox("Comments")
+        cl = QVBoxLayout(cbox)
+        self.comments = QListWidget()
+        self.comments.setWordWrap(True)
+        cl.addWidget(self.comments)
+        row = QHBoxLayout()
+        self.comment_edit = QLineEdit(placeholderText="Add a comment on the document…")
+        self.comment_edit.setObjectName("comment")
+        self.comment_add = QPushButton("Add")
+        self.comment_edit.returnPressed.connect(self._add_comment)
+        self.comment_add.clicked.connect(self._add_comment)
+        row.addWidget(self.comment_edit, 1)
+        row.addWidget(self.comment_add)
+        cl.addLayout(row)
+        split.addWidget(cbox)
+        split.setSizes([250, 170, 260, 160])
+
+        ws.documentOpened.connect(self._reload)
+        ws.layerChanged.connect(self._reload)
+        edits.spanFocused.connect(self.show_span)
+
+    # ---- the labels tree -------------------------------------------------------------------------
+    def _reload(self, view) -> None:
+        if self.span_id is not None and view.span(self.span_id) is None:
+            self.span_id = None
+        self._fill_tree(view)
+        self._fill_comments(view)
+        self.show_span(self.span_id)
+
+    def _fill_tree(self, view) -> None:
+        schema = self.ws.schema
+        self.spans_model.set_layer(view, schema)
+        self.tree.clear()
+        rels = QTreeWidgetItem(self.tree, [f"Relations ({len(view.relations)})"])
+        for r in view.relations:
+            it = QTreeWidgetItem(rels, [r.label + STATE_MARK.get(r.state, ""),
+                                        f"{self._short(r.head_id)} → {self._short(r.tail_id)}"])
+            it.setData(0, Qt.UserRole, ("relation", r.id, r.head_id))
+            if r.state != "accepted":
+                self._faded(it, STATE_TIP[r.state])
+        evs = QTreeWidgetItem(self.tree, [f"Events ({len(view.events)})"])
+        for e in view.events:
+            it = QTreeWidgetItem(evs, [e.type + STATE_MARK.get(e.state, ""),
+                                       self._short(e.trigger_id)])
+            it.setIcon(0, swatch(schema.color_of(e.type)))
+            it.setData(0, Qt.UserRole, ("event", e.id, e.trigger_id))
+            for a in e.arguments:
+                target = self._short(a.span_id) if a.span_id else f"event {a.event_id}"
+                child = QTreeWidgetItem(it, [a.role, target])
+                child.setData(0, Qt.UserRole, ("argument", a.id, a.span_id))
+        for top in (rels, evs):
+            top.setFlags(Qt.ItemIsEnabled)
+        self.tree.expandAll()
+
+    @staticmethod
+    def _faded(item: QTreeWidgetItem, tip: str) -> None:
+        f = item.font(0)
+        f.setItalic(True)
+        for col in (0, 1):
+            item.setFont(col, f)
+            item.setForeground(col, QColor(128, 128, 128))  # readable in both themes
+            item.setToolTip(col, tip)
+
+    def _short(self, span_id: int | None) -> str:
+        text = self.ws.span_text(span_id) if span_id else ""
+        return (text[:28] + "…") if len(text) > 29 else text
+
+    def _span_clicked(self, index) -> None:
+        sp = self.spans_model.span_at(index.row())
+        if sp is not None:
+            self.spanChosen.emit(sp.id)
+
+    def _tree_clicked(self, item, _col) -> None:
+        data = item.data(0, Qt.UserRole)
+        if not data:
+            return
+        span_id = data[1] if data[0] == "span" else data[2]
+        if span_id:
+            self.spanChosen.emit(span_id)
+
+    def _tree_menu(self, pos) -> None:
+        item = self.tree.itemAt(pos)
+        data = item.data(0, Qt.UserRole) if item else None
+        if not data:
+            return
+        menu = QMenu(self)
+        kind, row_id = data[0], data[1]
+        if kind == "relation":
+            menu.addAction("Delete relation", lambda: self.edits.delete_relation(row_id))
+        elif kind == "event":
+            menu.addAction("Delete event (keep its trigger)",
+                           lambda: self.edits.delete_event(row_id))
+        elif kind == "argument":
+            menu.addAction("Remove argument", lambda: self.edits.remove_argument(row_id))
+        elif kind == "span":
+            menu.addAction("Select in text", lambda: self.spanChosen.emit(row_id))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    # ---- the selected label --------------------------------------------------------------------
+    def show_span(self, span_id: int | None) -> None:
+        self.span_id = span_id
+        view = self.ws.view
+        span = view.span(span_id) if (view and span_id is not None) else None
+        self._clear_attributes()
+        self.kb.setEnabled(span is not None)
+        self.arg_box.setVisible(False)
+        if span is None:
+            self.span_id = None
+            self.title.setText("Click a label in the text to edit it")
+            self.kb.clear()
+            return
+        row = self.spans_model.row_of(span.id)
+        if row >= 0:
+            self.spans_table.selectRow(row)
+            self.spans_table.scrollTo(self.spans_model.index(row, 0))
+        extra = f" · {span.state}" + (f" · score {span.score:.2f}" if span.score else "")
+        # the article's text is shown escaped: never interpreted as HTML
+        self.title.setText(f"<b>{escape(span.label)}</b> “{escape(self.ws.span_text(span.id))}"
+                           f"” [{span.start}, {span.end}){escape(extra)}")
+        self.kb.setText(span.kb_id or "")
+        for adef in self.ws.schema.attributes:
+            if adef.labels and span.label not in adef.labels:
+                continue
+            current = span.attributes.get(adef.name)
+            if adef.values:
+                combo = QComboBox()
+                combo.setObjectName(f"attr_{adef.name}")
+                combo.addItem("—", None)
+                for v in adef.values:
+                    combo.addItem(v, v)
+                combo.setCurrentIndex(max(combo.findData(current), 0))
+                combo.currentIndexChanged.connect(
+                    lambda _i, c=combo, n=adef.name, sid=span.id:
+                    self.edits.set_attribute("span", sid, n, c.currentData()))
+                self.attr_form.addRow(adef.name, combo)
+            else:
+                box = QCheckBox(adef.name)
+                box.setObjectName(f"attr_{adef.name}")
+                box.setChecked(bool(current))
+                box.toggled.connect(lambda on, n=adef.name, sid=span.id:
+                                    self.edits.set_attribute("span", sid, n, True if on else None))
+                self.attr_form.addRow(box)
+        event = self.ws.event_of_trigger(span.id)
+        if event is not None:
+            self._fill_argument_editor(event)
+
+    def _clear_attributes(self) -> None:
+        # deleteLater, not removeRow: the edit that triggered this redraw may come from one
+        # of these widgets' own signals, and deleting it under its feet crashes
+        while self.attr_form.rowCount():
+            row = self.attr_form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                w = item.widget() if item is not None else None
+                if w is not None:
+                    w.hide()
+                    w.blockSignals(True)
+                    w.deleteLater()
+
+    def _fill_argument_editor(self, event) -> None:
+        etype = self.ws.schema.event(event.type)
+        self.arg_box.setTitle(f"Add an argument to {event.type}")
+        self.arg_box.setVisible(True)
+        self.arg_box.setProperty("event_id", event.id)
+        self.role.clear()
+        for r in (etype.roles if etype else []):
+            hint = "|".join(r.labels) if r.labels else "any"
+            self.role.addItem(f"{r.name}  ({hint})", r.name)
+        self.target.clear()
+        view = self.ws.view
+        for sp in view.spans:
+            if sp.id == event.trigger_id or sp.state == "rejected":
+                continue
+            self.target.addItem(f"{sp.label}  “{self._short(sp.id)}”", f"span:{sp.id}")
+        for e in view.events:
+            if e.id != event.id:
+                self.target.addItem(f"event {e.type}  “{self._short(e.trigger_id)}”",
+                                    f"event:{e.id}")
+
+    def _add_argument(self) -> None:
+        event_id = self.arg_box.property("event_id")
+        role, target = self.role.currentData(), self.target.currentData()
+        if event_id is None or not role or not target:
+            self.ws.say("pick a role and a target for the argument", error=True)
+            return
+        kind, tid = target.split(":")
+        tid = int(tid)
+        if kind == "span":
+            self.edits.add_argument(event_id, role, span_id=tid)
+        else:
+            self.edits.add_argument(event_id, role, target_event_id=tid)
+
+    def _kb_entered(self) -> None:
+        if self.span_id is not None:
+            self.edits.set_kb_id(self.span_id, self.kb.text().strip())
+
+    # ---- comments ---------------------------------------------------------------------------------
+    def _fill_comments(self, view) -> None:
+        self.comments.clear()
+        for c in view.comments:
+            target = "" if c.target_kind == "document" else f" on {c.target_kind} {c.target_id}"
+            self.comments.addItem(f"{c.user}{target} · {c.at[:16].replace('T', ' ')}\n{c.text}")
+
+    def _add_comment(self) -> None:
+        text = self.comment_edit.text().strip()
+        if not text:
+            return
+        if self.edits.add_comment(text):
+            self.comment_edit.clear()

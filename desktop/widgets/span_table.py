@@ -1,0 +1,75 @@
+"""The document's entity labels as a lazy table model: only the rows on screen are drawn,
+so a layer of thousands of spans refreshes in constant time after an edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from desktop.widgets.palette import swatch
+
+STATE_MARK = {"suggested": " ?", "rejected": " ✗", "accepted": ""}
+STATE_TIP = {"suggested": "suggested: Enter accepts, Backspace rejects",
+             "rejected": "rejected suggestion"}
+_GREY = QColor(128, 128, 128)  # readable in both themes
+
+
+class SpanTableModel(QAbstractTableModel):
+    HEADERS = ("Label", "Text")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.view = None
+        self.schema = None
+        self._icons: dict[str, object] = {}
+        self._italic = QFont()
+        self._italic.setItalic(True)
+
+    def set_layer(self, view, schema) -> None:
+        self.beginResetModel()
+        self.view, self.schema = view, schema
+        self.endResetModel()
+
+    def span_at(self, row: int):
+        return self.view.spans[row] if self.view and 0 <= row < len(self.view.spans) else None
+
+    def row_of(self, span_id: int) -> int:
+        for i, sp in enumerate(self.view.spans if self.view else []):
+            if sp.id == span_id:
+                return i
+        return -1
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() or self.view is None else len(self.view.spans)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 2
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        sp = self.span_at(index.row())
+        if sp is None:
+            return None
+        col = index.column()
+        if role == Qt.DisplayRole:
+            if col == 0:
+                return sp.label + STATE_MARK.get(sp.state, "")
+            return self.view.text[sp.start:sp.end].replace("\n", " ")
+        if role == Qt.DecorationRole and col == 0:
+            icon = self._icons.get(sp.label)
+            if icon is None:
+                icon = self._icons[sp.label] = swatch(self.schema.color_of(sp.label))
+            return icon
+        if role == Qt.ForegroundRole and sp.state != "accepted":
+            return _GREY
+        if role == Qt.FontRole and sp.state != "accepted":
+            return self._italic
+        if role == Qt.ToolTipRole:
+            tip = STATE_TIP.get(sp.state, "")
+            kb = f"kb_id {sp.kb_id}" if sp.kb_id else ""
+            return "\n".join(x for x in (f"[{sp.start}, {sp.end})", kb, tip) if x)
+        return None

@@ -35,6 +35,7 @@ class DocSuggestions:
     relations: list[tuple] = field(default_factory=list)
     # (trigger ref, type, suggester, [(role, ref), ...])
     events: list[tuple] = field(default_factory=list)
+    skipped: int = 0  # suggestions whose offsets the layer already has (any state)
 
 
 def _dep_specs(deps: list[str]) -> list[tuple[str, str | None]]:
@@ -142,7 +143,10 @@ class Analyzer:
             first = doc[tstart]
             last = doc[tend - 1]
             st, en = trim(text, first.idx, last.idx + len(last.text))
-            if st >= en or (st, en) in occupied:
+            if st >= en:
+                return
+            if (st, en) in occupied:
+                out.skipped += 1
                 return
             if overlap_check and self._conflicts(st, en, label, kept_all, kept_restricted):
                 return

@@ -121,6 +121,7 @@ class Analyzer:
         out = DocSuggestions(document_id)
         text = doc.text
         occupied = {(st, en) for _, st, en, _, _ in existing}
+        stored = frozenset(occupied)
         # entity spans that may take part in relations and events: (ref, start, end, label,
         # token start, token end)
         ents: list[tuple[int, int, int, str, int, int]] = []
@@ -146,7 +147,7 @@ class Analyzer:
             if st >= en:
                 return
             if (st, en) in occupied:
-                out.skipped += 1
+                out.skipped += (st, en) in stored
                 return
             if overlap_check and self._conflicts(st, en, label, kept_all, kept_restricted):
                 return

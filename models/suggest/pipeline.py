@@ -91,3 +91,9 @@ def ner_labels(nlp) -> list[str]:
         if type(pipe).__name__ == "SpanCategorizer":
             labels.update(pipe.labels)
     return sorted(labels)
+
+
+def forget(key: str) -> None:
+    """Drop a cached pipeline (after it was retrained in place)."""
+    with _lock:
+        _cache.pop(key, None)

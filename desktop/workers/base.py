@@ -80,6 +80,11 @@ class JobWorker(QObject):
             self.done.emit()
 
 
+# Threads that are running: a QThread destroyed while it runs aborts the process, so the
+# module keeps them alive until they finish, whatever the caller keeps.
+_running: set[QThread] = set()
+
+
 def start(worker: JobWorker, parent: QObject | None = None) -> QThread:
     """Run `worker` on a new QThread; the thread quits and both are deleted when done."""
     thread = QThread(parent)
@@ -87,6 +92,13 @@ def start(worker: JobWorker, parent: QObject | None = None) -> QThread:
     thread.started.connect(worker.run)
     worker.done.connect(thread.quit)
     worker.done.connect(worker.deleteLater)
+    _running.add(thread)
+    thread.finished.connect(lambda: _running.discard(thread))
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
+
+
+def running() -> int:
+    """How many worker threads are still running (the window waits for them on close)."""
+    return len(_running)

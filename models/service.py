@@ -215,9 +215,9 @@ class Service:
 
         n = 0
         if path:
-            import spacy
-
             from pathlib import Path
+
+            import spacy
 
             path = str(Path(path).expanduser().resolve())
             found = patterns.read_patterns(path, self.schema(project_id))

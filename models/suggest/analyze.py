@@ -8,8 +8,8 @@ References between suggestions: a `ref` >= 0 is the index of a span suggested fo
 document; a `ref` < 0 is `-id` of a span already stored in the layer.
 
 Scores: spaCy's default NER is greedy and gives no confidence, so model spans store
-score None (uncertainty.py computes beam confidences on demand instead); rule and pattern
-suggestions also store None.
+score None (uncertainty.py computes beam confidences on demand instead); a spancat's spans
+store its score; rule and pattern suggestions store None.
 """
 
 from __future__ import annotations
@@ -62,6 +62,9 @@ class Analyzer:
         self.entity_labels = set(schema.entity_names)
         self.restricted = {e.name for e in schema.entities if e.overlap != "allow"}
         self.policy = {e.name: e.overlap for e in schema.entities}
+        self.spans_key = None
+        if use_model and "spancat" in nlp.pipe_names:
+            self.spans_key = nlp.get_pipe("spancat").cfg.get("spans_key", "sc")
         self._build_event_rules()
         self._build_relation_rules()
 
@@ -126,7 +129,7 @@ class Analyzer:
         # token start, token end)
         ents: list[tuple[int, int, int, str, int, int]] = []
         overlap_check = bool(existing) or self.file_ruler is not None or \
-            self.lexicon_ruler is not None
+            self.lexicon_ruler is not None or self.spans_key is not None
         kept_restricted: list[tuple[int, int, str]] = []
         kept_all: list[tuple[int, int, str]] = []
         for sid, st, en, label, state in existing:
@@ -140,7 +143,8 @@ class Analyzer:
 
         spans = out.spans
 
-        def add(tstart: int, tend: int, label: str, source: str, suggester: str) -> None:
+        def add(tstart: int, tend: int, label: str, source: str, suggester: str,
+                score: float | None = None) -> None:
             first = doc[tstart]
             last = doc[tend - 1]
             st, en = trim(text, first.idx, last.idx + len(last.text))
@@ -153,7 +157,7 @@ class Analyzer:
                 return
             occupied.add((st, en))
             ents.append((len(spans), st, en, label, tstart, tend))
-            spans.append((st, en, label, source, suggester, None))
+            spans.append((st, en, label, source, suggester, score))
             if overlap_check:
                 kept_all.append((st, en, label))
                 if label in self.restricted:
@@ -176,6 +180,15 @@ class Analyzer:
                 label = mapping.get(ent.label_)
                 if label is not None:
                     add(ent.start, ent.end, label, "model", name)
+            if self.spans_key is not None and self.spans_key in doc.spans:
+                # a spancat (trained on overlapping labels) gives overlapping spans + scores
+                group = doc.spans[self.spans_key]
+                scores = group.attrs.get("scores")
+                for k, sp in enumerate(group):
+                    label = mapping.get(sp.label_)
+                    if label is not None:
+                        score = float(scores[k]) if scores is not None else None
+                        add(sp.start, sp.end, label, "model", name, score)
         if self.trigger_hashes is not None or self.fast_rules or self.dep_matcher is not None:
             ent_at = self._token_index(len(doc), ents)
             if self.trigger_hashes is not None:

@@ -10,8 +10,9 @@ so token patterns may use LEMMA, POS and the other attributes the pipeline sets.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from models.errors import FormatError
 from models.schema import Schema

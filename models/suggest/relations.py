@@ -12,7 +12,8 @@ ENT_TYPE names schema labels: the candidate entities of the document (suggested 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 SUPPORTED_OPS = {">", "<", ".", ";", ">>", "<<"}
 ATTRS = {"ORTH": "text", "TEXT": "text", "LOWER": "lower_", "LEMMA": "lemma_", "POS": "pos_",
@@ -33,7 +34,7 @@ def _predicate(value: Any) -> Callable[[str], bool] | None:
 
 
 class _Node:
-    __slots__ = ("name", "left", "op", "checks", "ent_check")
+    __slots__ = ("checks", "ent_check", "left", "name", "op")
 
     def __init__(self, name, left, op, checks, ent_check):
         self.name, self.left, self.op = name, left, op

@@ -9,7 +9,7 @@ The beam costs several greedy passes: run it in the background (see desktop/work
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select
 

@@ -189,7 +189,7 @@ class BatchWriter:
             try:
                 with self.store.session() as s:
                     self.done.put(write_batch(s, self.actor, self.project_id, items))
-            except BaseException as exc:  # handed to the calling thread, raised there
+            except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
                 self.error = exc
 
     def put(self, items: list[DocSuggestions]) -> None:

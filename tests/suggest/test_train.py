@@ -96,3 +96,31 @@ def test_train_cli_prints_a_table(labeled, tmp_path, cli, sqlite_url):
             "--layer", "gold")
     assert r.returncode == 1 and "only 0 document(s)" in r.stderr
     assert r.stderr.count("\n") == 1
+
+
+def test_overlapping_labels_add_a_spancat(sqlite_url, tmp_path):
+    from models.service import Service
+    from models.store import Store
+
+    records = _records(8)
+    for rec in records:  # "Officials in Oslo" as FAC around the GPE: labels overlap
+        start = rec.text.index("Officials in")
+        end = rec.text.index(" welcomed")
+        rec.spans.append(SpanRecord(start, end, "FAC", state="accepted"))
+    svc = Service(Store(sqlite_url), "alice")
+    svc.import_records("nested", records)
+    report = svc.train_model("nested", str(tmp_path / "n"), max_steps=20)
+    assert report.components == ["ner", "spancat"]
+    assert "spans_f" in report.overall
+    metrics = json.loads((tmp_path / "n" / "metrics.json").read_text())
+    assert metrics["components"] == ["ner", "spancat"]
+    assert (tmp_path / "n" / "model-best" / "spancat").is_dir()
+    # the spancat's overlapping spans are suggested with its scores
+    svc.import_records("nested", [DocumentRecord(
+        text="Kofi Mensah arrived in Nairobi on Monday. Officials in Nairobi welcomed him.")])
+    pid = svc.project_id("nested")
+    new_doc = max(d.id for d in svc.documents(pid))
+    run = svc.suggest(pid, document_ids=[new_doc])
+    assert run.pipeline == "n/model-best" and run.documents == 1
+    scored = [s for s in svc.load(new_doc).spans if s.score is not None]
+    assert all(0.0 <= s.score <= 1.0 and s.suggester == "n/model-best" for s in scored)

@@ -21,7 +21,7 @@ def many(nlp, service):
 
 
 def test_suggest_worker_reports_progress_and_finishes(qtbot, service, many):
-    from desktop.workers.base import start
+    from desktop.workers.base import running, start
     from desktop.workers.suggest_worker import SuggestWorker
 
     worker = SuggestWorker(service.store, service.user, many, batch_size=3)
@@ -29,16 +29,16 @@ def test_suggest_worker_reports_progress_and_finishes(qtbot, service, many):
     worker.progress.connect(lambda done, total: seen.append((done, total)))
     worker.batch_stored.connect(stored.extend)
     with qtbot.waitSignal(worker.finished, timeout=60000) as blocker:
-        thread = start(worker)
+        start(worker)
     report = blocker.args[0]
     assert report.documents == len(TEXTS) and report.spans > 3 * len(TEXTS)
     assert seen[-1] == (len(TEXTS), len(TEXTS)) and len(seen) == 3
     assert sorted(stored) == sorted(d.id for d in service.documents(many))
-    qtbot.waitUntil(lambda: thread.isFinished(), timeout=5000)
+    qtbot.waitUntil(lambda: running() == 0, timeout=5000)  # the thread quit and went away
 
 
 def test_suggest_worker_cancel_keeps_whole_batches_only(qtbot, service, many):
-    from desktop.workers.base import start
+    from desktop.workers.base import running, start
     from desktop.workers.suggest_worker import SuggestWorker
 
     worker = SuggestWorker(service.store, service.user, many, batch_size=2)
@@ -50,10 +50,11 @@ def test_suggest_worker_cancel_keeps_whole_batches_only(qtbot, service, many):
     done = [d for d in docs if d.suggestions]
     assert 2 <= len(done) < len(docs)
     assert len(done) % 2 == 0  # batches of two: never half a batch
+    qtbot.waitUntil(lambda: running() == 0, timeout=5000)
 
 
 def test_train_worker_runs_and_can_be_cancelled(qtbot, sqlite_url, tmp_path):
-    from desktop.workers.base import start
+    from desktop.workers.base import running, start
     from desktop.workers.train_worker import TrainWorker
     from models.service import Service
     from models.store import Store
@@ -65,8 +66,10 @@ def test_train_worker_runs_and_can_be_cancelled(qtbot, sqlite_url, tmp_path):
     worker.progress.connect(lambda step, total: step >= 3 and worker.cancel())
     with qtbot.waitSignal(worker.cancelled, timeout=120000):
         start(worker)
+    qtbot.waitUntil(lambda: running() == 0, timeout=10000)
     assert svc.suggest_pipeline(svc.project_id("t")) is None  # unchanged
     worker = TrainWorker(svc.store, "alice", "t", str(tmp_path / "m"), max_steps=10)
     with qtbot.waitSignal(worker.finished, timeout=120000) as blocker:
         start(worker)
     assert blocker.args[0].steps >= 1 and (tmp_path / "m" / "metrics.json").exists()
+    qtbot.waitUntil(lambda: running() == 0, timeout=10000)

@@ -60,5 +60,11 @@ def project_stats(s: Session, project_name: str) -> dict:
                                      "suggestions": 0, "rejected": 0})
     for name, entry in out_layers.items():
         entry["status"] = status.get(name, {})
+    if suggesters:  # accepted with another label or resized (issue 4)
+        from models.services.suggester_stats import edited_counts
+
+        edited = edited_counts(s, project.id)
+        for name, row in suggesters.items():
+            row["edited"] = edited.get(name, 0)
     return {"project": project.name, "documents": docs or 0, **totals, "layers": out_layers,
             "labels": dict(sorted(by_label.items())), "suggesters": suggesters}

@@ -1,0 +1,37 @@
+"""`marginalia suggest --project P [--model NAME|PATH] [--documents all|unlabeled]`.
+
+Suggests into the acting user's layer with the project's pipeline (or --model: a pipeline
+package, a pipeline directory, or a JSONL patterns file for this run), the project's patterns
+and the schema's event and relation rules. A progress bar on stderr; a summary on stdout.
+"""
+
+from __future__ import annotations
+
+from desktop.cli.commands import open_service
+from desktop.cli.progress import Progress
+
+
+def run(args) -> int:
+    svc = open_service(args)
+    bar: Progress | None = None
+
+    def progress(done: int, total: int, _batch) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = Progress("suggesting", total)
+        bar.step(done - bar.n)
+
+    try:
+        report = svc.suggest(args.project, model=args.model, documents=args.documents,
+                             progress=progress)
+    finally:
+        if bar is not None:
+            bar.done()
+    print(f"suggested with {report.pipeline} for {report.documents} document(s) in "
+          f"{args.project!r}: {report.spans} spans, {report.relations} relations, "
+          f"{report.events} events ({report.skipped} already there, not added again; "
+          f"{report.seconds:.1f}s)")
+    for name, row in sorted(report.by_suggester.items()):
+        print(f"  {name}: {row['spans']} spans, {row['relations']} relations, "
+              f"{row['events']} events")
+    return 0

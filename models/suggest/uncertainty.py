@@ -1,0 +1,61 @@
+"""Ordering documents by how unsure the project's model is about them (active learning).
+
+The NER's beam search gives each candidate entity a probability p (spaCy's
+`beam_parse` + `scored_ents`). A document's uncertainty is the mean of 1 - |2p - 1| over its
+candidates with p above a floor: 1 when the model is torn on every entity, 0 when it is
+sure of all. Documents a person has finished (done / approved in their layer) are left out.
+The beam costs several greedy passes: run it in the background (see desktop/workers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from models.errors import ValidationError
+from models.orm import Document, Layer
+from models.suggest import pipeline as pipelines
+
+BEAM_WIDTH = 8
+FLOOR = 0.05
+
+
+def uncertainty(scores: dict) -> float:
+    probs = [p for p in scores.values() if p > FLOOR]
+    if not probs:
+        return 0.0
+    return sum(1.0 - abs(2.0 * min(p, 1.0) - 1.0) for p in probs) / len(probs)
+
+
+def rank_documents(service, project_id: int, *, model: str | None = None,
+                   limit: int | None = None, batch_size: int = 16,
+                   progress: Callable[[int, int], None] | None = None,
+                   cancel: Callable[[], bool] | None = None) -> list[tuple[int, float]]:
+    settings = service.project_settings(project_id)
+    nlp, name = pipelines.load(pipelines.project_pipeline(settings, model))
+    if "ner" not in nlp.pipe_names:
+        raise ValidationError("this pipeline has no NER to be unsure with", where=name)
+    ner = nlp.get_pipe("ner")
+    with service.store.session() as s:
+        user = service._actor(s).name
+        finished = select(Layer.document_id).where(Layer.name == user,
+                                                   Layer.status.in_(("done", "approved")))
+        rows = s.execute(select(Document.id, Document.text)
+                         .where(Document.project_id == project_id,
+                                Document.id.not_in(finished))
+                         .order_by(Document.id)).all()
+    ranked: list[tuple[int, float]] = []
+    for i in range(0, len(rows), batch_size):
+        if cancel and cancel():
+            break
+        chunk = rows[i:i + batch_size]
+        # disable= skips the NER for this call only: the cached pipeline is not changed
+        docs = list(nlp.pipe([text for _, text in chunk], disable=["ner"]))
+        beams = ner.beam_parse(docs, beam_width=BEAM_WIDTH)
+        for (doc_id, _), scores in zip(chunk, ner.scored_ents(beams)):
+            ranked.append((doc_id, round(uncertainty(scores), 4)))
+        if progress:
+            progress(min(i + batch_size, len(rows)), len(rows))
+    ranked.sort(key=lambda x: (-x[1], x[0]))
+    return ranked[:limit] if limit else ranked

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop import theme
 from desktop.actions import ActionBuilder
 from desktop.controllers.editing import EditController
+from desktop.controllers.suggesting import SuggestController
 from desktop.controllers.importing import ImportController
 from desktop.controllers.navigation import NavigationController
 from desktop.docview import DocumentView
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.jobs_widget = JobsWidget()
         self.jobs = Jobs(self.jobs_widget)
         self.importer = ImportController(ws, self.jobs, self)
+        self.suggesting = SuggestController(ws, self.jobs, self.edits, self)
         self._build_layout()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.jobs_widget)
@@ -207,6 +209,24 @@ class MainWindow(QMainWindow):
               ["Backspace", "X"])
         b.add(m, "accept_all", "Accept all suggestions in document", e.accept_all,
               ["Ctrl+Shift+A"])
+        m.addSeparator()
+        sg = self.suggesting
+        b.add(m, "suggest_doc", "Suggest for this document", sg.suggest_document,
+              ["Ctrl+Shift+S"])
+        b.add(m, "suggest_project", "Suggest for all documents (background)",
+              sg.suggest_project, ["Ctrl+Alt+S"])
+        b.add(m, "train", "Train a model from the labels…", sg.train)
+        b.add(m, "uncertainty", "Order documents by model uncertainty", sg.order_by_uncertainty)
+        m.addSeparator()
+        b.add(m, "pipeline", "Suggester pipeline…", sg.choose_pipeline)
+        b.add(m, "mapping", "Label mapping…", sg.edit_mapping)
+        b.add(m, "suggester_stats", "Suggester statistics…", sg.suggester_stats)
+
+        m = mb.addMenu("&Review")
+        b.add(m, "review_doc", "Review this document (all layers)…", self.show_review,
+              ["Ctrl+R"])
+        b.add(m, "agreement", "Agreement between annotators…", self.show_agreement,
+              ["Ctrl+Shift+R"])
 
         m = mb.addMenu("&Go")
         b.add(m, "next_doc", "Next document", lambda: self.nav.step(1),
@@ -269,6 +289,40 @@ class MainWindow(QMainWindow):
         from desktop.widgets.stats_view import StatsDialog
 
         StatsDialog(self.ws, self).show()
+
+    def show_review(self) -> None:
+        """All layers of the open document side by side; decisions go into gold."""
+        from desktop.review.review_widget import ReviewWidget
+
+        if self.ws.view is None:
+            self.show_message("open a document first", True)
+            return
+        if not self.ws.service.actor().is_reviewer:
+            self.show_message("only reviewers see every layer and write gold", True)
+            return
+        w = ReviewWidget(self.ws.service, self.ws.view.document_id)
+        w.setWindowTitle(f"Review — {self.ws.view.title}")
+        w.message.connect(lambda text: self.show_message(text))
+        w.decided.connect(lambda _doc: self.ws.refresh_documents())
+        self._keep(w)
+
+    def show_agreement(self) -> None:
+        from desktop.review.agreement_widget import AgreementWidget
+
+        w = AgreementWidget(self.ws.service, self.ws.project_id)
+        w.setWindowTitle(f"Agreement — {self.ws.project_name}")
+        w.documentActivated.connect(self.ws.open_document)
+        self._keep(w)
+
+    def _keep(self, w) -> None:
+        """A tool window of its own, kept alive while open."""
+        from PySide6.QtCore import Qt
+
+        w.setAttribute(Qt.WA_DeleteOnClose)
+        w.resize(1100, 700)
+        self._tool_windows = [x for x in getattr(self, "_tool_windows", []) if x.isVisible()]
+        self._tool_windows.append(w)
+        w.show()
 
     def show_shortcuts(self) -> None:
         from desktop.widgets.shortcuts import ShortcutsDialog

@@ -9,6 +9,8 @@ add appear without a restart."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -60,6 +62,7 @@ class EditDialog(QDialog):
         self.start = QSpinBox()
         self.end = QSpinBox()
         self.preview = QLabel()
+        self.preview.setTextFormat(Qt.PlainText)  # document text is never markup
         if kind == "span":
             for box, value in ((self.start, key[0]), (self.end, key[1])):
                 box.setRange(0, len(text))
@@ -230,8 +233,8 @@ class ReviewWidget(QWidget):
     def _draw(self) -> None:
         v = self.view
         n = len(v.conflicts)
-        self.title.setText(f"<b>{v.title or '#' + str(v.document_id)}</b> — annotators: "
-                           f"{', '.join(v.annotators) or 'none'}")
+        self.title.setText(f"<b>{escape(v.title or '#' + str(v.document_id))}</b> — "
+                           f"annotators: {escape(', '.join(v.annotators) or 'none')}")
         self.counter.setText(f"Conflict {self.index + 1} of {n}" if n else "No open conflicts")
         for b in (self.prev_btn, self.next_btn, self.accept_btn, self.edit_btn,
                   self.reject_btn, self.reject_all_btn):
@@ -259,7 +262,7 @@ class ReviewWidget(QWidget):
                 box = QWidget()
                 lay = QVBoxLayout(box)
                 lay.setContentsMargins(0, 0, 0, 0)
-                head = QLabel(f"<b>{'Gold' if name == GOLD else name}</b>")
+                head = QLabel(f"<b>{escape('Gold' if name == GOLD else name)}</b>")
                 browser = QTextBrowser()
                 browser.setOpenLinks(False)
                 lay.addWidget(head)
@@ -298,7 +301,7 @@ class ReviewWidget(QWidget):
         missing = f" — missing in {', '.join(c.missing)}" if c.missing else ""
         self.conflict_label.setText(
             f"<b>{c.kind.capitalize()} conflict</b> at [{c.start}, {c.end}): "
-            f"“{self.view.text[c.start:c.end][:80]}”{missing}")
+            f"“{escape(self.view.text[c.start:c.end][:80])}”{escape(missing)}")
         for i, ver in enumerate(c.versions):
             mark = {"accept": " ✔ in gold", "reject": " ✘ rejected", "edit": " ✎ edited"}.get(
                 ver.decided or "", "")

@@ -98,6 +98,13 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the database to the newest revision (backing up an older SQLite file)."""
+        from models.migrations import HEAD
+
+        try:
+            if self.current_revision() == HEAD:
+                return  # up to date: no need to load Alembic (a third of start-up)
+        except (OperationalError, DBAPIError) as exc:
+            raise StorageError(f"{self.describe()}: {_short(exc)}") from None
         from alembic import command
         from alembic.script import ScriptDirectory
 

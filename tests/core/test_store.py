@@ -43,3 +43,9 @@ def test_environment_variable_sets_the_database(tmp_path, monkeypatch):
 
     monkeypatch.setenv("MARGINALIA_DB", f"sqlite:///{tmp_path}/env.db")
     assert default_url().endswith("env.db")
+
+
+def test_head_constant_matches_the_migration_scripts():
+    from models.migrations import HEAD
+
+    assert HEAD == head_revision()

@@ -63,20 +63,25 @@ def _records(s, docs, layers, states, status):
     events: dict[int, list[Event]] = {}
     args: dict[int, list[EventArgument]] = {}
     if lids:
-        for sp in s.scalars(select(Span).where(Span.layer_id.in_(lids), Span.state.in_(states))
-                            .order_by(Span.start, Span.end, Span.id)):
+        # Core rows, not ORM instances: an export reads every label of the project
+        T = Span.__table__.c
+        for sp in s.execute(select(Span.__table__).where(T.layer_id.in_(lids), T.state.in_(states))
+                            .order_by(T.start, T.end, T.id)):
             spans.setdefault(sp.layer_id, []).append(sp)
-        for r in s.scalars(select(Relation).where(Relation.layer_id.in_(lids),
-                                                  Relation.state.in_(states))
-                           .order_by(Relation.id)):
+        R = Relation.__table__.c
+        for r in s.execute(select(Relation.__table__).where(R.layer_id.in_(lids),
+                                                            R.state.in_(states))
+                           .order_by(R.id)):
             rels.setdefault(r.layer_id, []).append(r)
-        evs = list(s.scalars(select(Event).where(Event.layer_id.in_(lids),
-                                                 Event.state.in_(states)).order_by(Event.id)))
+        E = Event.__table__.c
+        evs = list(s.execute(select(Event.__table__).where(E.layer_id.in_(lids),
+                                                           E.state.in_(states)).order_by(E.id)))
         for e in evs:
             events.setdefault(e.layer_id, []).append(e)
         if evs:
-            for a in s.scalars(select(EventArgument).where(
-                    EventArgument.event_id.in_([e.id for e in evs])).order_by(EventArgument.id)):
+            A = EventArgument.__table__.c
+            for a in s.execute(select(EventArgument.__table__).where(
+                    A.event_id.in_([e.id for e in evs])).order_by(A.id)):
                 args.setdefault(a.event_id, []).append(a)
     for doc in docs:
         lay = layers.get(doc.id)

@@ -7,6 +7,7 @@ holds what an undo needs.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -267,18 +268,27 @@ def _event_dict(s: Session, ev: Event) -> dict[str, Any]:
 
 
 def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
-    """Undo a delete: put back the rows (with their ids) that a delete Change lists."""
+    """Undo a delete: put back the rows (with their ids) that a delete Change lists. The
+    Change's `after` is what was stored: a re-inserted row starts again at version 1."""
     first = before.get("span") or before.get("relation") or (before.get("event") or {})
     layer, doc, _ = _layer_of(s, actor, first["layer_id"])
+    after = copy.deepcopy(before)
+    stored: list[tuple[dict, Any]] = []  # (dict in `after`, its new row)
     if "span" in before:
-        d = dict(before["span"])
-        s.add(Span(**d))
+        row = Span(**before["span"])
+        s.add(row)
         s.flush()
-    for ev in before.get("events", []) + ([before] if "event" in before else []):
-        s.add(Event(**ev["event"]))
+        stored.append((after["span"], row))
+    events = after.get("events", []) + ([after] if "event" in after else [])
+    for ev in events:
+        row = Event(**ev["event"])
+        s.add(row)
         s.flush()
-    for r in before.get("relations", []) + ([before["relation"]] if "relation" in before else []):
-        s.add(Relation(**r))
+        stored.append((ev["event"], row))
+    for r in after.get("relations", []) + ([after["relation"]] if "relation" in after else []):
+        row = Relation(**r)
+        s.add(row)
+        stored.append((r, row))
     s.flush()
     args = list(before.get("arguments", []))
     for ev in before.get("events", []):
@@ -286,12 +296,14 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     for a in args:
         s.add(EventArgument(**a))
     s.flush()
+    for d, row in stored:
+        d["version"] = row.version
     row_id = first["id"]
     audit(s, actor, "restore", "spans" if "span" in before else
           ("relations" if "relation" in before else "events"), row_id,
-          project_id=doc.project_id, document_id=doc.id, after=before)
+          project_id=doc.project_id, document_id=doc.id, after=after)
     kind = "span" if "span" in before else ("relation" if "relation" in before else "event")
-    return Change("restore", kind, row_id, doc.id, after=before)
+    return Change("restore", kind, row_id, doc.id, after=after)
 
 
 # ---- relations --------------------------------------------------------------------------------

@@ -197,3 +197,26 @@ def test_first_edit_of_a_new_layer_asks_for_a_reload(service, project):
     change = service.create_span(doc, 0, 3, "PERSON")
     with pytest.raises(NeedsReload):
         apply_changes(view, [change])
+
+
+def _index_state(idx):
+    return (idx.spans, [[(pc.span, pc.start, pc.end, pc.first) for pc in plist]
+                        for plist in idx.pieces],
+            idx.arcs, idx.arcs_of_para, idx.tag_para, idx.signatures)
+
+
+def test_incremental_index_equals_a_full_build_along_random_edits(service, project):
+    """The document view redoes only the paragraphs an edit touched; what it draws must be
+    what a full index build of the same layer gives."""
+    from desktop.views.annotations import build_index, split_paragraphs, update_index
+
+    _pid, doc = project
+    schema = service.schema(service.project_id("news"))
+    w = Walker(service, doc, 7)
+    paras = split_paragraphs(w.view.text)
+    assert len(paras) > 3
+    idx = build_index(w.view, schema, paras)
+    for _ in range(120):
+        w.step()
+        idx = update_index(idx, w.view, schema, paras)
+        assert _index_state(idx) == _index_state(build_index(w.view, schema, paras))

@@ -26,9 +26,42 @@ class SpanTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
 
     def set_layer(self, view, schema) -> None:
-        self.beginResetModel()
-        self.view, self.schema = view, schema
-        self.endResetModel()
+        """Show a layer. After an edit (same document, a patched layer whose untouched
+        SpanViews are the same objects) only the rows that changed are signalled, so the
+        table does not lay itself out again for one label."""
+        old = self.view
+        if (old is None or view is None or schema is not self.schema
+                or old.document_id != view.document_id or old.text is not view.text):
+            self.beginResetModel()
+            self.view, self.schema = view, schema
+            self.endResetModel()
+            return
+        a, b = old.spans, view.spans
+        n = min(len(a), len(b))
+        lo = 0
+        while lo < n and a[lo] is b[lo]:
+            lo += 1
+        hi_a, hi_b = len(a), len(b)  # a[lo:hi_a] became b[lo:hi_b]
+        while hi_a > lo and hi_b > lo and a[hi_a - 1] is b[hi_b - 1]:
+            hi_a -= 1
+            hi_b -= 1
+        if hi_a - lo > 64 or hi_b - lo > 64:  # a bulk change: simpler to start over
+            self.beginResetModel()
+            self.view = view
+            self.endResetModel()
+            return
+        common = min(hi_a, hi_b)
+        if hi_a > common:
+            self.beginRemoveRows(QModelIndex(), common, hi_a - 1)
+            self.view = view  # rows common..hi_a-1 of the old list are gone
+            self.endRemoveRows()
+        elif hi_b > common:
+            self.beginInsertRows(QModelIndex(), common, hi_b - 1)
+            self.view = view
+            self.endInsertRows()
+        self.view = view
+        if common > lo:
+            self.dataChanged.emit(self.index(lo, 0), self.index(common - 1, 1))
 
     def span_at(self, row: int):
         return self.view.spans[row] if self.view and 0 <= row < len(self.view.spans) else None

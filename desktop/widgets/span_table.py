@@ -12,6 +12,15 @@ STATE_MARK = {"suggested": " ?", "rejected": " ✗", "accepted": ""}
 STATE_TIP = {"suggested": "suggested: Enter accepts, Backspace rejects",
              "rejected": "rejected suggestion"}
 _GREY = QColor(128, 128, 128)  # readable in both themes
+# Roles as plain ints: comparing with Qt's enum members costs microseconds each, and the
+# view asks data() for every role of every visible cell on each repaint.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_DECORATION = Qt.ItemDataRole.DecorationRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_HORIZONTAL = Qt.Orientation.Horizontal
+_USED = {_DISPLAY, _DECORATION, _FOREGROUND, _FONT, _TOOLTIP}
 
 
 class SpanTableModel(QAbstractTableModel):
@@ -78,31 +87,34 @@ class SpanTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 2
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if getattr(role, "value", role) == _DISPLAY and orientation == _HORIZONTAL:
             return self.HEADERS[section]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=_DISPLAY):
+        role = getattr(role, "value", role)
+        if role not in _USED:
+            return None
         sp = self.span_at(index.row())
         if sp is None:
             return None
         col = index.column()
-        if role == Qt.DisplayRole:
+        if role == _DISPLAY:
             if col == 0:
                 return sp.label + STATE_MARK.get(sp.state, "")
             return self.view.text[sp.start:sp.end].replace("\n", " ")
-        if role == Qt.DecorationRole and col == 0:
+        if role == _DECORATION:
+            if col != 0:
+                return None
             icon = self._icons.get(sp.label)
             if icon is None:
                 icon = self._icons[sp.label] = swatch(self.schema.color_of(sp.label))
             return icon
-        if role == Qt.ForegroundRole and sp.state != "accepted":
-            return _GREY
-        if role == Qt.FontRole and sp.state != "accepted":
-            return self._italic
-        if role == Qt.ToolTipRole:
-            tip = STATE_TIP.get(sp.state, "")
-            kb = f"kb_id {sp.kb_id}" if sp.kb_id else ""
-            return "\n".join(x for x in (f"[{sp.start}, {sp.end})", kb, tip) if x)
-        return None
+        if role == _FOREGROUND:
+            return _GREY if sp.state != "accepted" else None
+        if role == _FONT:
+            return self._italic if sp.state != "accepted" else None
+        tip = STATE_TIP.get(sp.state, "")
+        kb = f"kb_id {sp.kb_id}" if sp.kb_id else ""
+        return "\n".join(x for x in (f"[{sp.start}, {sp.end})", kb, tip) if x)

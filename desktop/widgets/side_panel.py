@@ -227,7 +227,7 @@ class SidePanel(QWidget):
         self.kb.setEnabled(span is not None)
         self.arg_box.setVisible(False)
         if span is None:
-            self._clear_attributes()
+            self._set_attributes_visible(False)  # kept for the next span: not rebuilt
             self.span_id = None
             self.title.setText("Click a label in the text to edit it")
             self.kb.clear()
@@ -272,6 +272,7 @@ class SidePanel(QWidget):
                         "span", self._attr_span, n, True if on else None))
                     self.attr_form.addRow(box)
                     self._attr_widgets[adef.name] = box
+        self._set_attributes_visible(True)
         for adef in defs:
             w = self._attr_widgets[adef.name]
             current = span.attributes.get(adef.name)
@@ -281,6 +282,10 @@ class SidePanel(QWidget):
             else:
                 w.setChecked(bool(current))
             w.blockSignals(False)
+
+    def _set_attributes_visible(self, on: bool) -> None:
+        for row in range(self.attr_form.rowCount()):
+            self.attr_form.setRowVisible(row, on)
 
     def _clear_attributes(self) -> None:
         # deleteLater, not removeRow: the edit that triggered this redraw may come from one

@@ -3,6 +3,11 @@ workflow, comments and the history of labels."""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -32,6 +37,60 @@ def schema_for(s: Session, project_id: int) -> Schema:
     return schema
 
 
+# Parsed schemas shared by every session of one engine: parsing a schema's JSON on every
+# label edit cost milliseconds. Keyed by the row of the version in force (id, version,
+# created_at), read with one small query, so a new version is seen at once. Callers of
+# shared_schema only read the Schema; schema_for still gives each unit of work its own copy
+# (an import may add labels to it).
+_SHARED: weakref.WeakKeyDictionary[Any, dict[int, tuple[tuple, Schema]]] = \
+    weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_schema(s: Session, project_id: int) -> Schema:
+    """The project's schema in force, read-only, parsed once per engine and version."""
+    stamp = s.execute(select(SchemaVersion.id, SchemaVersion.version, SchemaVersion.created_at)
+                      .where(SchemaVersion.project_id == project_id)
+                      .order_by(SchemaVersion.version.desc()).limit(1)).first()
+    if stamp is None:
+        raise NotFoundError(f"project {project_id} has no schema")
+    stamp = tuple(stamp)
+    engine = s.get_bind()
+    engine = getattr(engine, "engine", engine)
+    with _SHARED_LOCK:
+        hit = _SHARED.setdefault(engine, {}).get(project_id)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    schema = Schema.from_dict(s.scalar(select(SchemaVersion.data)
+                                       .where(SchemaVersion.id == stamp[0])))
+    schema.version = stamp[1]
+    with _SHARED_LOCK:
+        _SHARED[engine][project_id] = (stamp, schema)
+    return schema
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What label validation needs of a document, without loading its text."""
+
+    id: int
+    project_id: int
+    length: int
+
+
+def doc_info(s: Session, document_id: int) -> DocInfo:
+    """id, project and text length of a document (a document's text never changes)."""
+    cache = s.info.setdefault("doc_info", {})
+    hit = cache.get(document_id)
+    if hit is None:
+        row = s.execute(select(Document.project_id, func.length(Document.text))
+                        .where(Document.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        hit = cache[document_id] = DocInfo(document_id, row[0], row[1] or 0)
+    return hit
+
+
 def get_document(s: Session, document_id: int) -> Document:
     doc = s.get(Document, document_id)
     if doc is None:
@@ -45,7 +104,7 @@ def find_layer(s: Session, document_id: int, name: str) -> Layer | None:
 
 def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = None) -> Layer:
     """The layer `name` (default: the actor's own) of a document, created when missing."""
-    get_document(s, document_id)
+    doc_info(s, document_id)  # the document must exist (its text is not needed)
     name = name or actor.name
     layer = find_layer(s, document_id, name)
     if layer is None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from models.errors import DomainError, NotFoundError, StaleWriteError
+from models.layer_patch import NeedsReload, apply_changes
 from models.schema import Schema
 from models.service import Service
 from models.views import DocumentSummary, LayerView
@@ -58,6 +59,22 @@ class Workspace(QObject):
         if self.view is None:
             return None
         self.view = self.service.load(self.view.document_id)
+        self._update_summary()
+        self.layerChanged.emit(self.view)
+        return self.view
+
+    def apply(self, changes: list | None) -> LayerView | None:
+        """After an edit (or its undo/redo): patch the layer from the stored Changes instead
+        of loading it again (1,000 spans: tens of ms); whatever the patch cannot follow is
+        reloaded."""
+        if self.view is None:
+            return None
+        if not changes:
+            return self.reload()
+        try:
+            self.view = apply_changes(self.view, changes)
+        except NeedsReload:
+            return self.reload()
         self._update_summary()
         self.layerChanged.emit(self.view)
         return self.view

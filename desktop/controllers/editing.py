@@ -1,7 +1,8 @@
 """Labelling: spans, relations, events, arguments, attributes, comments, with undo.
 
 Every edit goes through the Service (committed at once), is pushed on the undo stack as a
-thin EditCommand, and the view redraws from the reloaded layer (view.apply)."""
+thin EditCommand, and the view redraws from the layer patched with the returned Changes
+(Workspace.apply; a full reload only when the patch cannot follow)."""
 
 from __future__ import annotations
 
@@ -51,17 +52,18 @@ class EditController(QObject):
         """Record a stored edit as one undo step and redraw."""
         self.undo.push(EditCommand(text, self.ws.service, changes, self._after_undo,
                                    self._undo_failed))
-        self.refresh(select)
+        self.refresh(select, changes)
         self.ws.say(text)
 
-    def refresh(self, select: int | None = None) -> None:
+    def refresh(self, select: int | None = None, changes: list[Change] | None = None) -> None:
+        """Redraw after an edit: from its Changes when given, else by reloading the layer."""
         keep = select if select is not None else self.docview.selected_span()
-        view = self.ws.reload()
+        view = self.ws.apply(changes) if changes else self.ws.reload()
         if view is not None and keep is not None and view.span(keep) is not None:
             self.select(keep)
 
-    def _after_undo(self) -> None:
-        self.refresh()
+    def _after_undo(self, changes: list[Change] | None = None) -> None:
+        self.refresh(changes=changes)
 
     def _undo_failed(self, exc: DomainError) -> None:
         self.ws.say(f"cannot undo/redo: {exc} (document reloaded)", error=True)

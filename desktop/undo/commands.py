@@ -16,7 +16,7 @@ class EditCommand(QUndoCommand):
     run the steps' inverse/forward operations in one Service.batch."""
 
     def __init__(self, text: str, service, changes: list[Change],
-                 on_done: Callable[[], None], on_error: Callable[[DomainError], None]):
+                 on_done: Callable[[list[Change]], None], on_error: Callable[[DomainError], None]):
         super().__init__(text)
         self.service = service
         self.steps: list[Step] = [st for ch in changes for st in steps_for(ch)]
@@ -44,4 +44,4 @@ class EditCommand(QUndoCommand):
             return
         for st, ch in zip(steps, changes):
             getattr(st, hook)(ch)
-        self._on_done()
+        self._on_done(changes)  # the window patches its layer from what was stored

@@ -111,5 +111,6 @@ def steps_for(change: Change) -> list[Step]:
     if change.action == "delete":
         return [Deleted(change.kind, change.id, change.before)]
     if change.action == "update":
-        return [Updated(change)]
+        step = Updated(change)
+        return [step] if step.fields else []  # a no-op (same value again): nothing to undo
     return []

@@ -17,7 +17,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame
 
-from desktop.views.annotations import AnnotationIndex, build_index, split_paragraphs
+from desktop.views.annotations import (
+    AnnotationIndex, build_index, split_paragraphs, update_index)
 from desktop.views.paragraph import ParagraphLayout, Style
 from desktop.views.theme import DARK, LIGHT, Theme, text_on
 from models.schema import Schema
@@ -100,7 +101,7 @@ class DocumentCanvas(QAbstractScrollArea):
     def update_content(self, view: LayerView) -> None:
         """New labels on the same text: redo only the paragraphs whose labels changed."""
         old = self.index.signatures
-        self.index = build_index(view, self.schema, self.paras)
+        self.index = update_index(self.index, view, self.schema, self.paras)
         anchor = self._anchor()
         for i, (a, b) in enumerate(zip(old, self.index.signatures)):
             if a != b:

@@ -115,6 +115,11 @@ class SidePanel(QWidget):
         split.addWidget(cbox)
         split.setSizes([250, 170, 260, 160])
 
+        self._shown_tree: tuple | None = None
+        self._shown_comments: list | None = None
+        self._shown_span: tuple | None = None
+        self._attr_widgets: dict[str, QWidget] = {}  # attribute name -> its editor
+        self._attr_span: int | None = None  # the span the attribute editors edit
         ws.documentOpened.connect(self._reload)
         ws.layerChanged.connect(self._reload)
         edits.spanFocused.connect(self.show_span)
@@ -124,12 +129,25 @@ class SidePanel(QWidget):
         if self.span_id is not None and view.span(self.span_id) is None:
             self.span_id = None
         self._fill_tree(view)
-        self._fill_comments(view)
+        if view.comments != self._shown_comments:
+            self._fill_comments(view)
         self.show_span(self.span_id)
+
+    def _tree_key(self, view) -> tuple:
+        """What the relations/events tree shows: rebuilt only when this changes."""
+        ids = {r.head_id for r in view.relations} | {r.tail_id for r in view.relations}
+        ids |= {e.trigger_id for e in view.events}
+        ids |= {a.span_id for e in view.events for a in e.arguments if a.span_id}
+        return (view.document_id, tuple(view.relations), tuple(view.events),
+                tuple(self._short(i) for i in sorted(ids)), self.ws.schema)
 
     def _fill_tree(self, view) -> None:
         schema = self.ws.schema
         self.spans_model.set_layer(view, schema)
+        key = self._tree_key(view)
+        if key == self._shown_tree:
+            return  # an edit of entities only: the tree stays as it is
+        self._shown_tree = key
         self.tree.clear()
         rels = QTreeWidgetItem(self.tree, [f"Relations ({len(view.relations)})"])
         for r in view.relations:
@@ -201,10 +219,15 @@ class SidePanel(QWidget):
         self.span_id = span_id
         view = self.ws.view
         span = view.span(span_id) if (view and span_id is not None) else None
-        self._clear_attributes()
+        key = (span, self.ws.event_of_trigger(span.id) if span else None, self.ws.schema,
+               view.text if view else None)
+        if span is not None and key == self._shown_span:
+            return  # already shown as it is (an edit asks several times): keep the widgets
+        self._shown_span = key if span is not None else None
         self.kb.setEnabled(span is not None)
         self.arg_box.setVisible(False)
         if span is None:
+            self._set_attributes_visible(False)  # kept for the next span: not rebuilt
             self.span_id = None
             self.title.setText("Click a label in the text to edit it")
             self.kb.clear()
@@ -218,35 +241,56 @@ class SidePanel(QWidget):
         self.title.setText(f"<b>{escape(span.label)}</b> “{escape(self.ws.span_text(span.id))}"
                            f"” [{span.start}, {span.end}){escape(extra)}")
         self.kb.setText(span.kb_id or "")
-        for adef in self.ws.schema.attributes:
-            if adef.labels and span.label not in adef.labels:
-                continue
-            current = span.attributes.get(adef.name)
-            if adef.values:
-                combo = QComboBox()
-                combo.setObjectName(f"attr_{adef.name}")
-                combo.addItem("—", None)
-                for v in adef.values:
-                    combo.addItem(v, v)
-                combo.setCurrentIndex(max(combo.findData(current), 0))
-                combo.currentIndexChanged.connect(
-                    lambda _i, c=combo, n=adef.name, sid=span.id:
-                    self.edits.set_attribute("span", sid, n, c.currentData()))
-                self.attr_form.addRow(adef.name, combo)
-            else:
-                box = QCheckBox(adef.name)
-                box.setObjectName(f"attr_{adef.name}")
-                box.setChecked(bool(current))
-                box.toggled.connect(lambda on, n=adef.name, sid=span.id:
-                                    self.edits.set_attribute("span", sid, n, True if on else None))
-                self.attr_form.addRow(box)
+        self._show_attributes(span)
         event = self.ws.event_of_trigger(span.id)
         if event is not None:
             self._fill_argument_editor(event)
 
+    def _show_attributes(self, span) -> None:
+        """The attribute editors of the span's label. The same set of editors (the usual
+        case from one span to the next) is kept and only given the span's values."""
+        defs = [a for a in self.ws.schema.attributes if not a.labels or span.label in a.labels]
+        self._attr_span = span.id
+        if tuple(a.name for a in defs) != tuple(self._attr_widgets):
+            self._clear_attributes()
+            for adef in defs:
+                if adef.values:
+                    combo = QComboBox()
+                    combo.setObjectName(f"attr_{adef.name}")
+                    combo.addItem("—", None)
+                    for v in adef.values:
+                        combo.addItem(v, v)
+                    combo.currentIndexChanged.connect(
+                        lambda _i, c=combo, n=adef.name:
+                        self.edits.set_attribute("span", self._attr_span, n, c.currentData()))
+                    self.attr_form.addRow(adef.name, combo)
+                    self._attr_widgets[adef.name] = combo
+                else:
+                    box = QCheckBox(adef.name)
+                    box.setObjectName(f"attr_{adef.name}")
+                    box.toggled.connect(lambda on, n=adef.name: self.edits.set_attribute(
+                        "span", self._attr_span, n, True if on else None))
+                    self.attr_form.addRow(box)
+                    self._attr_widgets[adef.name] = box
+        self._set_attributes_visible(True)
+        for adef in defs:
+            w = self._attr_widgets[adef.name]
+            current = span.attributes.get(adef.name)
+            w.blockSignals(True)  # showing a value is not an edit
+            if isinstance(w, QComboBox):
+                w.setCurrentIndex(max(w.findData(current), 0))
+            else:
+                w.setChecked(bool(current))
+            w.blockSignals(False)
+
+    def _set_attributes_visible(self, on: bool) -> None:
+        for row in range(self.attr_form.rowCount()):
+            self.attr_form.setRowVisible(row, on)
+
     def _clear_attributes(self) -> None:
         # deleteLater, not removeRow: the edit that triggered this redraw may come from one
         # of these widgets' own signals, and deleting it under its feet crashes
+        self._attr_widgets = {}
         while self.attr_form.rowCount():
             row = self.attr_form.takeRow(0)
             for item in (row.labelItem, row.fieldItem):
@@ -295,6 +339,7 @@ class SidePanel(QWidget):
 
     # ---- comments ---------------------------------------------------------------------------------
     def _fill_comments(self, view) -> None:
+        self._shown_comments = list(view.comments)
         self.comments.clear()
         for c in view.comments:
             target = "" if c.target_kind == "document" else f" on {c.target_kind} {c.target_id}"

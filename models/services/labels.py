@@ -7,6 +7,7 @@ holds what an undo needs.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -17,7 +18,7 @@ from models.orm import Document, Event, EventArgument, Layer, Relation, Span
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
 from models.services.context import Actor, audit, check_layer_write
-from models.services.layers import ensure_layer, schema_for
+from models.services.layers import DocInfo, doc_info, ensure_layer, shared_schema
 from models.views import Change
 
 # ---- row <-> dict (the audit trail and undo use these) ----------------------------------------
@@ -48,11 +49,11 @@ def _check_version(row, expected: int | None, what: str) -> None:
                               f"(version {row.version}, not {expected}); reload and try again")
 
 
-def _layer_of(s: Session, actor: Actor, layer_id: int) -> tuple[Layer, Document, Schema]:
+def _layer_of(s: Session, actor: Actor, layer_id: int) -> tuple[Layer, DocInfo, Schema]:
     layer = _get(s, Layer, layer_id, "layer")
     check_layer_write(actor, layer)
-    doc = s.get(Document, layer.document_id)
-    return layer, doc, schema_for(s, doc.project_id)
+    doc = doc_info(s, layer.document_id)
+    return layer, doc, shared_schema(s, doc.project_id)
 
 
 def _touch(layer: Layer) -> None:
@@ -62,32 +63,33 @@ def _touch(layer: Layer) -> None:
 
 # ---- spans ----------------------------------------------------------------------------------
 
-def validate_span(s: Session, doc: Document, schema: Schema, layer_id: int, start: int,
-                  end: int, label: str, *, ignore_id: int | None = None,
+def validate_span(s: Session, doc: Document | DocInfo, schema: Schema, layer_id: int,
+                  start: int, end: int, label: str, *, ignore_id: int | None = None,
                   fragments: list | None = None) -> None:
-    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(
-            doc.text):
+    length = doc.length if isinstance(doc, DocInfo) else len(doc.text)
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= length:
         raise ValidationError(f"span [{start}, {end}) is outside the text of document "
-                              f"{doc.id} (length {len(doc.text)}) or empty", where=label)
+                              f"{doc.id} (length {length}) or empty", where=label)
     if not schema.entity(label) and not schema.event(label):
         raise ValidationError(f"label {label!r} is not in the schema of this project")
     for a, b in fragments or ():
         if not start <= a < b <= end:
             raise ValidationError(f"fragment [{a}, {b}) lies outside span [{start}, {end})")
     mine = _policy(schema, label)
-    others = s.scalars(select(Span).where(
+    # one indexed query (layer_id, start), plain rows: no ORM objects for the neighbours
+    others = s.execute(select(Span.id, Span.start, Span.end, Span.label).where(
         Span.layer_id == layer_id, Span.state != "rejected", Span.start < end, Span.end > start))
-    for o in others:
-        if o.id == ignore_id:
+    for o_id, o_start, o_end, o_label in others:
+        if o_id == ignore_id:
             continue
-        if o.start == start and o.end == end and o.label == label:
+        if o_start == start and o_end == end and o_label == label:
             raise ValidationError(f"[{start}, {end}) is already labeled {label}")
-        theirs = _policy(schema, o.label)
-        nested = (o.start <= start and end <= o.end) or (start <= o.start and o.end <= end)
+        theirs = _policy(schema, o_label)
+        nested = (o_start <= start and end <= o_end) or (start <= o_start and o_end <= end)
         if "none" in (mine, theirs) or ("nest" in (mine, theirs) and not nested):
-            who = label if mine != "allow" else o.label
+            who = label if mine != "allow" else o_label
             raise ValidationError(
-                f"{label} [{start}, {end}) would overlap {o.label} [{o.start}, {o.end}); "
+                f"{label} [{start}, {end}) would overlap {o_label} [{o_start}, {o_end}); "
                 f"the schema does not let {who} overlap")
 
 
@@ -105,8 +107,8 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
         raise ValidationError(f"unknown source {source!r} or state {state!r}")
     lay = ensure_layer(s, actor, document_id, layer)
     check_layer_write(actor, lay)
-    doc = s.get(Document, document_id)
-    schema = schema_for(s, doc.project_id)
+    doc = doc_info(s, document_id)
+    schema = shared_schema(s, doc.project_id)
     validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments)
     span = Span(layer_id=lay.id, start=start, end=end, label=label, source=source, state=state,
                 score=score, suggester=suggester, attributes=dict(attributes or {}),
@@ -167,8 +169,8 @@ def set_attribute(s, actor, kind: str, row_id: int, name: str, value: Any,
     """Set (or, with value None, remove) an attribute of a span or an event."""
     model = Span if kind == "span" else Event
     row = _get(s, model, row_id, kind)
-    doc = s.get(Document, s.get(Layer, row.layer_id).document_id)
-    schema = schema_for(s, doc.project_id)
+    doc = doc_info(s, s.get(Layer, row.layer_id).document_id)
+    schema = shared_schema(s, doc.project_id)
     adef = schema.attribute(name)
     if adef is None:
         raise ValidationError(f"attribute {name!r} is not in the schema")
@@ -267,18 +269,27 @@ def _event_dict(s: Session, ev: Event) -> dict[str, Any]:
 
 
 def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
-    """Undo a delete: put back the rows (with their ids) that a delete Change lists."""
+    """Undo a delete: put back the rows (with their ids) that a delete Change lists. The
+    Change's `after` is what was stored: a re-inserted row starts again at version 1."""
     first = before.get("span") or before.get("relation") or (before.get("event") or {})
     layer, doc, _ = _layer_of(s, actor, first["layer_id"])
+    after = copy.deepcopy(before)
+    stored: list[tuple[dict, Any]] = []  # (dict in `after`, its new row)
     if "span" in before:
-        d = dict(before["span"])
-        s.add(Span(**d))
+        row = Span(**before["span"])
+        s.add(row)
         s.flush()
-    for ev in before.get("events", []) + ([before] if "event" in before else []):
-        s.add(Event(**ev["event"]))
+        stored.append((after["span"], row))
+    events = after.get("events", []) + ([after] if "event" in after else [])
+    for ev in events:
+        row = Event(**ev["event"])
+        s.add(row)
         s.flush()
-    for r in before.get("relations", []) + ([before["relation"]] if "relation" in before else []):
-        s.add(Relation(**r))
+        stored.append((ev["event"], row))
+    for r in after.get("relations", []) + ([after["relation"]] if "relation" in after else []):
+        row = Relation(**r)
+        s.add(row)
+        stored.append((r, row))
     s.flush()
     args = list(before.get("arguments", []))
     for ev in before.get("events", []):
@@ -286,12 +297,14 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     for a in args:
         s.add(EventArgument(**a))
     s.flush()
+    for d, row in stored:
+        d["version"] = row.version
     row_id = first["id"]
     audit(s, actor, "restore", "spans" if "span" in before else
           ("relations" if "relation" in before else "events"), row_id,
-          project_id=doc.project_id, document_id=doc.id, after=before)
+          project_id=doc.project_id, document_id=doc.id, after=after)
     kind = "span" if "span" in before else ("relation" if "relation" in before else "event")
-    return Change("restore", kind, row_id, doc.id, after=before)
+    return Change("restore", kind, row_id, doc.id, after=after)
 
 
 # ---- relations --------------------------------------------------------------------------------

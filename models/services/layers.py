@@ -3,7 +3,13 @@ workflow, comments and the history of labels."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import json
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, PermissionDenied, ValidationError
@@ -32,6 +38,60 @@ def schema_for(s: Session, project_id: int) -> Schema:
     return schema
 
 
+# Parsed schemas shared by every session of one engine: parsing a schema's JSON on every
+# label edit cost milliseconds. Keyed by the row of the version in force (id, version,
+# created_at), read with one small query, so a new version is seen at once. Callers of
+# shared_schema only read the Schema; schema_for still gives each unit of work its own copy
+# (an import may add labels to it).
+_SHARED: weakref.WeakKeyDictionary[Any, dict[int, tuple[tuple, Schema]]] = \
+    weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_schema(s: Session, project_id: int) -> Schema:
+    """The project's schema in force, read-only, parsed once per engine and version."""
+    stamp = s.execute(select(SchemaVersion.id, SchemaVersion.version, SchemaVersion.created_at)
+                      .where(SchemaVersion.project_id == project_id)
+                      .order_by(SchemaVersion.version.desc()).limit(1)).first()
+    if stamp is None:
+        raise NotFoundError(f"project {project_id} has no schema")
+    stamp = tuple(stamp)
+    engine = s.get_bind()
+    engine = getattr(engine, "engine", engine)
+    with _SHARED_LOCK:
+        hit = _SHARED.setdefault(engine, {}).get(project_id)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    schema = Schema.from_dict(s.scalar(select(SchemaVersion.data)
+                                       .where(SchemaVersion.id == stamp[0])))
+    schema.version = stamp[1]
+    with _SHARED_LOCK:
+        _SHARED[engine][project_id] = (stamp, schema)
+    return schema
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What label validation needs of a document, without loading its text."""
+
+    id: int
+    project_id: int
+    length: int
+
+
+def doc_info(s: Session, document_id: int) -> DocInfo:
+    """id, project and text length of a document (a document's text never changes)."""
+    cache = s.info.setdefault("doc_info", {})
+    hit = cache.get(document_id)
+    if hit is None:
+        row = s.execute(select(Document.project_id, func.length(Document.text))
+                        .where(Document.id == document_id)).first()
+        if row is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        hit = cache[document_id] = DocInfo(document_id, row[0], row[1] or 0)
+    return hit
+
+
 def get_document(s: Session, document_id: int) -> Document:
     doc = s.get(Document, document_id)
     if doc is None:
@@ -45,7 +105,7 @@ def find_layer(s: Session, document_id: int, name: str) -> Layer | None:
 
 def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = None) -> Layer:
     """The layer `name` (default: the actor's own) of a document, created when missing."""
-    get_document(s, document_id)
+    doc_info(s, document_id)  # the document must exist (its text is not needed)
     name = name or actor.name
     layer = find_layer(s, document_id, name)
     if layer is None:
@@ -58,40 +118,72 @@ def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = 
     return layer
 
 
+_JSON_EMPTY = (None, "", "{}", "null")
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read as raw text: '{}' (almost every row) costs no decoding."""
+    if value in _JSON_EMPTY:
+        return None
+    if isinstance(value, str):
+        return json.loads(value)
+    return value  # a driver that decodes JSON itself (psycopg: jsonb)
+
+
 def load_layer(s: Session, document_id: int, name: str,
                *, include_rejected: bool = True) -> LayerView:
-    doc = get_document(s, document_id)
-    layer = find_layer(s, document_id, name)
+    """One layer of a document as plain views. Rows are read as tuples (Core), not ORM
+    objects, and JSON columns are decoded only when not empty: 1,000 spans in a few ms."""
+    doc = s.execute(select(Document.id, Document.project_id, Document.title, Document.text,
+                           Document.meta).where(Document.id == document_id)).first()
+    if doc is None:
+        raise NotFoundError(f"no document with id {document_id}")
+    lay = s.execute(select(Layer.id, Layer.status, Layer.version)
+                    .where(Layer.document_id == document_id, Layer.name == name)).first()
     view = LayerView(document_id=doc.id, project_id=doc.project_id, title=doc.title,
-                     text=doc.text, layer_id=layer.id if layer else None, layer_name=name,
-                     status=layer.status if layer else "new",
-                     version=layer.version if layer else 0, meta=dict(doc.meta or {}))
+                     text=doc.text, layer_id=lay.id if lay else None, layer_name=name,
+                     status=lay.status if lay else "new",
+                     version=lay.version if lay else 0, meta=dict(doc.meta or {}))
     view.comments = [CommentView(c.id, c.target_kind, c.target_id, c.user_name, c.text,
                                  c.created_at.isoformat(timespec="seconds"))
                      for c in s.scalars(select(Comment).where(Comment.document_id == doc.id)
                                         .order_by(Comment.id))]
-    if layer is None:
+    if lay is None:
         return view
-    spans = s.scalars(select(Span).where(Span.layer_id == layer.id)
-                      .order_by(Span.start, Span.end.desc(), Span.id)).all()
-    view.spans = [span_view(x) for x in spans if include_rejected or x.state != "rejected"]
-    view.relations = [
-        RelationView(r.id, r.head_id, r.tail_id, r.label, r.state, r.source, r.suggester,
-                     r.score, r.version)
-        for r in s.scalars(select(Relation).where(Relation.layer_id == layer.id)
-                           .order_by(Relation.id))
-        if include_rejected or r.state != "rejected"]
-    events = s.scalars(select(Event).where(Event.layer_id == layer.id).order_by(Event.id)).all()
+    raw = type_coerce  # read JSON columns as their stored text, decoded below when needed
+    run = s.connection().execute  # plain Core rows: no ORM result processing
+    q = select(Span.id, Span.start, Span.end, Span.label, Span.state, Span.source,
+               Span.suggester, Span.score, raw(Span.attributes, Text), Span.kb_id, Span.note,
+               raw(Span.fragments, Text), Span.version).where(Span.layer_id == lay.id)
+    if not include_rejected:
+        q = q.where(Span.state != "rejected")
+    view.spans = [
+        SpanView(i, a, b, label, state, source, sugg, score, dict(_json(attrs) or {}), kb,
+                 note, tuple(tuple(f) for f in frags) if (frags := _json(fr)) else None, ver)
+        for i, a, b, label, state, source, sugg, score, attrs, kb, note, fr, ver
+        in run(q.order_by(Span.start, Span.end.desc(), Span.id))]
+    q = select(Relation.id, Relation.head_id, Relation.tail_id, Relation.label, Relation.state,
+               Relation.source, Relation.suggester, Relation.score, Relation.version
+               ).where(Relation.layer_id == lay.id)
+    if not include_rejected:
+        q = q.where(Relation.state != "rejected")
+    view.relations = [RelationView(*row) for row in run(q.order_by(Relation.id))]
+    events = run(select(Event.id, Event.trigger_id, Event.type,
+                              raw(Event.attributes, Text), Event.state, Event.source,
+                              Event.suggester, Event.score, Event.version)
+                       .where(Event.layer_id == lay.id).order_by(Event.id)).all()
     args: dict[int, list[ArgumentView]] = {}
     if events:
-        for a in s.scalars(select(EventArgument).where(
-                EventArgument.event_id.in_([e.id for e in events])).order_by(EventArgument.id)):
-            args.setdefault(a.event_id, []).append(
-                ArgumentView(a.id, a.role, a.span_id, a.target_event_id))
-    view.events = [EventView(e.id, e.trigger_id, e.type, tuple(args.get(e.id, ())),
-                             dict(e.attributes or {}), e.state, e.source, e.suggester, e.score,
-                             e.version)
-                   for e in events if include_rejected or e.state != "rejected"]
+        for a_id, ev_id, role, span_id, target in run(
+                select(EventArgument.id, EventArgument.event_id, EventArgument.role,
+                       EventArgument.span_id, EventArgument.target_event_id)
+                .join(Event, Event.id == EventArgument.event_id)
+                .where(Event.layer_id == lay.id).order_by(EventArgument.id)):
+            args.setdefault(ev_id, []).append(ArgumentView(a_id, role, span_id, target))
+    view.events = [EventView(e_id, trig, etype, tuple(args.get(e_id, ())),
+                             dict(_json(attrs) or {}), state, source, sugg, score, ver)
+                   for e_id, trig, etype, attrs, state, source, sugg, score, ver in events
+                   if include_rejected or state != "rejected"]
     return view
 
 

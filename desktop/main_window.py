@@ -87,6 +87,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().addPermanentWidget(self.jobs_widget)
         self.doc_label = QLabel()
+        # a label whose text changes with every edit must not resize the status bar: that
+        # relayouts and repaints the whole lower window on each keystroke
+        # (a widget of fixed size never asks its parent for a new layout)
+        self.doc_label.setFixedSize(
+            self.doc_label.fontMetrics().horizontalAdvance(
+                "in progress · 00000 spans · 0000 relations · 0000 events · 0000 suggestions"),
+            self.doc_label.sizeHint().height())
+        self._error_style = False
         self.statusBar().addPermanentWidget(self.doc_label)
         ws.message.connect(self.show_message)
         self.jobs.message.connect(self.show_message)
@@ -269,7 +277,9 @@ class MainWindow(QMainWindow):
                                + (f" · {sugg} suggestions" if sugg else ""))
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.statusBar().setStyleSheet("QStatusBar { color: #d33; }" if error else "")
+        if error != self._error_style:  # restyling relayouts the window: only on a change
+            self._error_style = error
+            self.statusBar().setStyleSheet("QStatusBar { color: #d33; }" if error else "")
         self.statusBar().showMessage(("⚠ " if error else "") + text, 0 if error else 8000)
 
     def _escape(self) -> None:

@@ -78,6 +78,7 @@ class DocumentCanvas(QAbstractScrollArea):
         self._idle.timeout.connect(self._idle_step)
         self._idle_next = 0
         self.paint_ms: float = 0.0  # how long the last paint took (for benchmarks)
+        self.paints = 0  # paints so far (benchmarks check an edit was painted)
         # After a paint, lay out a page above and below while the user reads, so the next
         # scroll only paints.
         self._prefetch = QTimer(self)
@@ -352,6 +353,7 @@ class DocumentCanvas(QAbstractScrollArea):
         self.paint_extra(p, y)
         p.end()
         self.paint_ms = (time.perf_counter() - t0) * 1000
+        self.paints += 1
         self._prefetch.start()
 
     def _prefetch_pages(self) -> None:

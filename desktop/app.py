@@ -65,8 +65,11 @@ def build_window(service, project: str, document: int | None = None):
     """The main window on `project`, showing `document` (default: the last or the first)."""
     from PySide6.QtCore import QSettings
 
+    from desktop import theme
     from desktop.main_window import MainWindow
     from desktop.workspace import Workspace
+
+    theme.apply(theme.saved_mode())  # the style before any widget exists: polished once
 
     ws = Workspace(service, project)
     window = MainWindow(ws)

@@ -41,11 +41,13 @@ def dumps(value: Any) -> str | None:
 
 
 def insert_rows(s: Session, table: str, columns: Sequence[str],
-                rows: Iterable[Sequence[Any]]) -> None:
-    """INSERT many rows with the driver's executemany (values already in storage form)."""
+                rows: Iterable[Sequence[Any]], constants: dict[str, str] | None = None) -> None:
+    """INSERT many rows with the driver's executemany (values already in storage form).
+    `constants`: column -> SQL literal, the same for every row (not bound per row)."""
     rows = list(rows)
     if not rows:
         return
+    constants = constants or {}
     conn = s.connection()
     style = conn.dialect.paramstyle
     if style == "qmark":
@@ -55,7 +57,9 @@ def insert_rows(s: Session, table: str, columns: Sequence[str],
     else:  # named / numeric: fall back to named parameters
         marks = ", ".join(f":{c}" for c in columns)
         rows = [dict(zip(columns, r)) for r in rows]
-    cols = ", ".join(f'"{c}"' for c in columns)
+    cols = ", ".join(f'"{c}"' for c in (*columns, *constants))
+    if constants:
+        marks = ", ".join((marks, *constants.values()))
     conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
 
 

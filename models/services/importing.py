@@ -233,6 +233,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
                                           .where(Span.layer_id.in_(touched[i:i + 500]))):
             present.setdefault(lid, set()).add((st, en, lab))
     span_rows: list[tuple] = []
+    plain_rows: list[tuple] = []
     span_ids: dict[tuple[int, str], int] = {}
     labeled = [(i, rec, doc_id) for i, (rec, doc_id) in enumerate(zip(records, doc_ids))
                if rec.has_labels]
@@ -252,14 +253,22 @@ def import_records(s: Session, actor: Actor, project_name: str,
             sid = next(next_ids)
             if linked and sp.id:
                 span_ids[(i, sp.id)] = sid
-            span_rows.append((sid, lid, sp.start, sp.end, sp.label,
-                              dumps([list(f) for f in sp.fragments]) if sp.fragments else None,
-                              dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source,
-                              sp.state, sp.score, 1))
+            if (sp.fragments or sp.attributes or sp.kb_id or sp.note or sp.score is not None
+                    or sp.state != "accepted" or sp.source != "import"):
+                span_rows.append((sid, lid, sp.start, sp.end, sp.label,
+                                  dumps([list(f) for f in sp.fragments]) if sp.fragments
+                                  else None, dumps(sp.attributes or {}), sp.kb_id, sp.note,
+                                  sp.source, sp.state, sp.score, 1))
+            else:  # the common case: only offsets and label vary
+                plain_rows.append((sid, lid, sp.start, sp.end, sp.label))
     insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label", "fragments",
                              "attributes", "kb_id", "note", "source", "state", "score",
                              "version"), span_rows)
-    report.spans = len(span_rows)
+    # the rest as SQL constants: a fifth of the parameters to bind
+    insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label"), plain_rows,
+                constants={"attributes": "'{}'", "source": "'import'", "state": "'accepted'",
+                           "version": "1"})
+    report.spans = len(span_rows) + len(plain_rows)
 
     rel_rows, ev_rows, arg_rows = [], [], []
     n_events = sum(len(rec.events) for _, rec, _ in labeled)

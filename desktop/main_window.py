@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop import theme
 from desktop.actions import ActionBuilder
 from desktop.controllers.editing import EditController
+from desktop.controllers.live import LiveUpdates
 from desktop.controllers.suggesting import SuggestController
 from desktop.controllers.importing import ImportController
 from desktop.controllers.navigation import NavigationController
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.jobs = Jobs(self.jobs_widget)
         self.importer = ImportController(ws, self.jobs, self)
         self.suggesting = SuggestController(ws, self.jobs, self.edits, self)
+        self.live = LiveUpdates(ws, self.edits, self)
         self._build_layout()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.jobs_widget)

@@ -129,8 +129,9 @@ class Service:
             return layers.load_layer(s, document_id, layer or actor.name)
 
     def history(self, document_id: int, **kw) -> list[dict]:
+        """The audit trail of a document, as far as the acting user may see it."""
         with self.store.session() as s:
-            return layers.history(s, document_id, **kw)
+            return layers.history(s, document_id, actor=self._actor(s), **kw)
 
     def stats(self, project: str) -> dict:
         with self.store.session() as s:

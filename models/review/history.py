@@ -62,5 +62,6 @@ def _short(value: Any) -> str:
 
 
 def format_row(row: dict[str, Any]) -> str:
-    return (f"{row['at']}\t{row['user']}\t{row['action']}\t{row['table']}"
+    layer = f"[{row['layer']}]" if row.get("layer") else "[document]"
+    return (f"{row['at']}\t{row['user']}\t{layer}\t{row['action']}\t{row['table']}"
             f"{'#' + str(row['row']) if row.get('row') is not None else ''}\t{describe(row)}")

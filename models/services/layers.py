@@ -271,14 +271,45 @@ def add_comment(s: Session, actor: Actor, document_id: int, text: str, *,
 
 
 def history(s: Session, document_id: int, *, table: str | None = None,
-            row_id: int | None = None) -> list[dict]:
-    """The audit trail of a document (or of one label in it), oldest first."""
+            row_id: int | None = None, actor: Actor | None = None) -> list[dict]:
+    """The audit trail of a document (or of one label in it), oldest first. With an actor
+    who is not a reviewer, only the rows of their own layer (and of the document itself)."""
     get_document(s, document_id)
     q = select(AuditLog).where(AuditLog.document_id == document_id)
     if table:
         q = q.where(AuditLog.table_name == table)
     if row_id is not None:
         q = q.where(AuditLog.row_id == row_id)
-    return [{"at": a.at.isoformat(timespec="seconds"), "user": a.user_name, "action": a.action,
-             "table": a.table_name, "row": a.row_id, "before": a.before, "after": a.after}
-            for a in s.scalars(q.order_by(AuditLog.id))]
+    names = {lay.id: lay.name for lay in s.scalars(
+        select(Layer).where(Layer.document_id == document_id))}
+    out = []
+    for a in s.scalars(q.order_by(AuditLog.id)):
+        layer = _layer_of_row(s, a, names)
+        if actor is not None and not actor.is_reviewer and layer not in (None, actor.name):
+            continue
+        out.append({"at": a.at.isoformat(timespec="seconds"), "user": a.user_name,
+                    "action": a.action, "table": a.table_name, "row": a.row_id,
+                    "layer": layer, "before": a.before, "after": a.after})
+    return out
+
+
+def _layer_of_row(s: Session, a: AuditLog, names: dict[int, str]) -> str | None:
+    """The layer name an audit row belongs to; None for the document itself (comments).
+    Rows whose layer cannot be told are attributed to "?" (shown to reviewers only)."""
+    if a.table_name == "comments":
+        return None
+    if a.table_name == "layers":
+        return names.get(a.row_id) or (a.after or {}).get("layer") or "?"
+    data = a.after or a.before or {}
+    if a.table_name == "documents":
+        return data.get("layer")
+    for key in ("span", "relation", "event"):  # deletes keep the row under its kind
+        if isinstance(data.get(key), dict):
+            data = data[key]
+            break
+    if "layer_id" in data:
+        return names.get(data["layer_id"], "?")
+    if a.table_name == "event_arguments" and data.get("event_id") is not None:
+        lid = s.scalar(select(Event.layer_id).where(Event.id == data["event_id"]))
+        return names.get(lid, "?") if lid is not None else "?"
+    return "?"

@@ -224,3 +224,19 @@ def test_audit_count_matches(service, project, store):
     service.create_span(doc, 0, 2, "GPE")
     with store.session() as s:
         assert s.scalar(select(func.count(AuditLog.id))) == before + 1
+
+
+def test_history_shows_annotators_only_their_own_layer(service, project, store):
+    _, doc = project
+    service.add_user("bob", "annotator")
+    service.create_span(doc, 0, 2, "GPE")  # alice's layer
+    bob = Service(store, "bob")
+    mine = bob.create_span(doc, 5, 8, "GPE").id
+    bob.relabel_span(mine, "LOC")
+    bob.add_comment(doc, "unsure about this one")
+    rows = bob.history(doc)
+    assert {r["layer"] for r in rows} <= {"bob", None}
+    assert [r["action"] for r in rows if r["table"] == "spans"] == ["create", "relabel"]
+    assert any(r["action"] == "comment" for r in rows)
+    everyone = service.history(doc)  # alice is admin: every layer
+    assert {"alice", "bob"} <= {r["layer"] for r in everyone}

@@ -110,8 +110,8 @@ def test_label_history_and_cli_history(team, db_url, cli):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert any("\tbob\t[bob]\trelabel\tspans#" in ln and "NORP -> ORG" in ln for ln in lines)
-    assert any("\tbob\tdelete\tspans#" in ln and "ORG [14,21)" in ln for ln in lines)
-    assert any("\tbob\tcomment\t" in ln and "is this a group?" in ln for ln in lines)
+    assert any("\tbob\t[bob]\tdelete\tspans#" in ln and "ORG [14,21)" in ln for ln in lines)
+    assert any("\tbob\t[document]\tcomment\t" in ln and "is this a group?" in ln for ln in lines)
 
 
 def test_postgres_refuses_unknown_users(pg_url, cli):

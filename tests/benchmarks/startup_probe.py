@@ -8,6 +8,19 @@ import time
 T0 = time.perf_counter()
 
 
+def _peak_mb() -> float:
+    """This process's own high-water mark. (ru_maxrss would also count the parent's memory
+    at fork time: Linux carries it across exec.)"""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(url: str, project: str) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -19,7 +32,7 @@ def main(url: str, project: str) -> None:
     w.show()
     app.processEvents()
     shown = time.perf_counter() - T0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_mb()
     print(f"shown={shown:.4f} peak_mb={peak_mb:.1f} spacy={'spacy' in sys.modules}")
 
 

@@ -1,6 +1,3 @@
-"""Which document view the window uses: the full one when present, else the stand-in."""
+"""The document view the window uses."""
 
-try:
-    from desktop.views.document_view import DocumentView
-except ImportError:
-    from desktop.views_fallback import DocumentView  # noqa: F401
+from desktop.views.document_view import DocumentView  # noqa: F401

@@ -239,11 +239,20 @@ class DocumentCanvas(QAbstractScrollArea):
         total = tops[-1]
         sb = self.verticalScrollBar()
         vh = self.viewport().height()
+        top, page, step = max(0, ceil(total - vh)), max(1, vh), max(1, round(self.style_.line_h * 2))
+        value = min(top, max(0, round(tops[i] + off)))
+        # every setter repaints the scroll bar (milliseconds): only what really changed
+        if (sb.minimum(), sb.maximum(), sb.pageStep(), sb.singleStep(), sb.value()) == \
+                (0, top, page, step, value):
+            return
         sb.blockSignals(True)
-        sb.setRange(0, max(0, ceil(total - vh)))
-        sb.setPageStep(max(1, vh))
-        sb.setSingleStep(max(1, round(self.style_.line_h * 2)))
-        sb.setValue(round(tops[i] + off))
+        if (sb.minimum(), sb.maximum()) != (0, top):
+            sb.setRange(0, top)
+        if sb.pageStep() != page:
+            sb.setPageStep(page)
+        if sb.singleStep() != step:
+            sb.setSingleStep(step)
+        sb.setValue(value)
         sb.blockSignals(False)
 
     def _restore(self, anchor: tuple[int, float]) -> None:

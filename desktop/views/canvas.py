@@ -100,20 +100,72 @@ class DocumentCanvas(QAbstractScrollArea):
         self.viewport().update()
 
     def update_content(self, view: LayerView) -> None:
-        """New labels on the same text: redo only the paragraphs whose labels changed."""
+        """New labels on the same text: redo only the paragraphs whose labels changed, and
+        repaint only what moved or changed on screen (one paragraph, usually)."""
         old = self.index.signatures
+        before = self._visible_geometry()
         self.index = update_index(self.index, view, self.schema, self.paras)
         anchor = self._anchor()
-        for i, (a, b) in enumerate(zip(old, self.index.signatures)):
-            if a != b:
-                self._layouts.pop(i, None)
-                self._exact[i] = False
+        changed = [i for i, (a, b) in enumerate(zip(old, self.index.signatures)) if a != b]
+        for i in changed:
+            cached = self._layouts.pop(i, None) is not None
+            self._exact[i] = False
+            if cached:  # on screen or near it: its exact height now, so nothing jumps
+                self._layouts[i] = self._build(i)
+            else:
                 self._heights[i] = self._estimate(i)
                 self._tops_dirty = True
         if self._tops_dirty:
             self._restore(anchor)
             self._start_idle()
-        self.viewport().update()
+        self._ensure_laid_out()
+        after = self._visible_geometry()
+        dirty = [i for i in changed if i in after or i in before]
+        dirty += [i for i in set(before) | set(after) if before.get(i) != after.get(i)]
+        self._update_rows([before[i] for i in dirty if i in before]
+                          + [after[i] for i in dirty if i in after])
+
+    # ---- partial repaints ---------------------------------------------------------------------
+    def _visible_geometry(self) -> dict[int, tuple[float, float]]:
+        """Paragraph -> (top, bottom) in viewport coordinates, for those on screen."""
+        y = self.scroll_y()
+        bottom = y + self.viewport().height()
+        tops = self.tops()
+        out = {}
+        i = self.para_at_y(y)
+        while i < len(self.paras) and tops[i] < bottom:
+            out[i] = (tops[i] - y, tops[i + 1] - y)
+            i += 1
+        return out
+
+    def _update_rows(self, rows: list[tuple[float, float]]) -> None:
+        """Repaint the full-width band covering these (top, bottom) viewport rows."""
+        if not rows:
+            return
+        top = max(0, int(min(r[0] for r in rows)) - 3)
+        bottom = min(self.viewport().height(), ceil(max(r[1] for r in rows)) + 3)
+        if bottom > top:
+            self.viewport().update(0, top, self.viewport().width(), bottom - top)
+
+    def update_paras(self, indices) -> None:
+        """Repaint these paragraphs where they are on screen."""
+        geo = self._visible_geometry()
+        self._update_rows([geo[i] for i in set(indices) if i in geo])
+
+    def update_text(self, *positions: int | None) -> None:
+        """Repaint the paragraphs from the first to the last of these text positions."""
+        pos = [p for p in positions if p is not None]
+        if pos:
+            a, b = self.para_of_pos(min(pos)), self.para_of_pos(max(pos))
+            self.update_paras(range(a, b + 1))
+
+    def update_span(self, span_id: int | None) -> None:
+        """Repaint a span's text and tag (its outline when selected)."""
+        span = self.index.spans.get(span_id) if span_id is not None else None
+        if span is None:
+            return
+        a, b = self.para_of_pos(span.start), self.para_of_pos(max(span.start, span.end - 1))
+        self.update_paras({*range(a, b + 1), self.index.tag_para.get(span_id, a)})
 
     def _reset_geometry(self) -> None:
         self._layouts.clear()
@@ -187,11 +239,20 @@ class DocumentCanvas(QAbstractScrollArea):
         total = tops[-1]
         sb = self.verticalScrollBar()
         vh = self.viewport().height()
+        top, page, step = max(0, ceil(total - vh)), max(1, vh), max(1, round(self.style_.line_h * 2))
+        value = min(top, max(0, round(tops[i] + off)))
+        # every setter repaints the scroll bar (milliseconds): only what really changed
+        if (sb.minimum(), sb.maximum(), sb.pageStep(), sb.singleStep(), sb.value()) == \
+                (0, top, page, step, value):
+            return
         sb.blockSignals(True)
-        sb.setRange(0, max(0, ceil(total - vh)))
-        sb.setPageStep(max(1, vh))
-        sb.setSingleStep(max(1, round(self.style_.line_h * 2)))
-        sb.setValue(round(tops[i] + off))
+        if (sb.minimum(), sb.maximum()) != (0, top):
+            sb.setRange(0, top)
+        if sb.pageStep() != page:
+            sb.setPageStep(page)
+        if sb.singleStep() != step:
+            sb.setSingleStep(step)
+        sb.setValue(value)
         sb.blockSignals(False)
 
     def _restore(self, anchor: tuple[int, float]) -> None:
@@ -223,6 +284,7 @@ class DocumentCanvas(QAbstractScrollArea):
 
     def ensure_visible(self, pos: int, rect: QRectF | None = None, center: bool = False) -> None:
         """Scroll so that the text at pos (or rect, paragraph coordinates) is on screen."""
+        y0 = self.scroll_y()
         i = self.para_of_pos(pos)
         pl = self.layout(i)
         if rect is None:
@@ -237,7 +299,8 @@ class DocumentCanvas(QAbstractScrollArea):
             target = top - vh / 3 if center or top < y or bottom - top > vh else bottom - vh * 2 / 3
             self.scroll_to(max(0.0, target))
         self._ensure_laid_out()
-        self.viewport().update()
+        if self.scroll_y() != y0:  # it scrolled: all of it; else the callers say what changed
+            self.viewport().update()
 
     def visible_range(self) -> tuple[int, int]:
         self._ensure_laid_out()
@@ -261,6 +324,7 @@ class DocumentCanvas(QAbstractScrollArea):
     def _idle_step(self) -> None:
         deadline = time.perf_counter() + IDLE_SLICE
         anchor = self._anchor()
+        before = self._visible_geometry()
         n = len(self.paras)
         while self._idle_next < n and time.perf_counter() < deadline:
             i = self._idle_next
@@ -269,6 +333,9 @@ class DocumentCanvas(QAbstractScrollArea):
                 self._build(i)  # exact height only; not cached
         if self._tops_dirty:
             self._restore(anchor)
+            after = self._visible_geometry()
+            if after != before:  # rounding the scroll position moved the text a little
+                self._update_rows(list(before.values()) + list(after.values()))
         if self._idle_next >= n:
             self._idle.stop()
 
@@ -327,7 +394,11 @@ class DocumentCanvas(QAbstractScrollArea):
 
     def paintEvent(self, event) -> None:
         t0 = time.perf_counter()
+        before = (self.scroll_y(), self.tops())
         self._ensure_laid_out()
+        if before != (self.scroll_y(), self.tops()) and \
+                event.rect() != self.viewport().rect():
+            self.viewport().update()  # laying out moved text outside this partial paint
         p = QPainter(self.viewport())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)

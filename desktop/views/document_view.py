@@ -58,19 +58,22 @@ class _Canvas(DocumentCanvas):
         return self.cursor
 
     def set_sel(self, anchor: int | None, cursor: int | None, emit: bool = True) -> None:
-        before = self.selection()
+        before, caret = self.selection(), self.cursor
         self.anchor, self.cursor = anchor, cursor
         after = self.selection()
         if emit and after != before:
             self.selectionChanged.emit(*(after or (-1, -1)))
-        self.viewport().update()
+        if (after, cursor) != (before, caret):  # repaint the old and new selection and caret
+            self.update_text(caret, cursor, *(before or ()), *(after or ()))
 
     def set_selected_span(self, span_id: int | None, emit: bool = False) -> None:
-        changed = span_id != self.selected_span_id
+        old = self.selected_span_id
         self.selected_span_id = span_id
-        if emit and changed:
+        if emit and span_id != old:
             self.spanActivated.emit(-1 if span_id is None else span_id)
-        self.viewport().update()
+        if span_id != old:
+            self.update_span(old)
+            self.update_span(span_id)
 
     def snapped(self, a: int, b: int) -> tuple[int, int] | None:
         if a == b:
@@ -462,6 +465,9 @@ class DocumentView(QWidget):
         c = self.canvas
         if span_id is not None and span_id not in c.index.spans:
             span_id = None
+        if span_id != c.selected_span_id:
+            c.update_span(c.selected_span_id)  # its outline goes
+            c.update_span(span_id)
         c.selected_span_id = span_id
         if span_id is not None:
             span = c.index.spans[span_id]
@@ -473,7 +479,6 @@ class DocumentView(QWidget):
             if tag is not None:
                 rect = rect.united(tag)
             c.ensure_visible(span.start, rect)
-        c.viewport().update()
 
     def set_snap_to_tokens(self, on: bool) -> None:
         self.canvas.snap_on = on
@@ -507,6 +512,7 @@ class DocumentView(QWidget):
                     m = m2
         if m is None:
             return False
+        c.update_span(c.selected_span_id)
         c.selected_span_id = None
         c.set_sel(m.start(), m.end())
         c.ensure_visible(m.start())

@@ -224,13 +224,19 @@ class SidePanel(QWidget):
         if span is not None and key == self._shown_span:
             return  # already shown as it is (an edit asks several times): keep the widgets
         self._shown_span = key if span is not None else None
-        self.kb.setEnabled(span is not None)
-        self.arg_box.setVisible(False)
+        # every setter below repaints (a label's new text relayouts the panel): only changes
+        if self.kb.isEnabled() != (span is not None):
+            self.kb.setEnabled(span is not None)
+        if not self.arg_box.isHidden():
+            self.arg_box.setVisible(False)
         if span is None:
-            self._set_attributes_visible(False)  # kept for the next span: not rebuilt
+            # greyed, not hidden: kept for the next span, and hiding them would relayout
+            # the panel (and repaint half the window) on every deselection
+            self._set_attributes_enabled(False)
             self.span_id = None
-            self.title.setText("Click a label in the text to edit it")
-            self.kb.clear()
+            self._set_title("Click a label in the text to edit it")
+            if self.kb.text():
+                self.kb.clear()
             return
         row = self.spans_model.row_of(span.id)
         if row >= 0:
@@ -238,9 +244,10 @@ class SidePanel(QWidget):
             self.spans_table.scrollTo(self.spans_model.index(row, 0))
         extra = f" · {span.state}" + (f" · score {span.score:.2f}" if span.score else "")
         # the article's text is shown escaped: never interpreted as HTML
-        self.title.setText(f"<b>{escape(span.label)}</b> “{escape(self.ws.span_text(span.id))}"
-                           f"” [{span.start}, {span.end}){escape(extra)}")
-        self.kb.setText(span.kb_id or "")
+        self._set_title(f"<b>{escape(span.label)}</b> “{escape(self.ws.span_text(span.id))}"
+                        f"” [{span.start}, {span.end}){escape(extra)}")
+        if self.kb.text() != (span.kb_id or ""):
+            self.kb.setText(span.kb_id or "")
         self._show_attributes(span)
         event = self.ws.event_of_trigger(span.id)
         if event is not None:
@@ -272,7 +279,7 @@ class SidePanel(QWidget):
                         "span", self._attr_span, n, True if on else None))
                     self.attr_form.addRow(box)
                     self._attr_widgets[adef.name] = box
-        self._set_attributes_visible(True)
+        self._set_attributes_enabled(True)
         for adef in defs:
             w = self._attr_widgets[adef.name]
             current = span.attributes.get(adef.name)
@@ -283,9 +290,21 @@ class SidePanel(QWidget):
                 w.setChecked(bool(current))
             w.blockSignals(False)
 
-    def _set_attributes_visible(self, on: bool) -> None:
-        for row in range(self.attr_form.rowCount()):
-            self.attr_form.setRowVisible(row, on)
+    def _set_title(self, text: str) -> None:
+        if self.title.text() != text:
+            self.title.setText(text)
+
+    def _set_attributes_enabled(self, on: bool) -> None:
+        for w in self._attr_widgets.values():
+            if w.isEnabled() != on:
+                w.setEnabled(on)
+            if not on:  # nothing selected: no value shown
+                w.blockSignals(True)
+                if isinstance(w, QComboBox):
+                    w.setCurrentIndex(0)
+                else:
+                    w.setChecked(False)
+                w.blockSignals(False)
 
     def _clear_attributes(self) -> None:
         # deleteLater, not removeRow: the edit that triggered this redraw may come from one

@@ -9,7 +9,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, PermissionDenied, ValidationError
@@ -48,11 +48,19 @@ _SHARED: weakref.WeakKeyDictionary[Any, dict[int, tuple[tuple, Schema]]] = \
 _SHARED_LOCK = threading.Lock()
 
 
+# Statements every label edit runs, built once (building one costs more than running it).
+_SCHEMA_STAMP = (select(SchemaVersion.id, SchemaVersion.version, SchemaVersion.created_at)
+                 .where(SchemaVersion.project_id == bindparam("project_id"))
+                 .order_by(SchemaVersion.version.desc()).limit(1))
+_DOC_INFO = select(Document.project_id, func.length(Document.text)).where(
+    Document.id == bindparam("document_id"))
+_LAYER_BY_NAME = select(Layer).where(Layer.document_id == bindparam("document_id"),
+                                     Layer.name == bindparam("name"))
+
+
 def shared_schema(s: Session, project_id: int) -> Schema:
     """The project's schema in force, read-only, parsed once per engine and version."""
-    stamp = s.execute(select(SchemaVersion.id, SchemaVersion.version, SchemaVersion.created_at)
-                      .where(SchemaVersion.project_id == project_id)
-                      .order_by(SchemaVersion.version.desc()).limit(1)).first()
+    stamp = s.execute(_SCHEMA_STAMP, {"project_id": project_id}).first()
     if stamp is None:
         raise NotFoundError(f"project {project_id} has no schema")
     stamp = tuple(stamp)
@@ -84,8 +92,7 @@ def doc_info(s: Session, document_id: int) -> DocInfo:
     cache = s.info.setdefault("doc_info", {})
     hit = cache.get(document_id)
     if hit is None:
-        row = s.execute(select(Document.project_id, func.length(Document.text))
-                        .where(Document.id == document_id)).first()
+        row = s.execute(_DOC_INFO, {"document_id": document_id}).first()
         if row is None:
             raise NotFoundError(f"no document with id {document_id}")
         hit = cache[document_id] = DocInfo(document_id, row[0], row[1] or 0)
@@ -100,7 +107,7 @@ def get_document(s: Session, document_id: int) -> Document:
 
 
 def find_layer(s: Session, document_id: int, name: str) -> Layer | None:
-    return s.scalar(select(Layer).where(Layer.document_id == document_id, Layer.name == name))
+    return s.scalar(_LAYER_BY_NAME, {"document_id": document_id, "name": name})
 
 
 def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = None) -> Layer:

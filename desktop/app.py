@@ -63,13 +63,14 @@ def _app():
 
 def build_window(service, project: str, document: int | None = None):
     """The main window on `project`, showing `document` (default: the last or the first)."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
 
-    from desktop import theme
+    from desktop import gc_tuning, theme
     from desktop.main_window import MainWindow
     from desktop.workspace import Workspace
 
     theme.apply(theme.saved_mode())  # the style before any widget exists: polished once
+    gc_tuning.tune()
 
     ws = Workspace(service, project)
     window = MainWindow(ws)
@@ -84,9 +85,12 @@ def build_window(service, project: str, document: int | None = None):
         except (TypeError, ValueError):
             last = None
         document = last if last in ids else ids[0]
+    # once a document is on screen, its objects leave the collector's sight (see gc_tuning)
+    ws.documentOpened.connect(lambda _view: QTimer.singleShot(0, gc_tuning.settle))
     if document is not None:
         ws.open_document(document)
     QSettings().setValue("last_project", project)
+    gc_tuning.settle()
     return window
 
 

@@ -148,6 +148,9 @@ class DocumentList(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m done")
         self.summary = QLabel()
+        # its text changes with every edit: a fixed height keeps it from relayouting the window
+        self.summary.setFixedHeight(self.summary.sizeHint().height())
+        self.summary.setMinimumWidth(1)
         lay.addWidget(self.progress)
         lay.addWidget(self.summary)
         self.search.textChanged.connect(self._filter)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -52,6 +53,8 @@ class SidePanel(QWidget):
         self.spans_table.setSelectionMode(QTableView.SingleSelection)
         self.spans_table.verticalHeader().hide()
         self.spans_table.verticalHeader().setDefaultSectionSize(20)
+        # fixed row heights: inserting a row never measures the other thousand
+        self.spans_table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.spans_table.horizontalHeader().setStretchLastSection(True)
         self.spans_table.setColumnWidth(0, 130)
         self.spans_table.setShowGrid(False)

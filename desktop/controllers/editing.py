@@ -11,7 +11,6 @@ import re
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from desktop.tokens import Tokens
 from desktop.undo.commands import EditCommand
 from desktop.widgets.picker import pick
 from desktop.workspace import Workspace
@@ -27,7 +26,6 @@ class EditController(QObject):
         self.ws, self.docview, self.undo = ws, docview, undo
         self.parent_widget = parent_widget
         self.picker = pick  # (parent, title, prompt, items) -> str | None
-        self.tokens = Tokens("")
         self.pending_head: int | None = None  # R pressed: waiting for the tail span
         ws.documentOpened.connect(self._on_open)
         docview.selectionChanged.connect(self._on_selection)
@@ -37,7 +35,6 @@ class EditController(QObject):
 
     # ---- plumbing ------------------------------------------------------------------------------
     def _on_open(self, view) -> None:
-        self.tokens = Tokens(view.text)
         self.pending_head = None
 
     def _on_selection(self, start: int, end: int) -> None:
@@ -133,15 +130,19 @@ class EditController(QObject):
         if span is None:
             self.ws.say("click a label first to resize it", error=True)
             return
-        t, s, e = self.tokens, span.start, span.end
+        # the view's own tokens: resizing agrees with how a selection snaps
+        t, s, e = self.docview.canvas.tokens, span.start, span.end
         if edge == "grow_end":
-            e = t.grow_end(e)
+            e = t.next_end(e) or e
         elif edge == "shrink_end":
-            e = t.shrink_end(s, e)
+            cut = t.prev_end(e)
+            e = cut if cut is not None and cut > s else e
         elif edge == "grow_start":
-            s = t.grow_start(s)
+            s = t.prev_start(s)
+            s = span.start if s is None else s
         else:
-            s = t.shrink_start(s, e)
+            cut = t.next_start(s)
+            s = cut if cut is not None and cut < e else s
         if (s, e) == (span.start, span.end):
             self.ws.say("the label cannot be resized further that way", error=True)
             return

@@ -89,6 +89,8 @@ class Document(Base):
     source: Mapped[str] = mapped_column(String(1000), default="")
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    # len(text), kept so that lists and checks never read the text itself (revision 0002)
+    chars: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -183,9 +183,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
             doc_ids.append(seen[digest])
     new_ids = allocate_ids(s, "documents", len(new_docs))
     insert_rows(s, "documents", ("id", "project_id", "title", "source", "text", "sha256",
-                                 "meta", "created_at"),
+                                 "chars", "meta", "created_at"),
                 ((i, project.id, rec.title or "", rec.source or "", rec.text, digest,
-                  dumps(rec.meta or {}), now) for i, (rec, digest) in zip(new_ids, new_docs)))
+                  len(rec.text), dumps(rec.meta or {}), now)
+                 for i, (rec, digest) in zip(new_ids, new_docs)))
     doc_ids = [d if d >= 0 else new_ids[-1 - d] for d in doc_ids]
     report.documents_added = len(new_docs)
 

@@ -52,7 +52,7 @@ _SHARED_LOCK = threading.Lock()
 _SCHEMA_STAMP = (select(SchemaVersion.id, SchemaVersion.version, SchemaVersion.created_at)
                  .where(SchemaVersion.project_id == bindparam("project_id"))
                  .order_by(SchemaVersion.version.desc()).limit(1))
-_DOC_INFO = select(Document.project_id, func.length(Document.text)).where(
+_DOC_INFO = select(Document.project_id, Document.chars).where(
     Document.id == bindparam("document_id"))
 _LAYER_BY_NAME = select(Layer).where(Layer.document_id == bindparam("document_id"),
                                      Layer.name == bindparam("name"))
@@ -218,7 +218,7 @@ def list_documents(s: Session, project_id: int, layer_name: str) -> list[Documen
     rels = count(Relation, Relation.state == "accepted")
     evs = count(Event, Event.state == "accepted")
     out = []
-    rows = s.execute(select(Document.id, Document.title, func.length(Document.text))
+    rows = s.execute(select(Document.id, Document.title, Document.chars)
                      .where(Document.project_id == project_id).order_by(Document.id))
     for doc_id, title, length in rows:
         lay = layers.get(doc_id)

@@ -27,8 +27,8 @@ def plain_sqlite(path, docs):
         con.execute("INSERT INTO projects (id, name, created_at, settings) VALUES "
                     "(1, 'b', ?, '{}')", (now,))
         con.executemany("INSERT INTO documents (id, project_id, title, source, text, sha256, "
-                        "meta, created_at) VALUES (?, 1, '', '', ?, ?, '{}', ?)",
-                        [(i + 1, text, hashlib.sha256(text.encode()).hexdigest(), now)
+                        "chars, meta, created_at) VALUES (?, 1, '', '', ?, ?, ?, '{}', ?)",
+                        [(i + 1, text, hashlib.sha256(text.encode()).hexdigest(), len(text), now)
                          for i, (text, _) in enumerate(docs)])
         con.executemany("INSERT INTO layers (id, document_id, name, user_id, status, version, "
                         "updated_at) VALUES (?, ?, 'b', 1, 'in_progress', 1, ?)",

@@ -32,6 +32,7 @@ def test_every_old_schema_version_upgrades_and_keeps_its_labels(fixture, tmp_pat
     pid = svc.project_id("legacy")
     doc = svc.documents(pid, "alice")[0]
     view = svc.load(doc.id)
+    assert doc.chars == len(view.text)  # revision 0002 filled in the text lengths
     assert [s.label for s in view.spans] == ["PERSON", "GPE"]
     assert view.relations[0].label == "citizen_of"
     assert store.integrity_ok()

@@ -134,6 +134,13 @@ def doc_name(doc: DocumentRecord) -> str:
     return "document"
 
 
+def output_file(out: Path, default_name: str) -> Path:
+    """Where a one-file format writes: OUT itself, or OUT/default_name when OUT is a folder
+    (or has no suffix, so is meant as one)."""
+    out = Path(out)
+    return out / default_name if out.suffix == "" or out.is_dir() else out
+
+
 # ---- atomic writes -------------------------------------------------------------------------
 
 @contextlib.contextmanager

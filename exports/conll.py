@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from exports.base import (
+    output_file,
     ExportOptions,
     ExportReport,
     TokenIndex,
@@ -96,9 +97,7 @@ def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = Path(out)
-    if out.suffix == "" or out.is_dir():
-        out = out / "data.conll"
+    out = output_file(out, "data.conll")
     report = ExportReport(NAME)
     tokenize = tokenizer_of(options)
     with atomic_open(out, "w") as f:

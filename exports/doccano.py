@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from exports.base import (
+    output_file,
     ExportOptions,
     ExportReport,
     check_offsets,
@@ -46,9 +47,7 @@ RESERVED = ("text", "entities", "relations", "label", "title")
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = Path(out)
-    if out.suffix == "" or out.is_dir():
-        out = out / "doccano.jsonl"
+    out = output_file(out, "doccano.jsonl")
     report = ExportReport(NAME)
     form = options.doccano_form
 

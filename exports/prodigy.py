@@ -43,6 +43,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from exports.base import (
+    output_file,
     ExportOptions,
     ExportReport,
     TokenIndex,
@@ -75,9 +76,7 @@ def stable_hash(value: object) -> int:
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = Path(out)
-    if out.suffix == "" or out.is_dir():
-        out = out / "prodigy.jsonl"
+    out = output_file(out, "prodigy.jsonl")
     report = ExportReport(NAME)
     tokenize = tokenizer_of(options)
 

@@ -26,6 +26,11 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: usage error: {message}\n")
 
 
+def one_line(text: str) -> str:
+    """An error is one line, whatever the input quoted in it holds (CR, LF, tabs...)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def default_user() -> str:
     env = os.environ.get("MARGINALIA_USER")
     if env:
@@ -133,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return getattr(commands, f"cmd_{command}")(args)
     except DomainError as exc:
-        print(f"marginalia: error: {exc}", file=sys.stderr)
+        print(f"marginalia: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except UsageError as exc:
         print(f"marginalia: usage error: {exc}", file=sys.stderr)

@@ -118,6 +118,14 @@ def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) ->
             for arg in ev.arguments:
                 roles.setdefault(ev.type, set()).add(arg.role)
                 first_use.setdefault(f"role:{ev.type}.{arg.role}", _where(rec))
+    for key, where in first_use.items():  # a name the schema could never hold
+        kind, name = key.split(":", 1)
+        label = name.split(".", 1)[1] if kind == "role" else name
+        if not label or any(c.isspace() for c in label):
+            path, _, line = where.rpartition(":")
+            raise FormatError(path if line.isdigit() else where,
+                              int(line) if line.isdigit() else None,
+                              f"{kind} name {label!r} is empty or holds white space")
     missing = schema.missing(used)
     for etype, names in roles.items():
         ev = schema.event(etype)

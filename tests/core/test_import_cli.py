@@ -120,3 +120,17 @@ def test_bad_database_url_is_one_line(cli, tmp_path):
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
     r = cli("--db", f"sqlite:///{tmp_path}/no/such/dir/x.db", "project", "list")
     assert r.returncode == 1 and "does not exist" in r.stderr
+
+
+def test_label_with_white_space_is_refused_naming_file_and_line(cli, db, tmp_path):
+    src = tmp_path / "odd.jsonl"
+    src.write_text(json.dumps({"text": "Ana Lopez", "entities": [
+        {"id": 1, "start_offset": 0, "end_offset": 3, "label": "PER\rSON"}]}) + "\n")
+    line = _bad(cli, db, src, "odd.jsonl:1: entity name")
+    assert "white space" in line and "\\r" in line  # the CR is shown, not obeyed
+
+
+def test_errors_are_one_line_whatever_they_quote():
+    from desktop.cli.main import one_line
+
+    assert one_line("bad line 'T1\tPerson\r\n'") == "bad line 'T1\\tPerson\\r\\n'"

@@ -30,6 +30,8 @@ from models.errors import DomainError
 
 
 class JobWorker(QObject):
+    """Subclasses define `work() -> report`; `run` calls it on the worker's thread."""
+
     progress = Signal(int, int)  # done, total
     finished = Signal(object)  # the job's report
     failed = Signal(str)  # a one-line message
@@ -54,9 +56,6 @@ class JobWorker(QObject):
         from models.service import Service
 
         return Service(self.store, self.user)
-
-    def work(self):  # pragma: no cover - subclasses implement it
-        raise NotImplementedError
 
     @Slot()
     def run(self) -> None:

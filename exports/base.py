@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+import msgspec
+
 from models.errors import FormatError, ValidationError
 from models.records import DocumentRecord, SpanRecord
 
@@ -309,31 +311,54 @@ def read_text(path: Path) -> str:
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line number, object) for each non-blank line of a JSONL file (or a JSON array)."""
-    text = read_text(path)
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("["):  # a JSON array of objects (doccano's .json export)
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise FormatError(str(path), exc.lineno, f"malformed JSON: {exc.msg}") from None
-        for i, obj in enumerate(data, 1):
+    """(line number, object) for each non-blank line of a JSONL file (or a JSON array).
+
+    Lines go to msgspec as bytes (about twice as fast as decoding the file and calling
+    json; integers of any size stay exact). Whatever msgspec refuses goes to the standard
+    library, which takes what msgspec does not (NaN, 1e400, lone surrogates) and explains
+    what neither takes."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    stripped = data[3:] if data.startswith(_BOM) else data
+    stripped = stripped.lstrip(b" \t\r\n")
+    if stripped.startswith(b"["):  # a JSON array of objects (doccano's .json export)
+        for i, obj in enumerate(_loads(stripped, path, None), 1):
             if not isinstance(obj, dict):
                 raise FormatError(str(path), None, f"item {i} is not a JSON object")
             yield 1, obj
         return
-    for lineno, line in enumerate(text.split("\n"), 1):
-        line = line.strip().lstrip("\ufeff")
-        if not line:
+    for lineno, line in enumerate(data.split(b"\n"), 1):
+        if line.startswith(_BOM):
+            line = line[3:]
+        if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError(str(path), lineno, f"malformed JSON: {exc.msg} "
-                                                 f"(column {exc.colno})") from None
+        obj = _loads(line, path, lineno)
         if not isinstance(obj, dict):
             raise FormatError(str(path), lineno, "a line is not a JSON object")
         yield lineno, obj
+
+
+_BOM = "\ufeff".encode("utf-8")
+_decode = msgspec.json.Decoder().decode
+
+
+def _loads(raw: bytes, path: Path, lineno: int | None) -> Any:
+    try:
+        return _decode(raw)
+    except msgspec.MsgspecError:
+        pass
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(str(path), lineno, f"not UTF-8 text ({exc.reason} at byte "
+                                             f"{exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(str(path), exc.lineno if lineno is None else lineno,
+                          f"malformed JSON: {exc.msg} (column {exc.colno})") from None
 
 
 def require_text(obj: dict, path: Path, lineno: int) -> str:

@@ -117,24 +117,12 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         entities = obj["entities"]
         if not isinstance(entities, list):
             raise FormatError(str(path), lineno, '"entities" is not a list')
-        seen: dict[str, SpanRecord] = {}
-        n_text = len(text)
-        for i, ent in enumerate(entities, 1):
-            if not isinstance(ent, dict):
-                raise FormatError(str(path), lineno, f"entity {i} is not an object")
-            start, end = ent.get("start_offset"), ent.get("end_offset")
-            if not (type(start) is int and type(end) is int and 0 <= start < end <= n_text):
-                # the slow path only for the error message (imports run to millions of spans)
-                start, end = check_offsets(start, end, text, path, lineno, f"entity {i}")
-            lab = ent.get("label")
-            if not isinstance(lab, str) or not lab:
-                raise FormatError(str(path), lineno, f"entity {i} has no label")
-            sid = str(ent["id"]) if "id" in ent else f"T{i}"
-            if sid in seen:
-                raise FormatError(str(path), lineno, f"entity id {sid} is used twice")
-            span = SpanRecord(start, end, lab, id=sid)
-            seen[sid] = span
-            doc.spans.append(span)
+        doc.spans = _entities(entities, text, path, lineno)
+        seen = {sp.id for sp in doc.spans}
+        if len(seen) != len(doc.spans):
+            ids = [sp.id for sp in doc.spans]
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise FormatError(str(path), lineno, f"entity id {dup} is used twice")
         rels = obj.get("relations") or []
         if not isinstance(rels, list):
             raise FormatError(str(path), lineno, '"relations" is not a list')
@@ -165,3 +153,21 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         raise FormatError(str(path), lineno, '"label" is neither a list of [start, end, '
                                              'label] nor a list of strings')
     return doc
+
+
+def _entities(entities: list, text: str, path: Path, lineno: int) -> list[SpanRecord]:
+    """The spans of an ``entities`` list. One cheap test per entity; the slow checks run
+    only to word the error (imports run to millions of spans)."""
+    n_text = len(text)
+    out: list[SpanRecord] = []
+    append = out.append
+    for i, ent in enumerate(entities, 1):
+        if type(ent) is not dict:
+            raise FormatError(str(path), lineno, f"entity {i} is not an object")
+        start, end, lab = ent.get("start_offset"), ent.get("end_offset"), ent.get("label")
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= n_text
+                and type(lab) is str and lab):
+            start, end = check_offsets(start, end, text, path, lineno, f"entity {i}")
+            raise FormatError(str(path), lineno, f"entity {i} has no label")
+        append(SpanRecord(start, end, lab, str(ent["id"]) if "id" in ent else f"T{i}"))
+    return out

@@ -44,7 +44,7 @@ class ImportReport:
 
 
 def _json_str(value: str | None) -> str:
-    return json.dumps(value or "", ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False) if value else '""'  # most titles are empty
 
 
 def sha256_of(text: str) -> str:
@@ -59,7 +59,7 @@ def _where(rec: DocumentRecord) -> str:
 def validate_record(rec: DocumentRecord) -> None:
     """Offsets inside the text, references that resolve, known states: or a FormatError."""
     path, line = rec.origin
-    if not isinstance(rec.text, str) or not rec.text.strip():
+    if not isinstance(rec.text, str) or not rec.text or rec.text.isspace():
         raise FormatError(path, line, "empty document: no text to label")
     if "\x00" in rec.text:
         raise FormatError(path, line, "the text holds a NUL byte (binary data), refused")
@@ -67,19 +67,15 @@ def validate_record(rec: DocumentRecord) -> None:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
     n = len(rec.text)
-    ids: set[str] = set()
-    for sp in rec.spans:
-        if not (isinstance(sp.start, int) and isinstance(sp.end, int) and 0 <= sp.start < sp.end
-                <= n):
-            raise FormatError(path, line, f"span {sp.label} [{sp.start}, {sp.end}) is outside "
-                              f"the text (length {n}) or empty")
-        if not sp.label or not isinstance(sp.label, str):
-            raise FormatError(path, line, f"span [{sp.start}, {sp.end}) has no label")
-        if sp.state not in SPAN_STATES or sp.source not in SPAN_SOURCES:
-            raise FormatError(path, line, f"span {sp.label}: unknown state {sp.state!r} or "
-                              f"source {sp.source!r}")
-        if sp.id:
-            ids.add(sp.id)
+    for sp in rec.spans:  # one test per span; the details only to word the error
+        start, end, label = sp.start, sp.end, sp.label
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= n
+                and type(label) is str and label and sp.state in SPAN_STATES
+                and sp.source in SPAN_SOURCES):
+            _span_error(sp, n, path, line)
+    if not (rec.relations or rec.events):
+        return
+    ids = {sp.id for sp in rec.spans if sp.id}
     event_ids = {ev.id for ev in rec.events if ev.id}
     for rel in rec.relations:
         if rel.head not in ids or rel.tail not in ids:
@@ -92,6 +88,16 @@ def validate_record(rec: DocumentRecord) -> None:
             if arg.target not in ids and arg.target not in event_ids:
                 raise FormatError(path, line, f"event {ev.type} argument {arg.role} points to "
                                   f"{arg.target!r}, which is not there")
+
+
+def _span_error(sp, n: int, path: str, line: int | None) -> None:
+    if not (type(sp.start) is int and type(sp.end) is int and 0 <= sp.start < sp.end <= n):
+        raise FormatError(path, line, f"span {sp.label} [{sp.start}, {sp.end}) is outside "
+                          f"the text (length {n}) or empty")
+    if not sp.label or not isinstance(sp.label, str):
+        raise FormatError(path, line, f"span [{sp.start}, {sp.end}) has no label")
+    raise FormatError(path, line, f"span {sp.label}: unknown state {sp.state!r} or "
+                      f"source {sp.source!r}")
 
 
 def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) -> list[str]:
@@ -247,7 +253,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
     labeled = [(i, rec, doc_id) for i, (rec, doc_id) in enumerate(zip(records, doc_ids))
                if rec.has_labels]
     total = sum(len(rec.spans) for _, rec, _ in labeled)
-    next_ids = iter(allocate_ids(s, "spans", total))
+    next_ids = iter(allocate_ids(s, "spans", total))  # not always contiguous (PostgreSQL)
     for i, rec, doc_id in labeled:
         lid = layer_ids[(doc_id, rec.annotator or default_layer)]
         have = present.get(lid)
@@ -309,10 +315,12 @@ def import_records(s: Session, actor: Actor, project_name: str,
 
     # ---- the audit trail: one row per document touched, one for the whole import ----------
     # (JSON written by hand: json.dumps per document costs more than the insert itself)
+    layer_json = {name: _json_str(name) for name in {rec.annotator or default_layer
+                                                      for rec in records}}
     audit_rows = [(now, actor.name, "import", "documents", doc_id, project.id, doc_id, None,
                    f'{{"title": {_json_str(rec.title)}, "spans": {len(rec.spans)}, '
                    f'"relations": {len(rec.relations)}, "events": {len(rec.events)}, '
-                   f'"layer": {_json_str(rec.annotator or default_layer)}}}')
+                   f'"layer": {layer_json[rec.annotator or default_layer]}}}')
                   for rec, doc_id in zip(records, doc_ids)]
     audit_rows.append((now, actor.name, "import", "projects", project.id, project.id, None,
                        None, dumps({"documents_added": report.documents_added,

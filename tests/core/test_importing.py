@@ -65,3 +65,32 @@ def test_span_outside_text_refused(service):
                          spans=[SpanRecord(2, 50, "PERSON")])
     with pytest.raises(FormatError, match="x.jsonl:1: span PERSON \\[2, 50\\) is outside"):
         service.import_records("p", [rec])
+
+
+def test_every_span_of_a_large_import_is_stored_as_given(service):
+    """Rows go out many to a statement: counts that do not fill the last statement, plain
+    spans beside spans with a kb_id or a state, all land exactly once and unchanged."""
+    from models.services.bulk import MAX_PARAMS
+
+    per = MAX_PARAMS // 5  # plain spans bind five values each
+    text = " ".join(f"w{i:04d}" for i in range(3 * per))
+    words = [(i * 6, i * 6 + 5) for i in range(3 * per)]
+    docs = []
+    for n in (1, per - 1, per, per + 1, 2 * per + 7):
+        spans = [SpanRecord(s, e, "PERSON") for s, e in words[:n]]
+        spans[0].kb_id, spans[-1].state = "Q1", "suggested"  # two go the long way
+        docs.append(DocumentRecord(text=f"{n} {text}", title=str(n), spans=[
+            SpanRecord(s.start + len(f"{n} "), s.end + len(f"{n} "), s.label, kb_id=s.kb_id,
+                       state=s.state) for s in spans]))
+    report = service.import_records("p", docs)
+    assert report.spans == sum((1, per - 1, per, per + 1, 2 * per + 7))
+    pid = service.project_id("p")
+    for info in service.documents(pid):
+        n = int(info.title)
+        got = service.load(info.id).spans
+        shift = len(f"{n} ")
+        assert [(s.start - shift, s.end - shift) for s in got] == words[:n]
+        assert {s.label for s in got} == {"PERSON"}
+        assert got[0].kb_id == "Q1" and got[-1].state == "suggested"
+        assert all(s.kb_id is None for s in got[1:]) and all(
+            s.state == "accepted" for s in got[:-1]) or n == 1

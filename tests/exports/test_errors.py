@@ -136,7 +136,7 @@ def test_not_a_docbin(tmp_path):
 def test_not_utf8(tmp_path):
     p = tmp_path / "latin.jsonl"
     p.write_bytes('{"text": "caf\xe9"}\n'.encode("latin-1"))
-    expect(prodigy.read, p, None, "not UTF-8")
+    expect(prodigy.read, p, 1, "not UTF-8")
 
 
 @settings(FUZZ, suppress_health_check=[HealthCheck.function_scoped_fixture])

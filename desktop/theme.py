@@ -38,6 +38,23 @@ def _dark_palette() -> QPalette:
     return p
 
 
+# Flat scroll bars. Fusion paints a scroll bar in 0.7-1.3 ms (gradients, grip lines); an edit
+# that changes the document's height or the span table's length repaints one or two, and
+# every scroll repaints the document's: these paint in 0.04 ms.
+_SCROLLBARS = """
+QScrollBar:vertical {{ background: {groove}; width: 12px; margin: 0; }}
+QScrollBar:horizontal {{ background: {groove}; height: 12px; margin: 0; }}
+QScrollBar::handle {{ background: {handle}; border-radius: 4px; margin: 2px; }}
+QScrollBar::handle:vertical {{ min-height: 24px; }}
+QScrollBar::handle:horizontal {{ min-width: 24px; }}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {hover}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+"""
+_LIGHT_BARS = {"groove": "#f3f3f3", "handle": "#c2c2c2", "hover": "#9e9e9e"}
+_DARK_BARS = {"groove": "#232428", "handle": "#55585e", "hover": "#74777e"}
+
+
 def apply(mode: str) -> bool:
     """Apply the theme `mode`; returns whether it is dark. Fusion draws both consistently."""
     app = QApplication.instance()
@@ -45,6 +62,9 @@ def apply(mode: str) -> bool:
         app.setStyle(QStyleFactory.create("Fusion"))
     dark = system_is_dark() if mode == "system" else mode == "dark"
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    sheet = _SCROLLBARS.format(**(_DARK_BARS if dark else _LIGHT_BARS))
+    if app.styleSheet() != sheet:  # setting it repolishes every widget: only on a change
+        app.setStyleSheet(sheet)
     return dark
 
 

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QTreeView,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.widgets.quiet_label import QuietLabel
 from desktop.workspace import Workspace
 from models.orm import LAYER_STATUSES
 
@@ -43,10 +43,25 @@ class DocumentModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_document(self, d) -> None:
+        """One document's row changed: only the cells whose text changed are signalled (a
+        range of cells makes the view repaint its whole viewport)."""
         row = self.row_of.get(d.id)
-        if row is not None:
-            self.docs[row] = d
-            self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
+        if row is None:
+            return
+        old, self.docs[row] = self.docs[row], d
+        for col in range(3):
+            if self._display(old, col) != self._display(d, col):
+                index = self.index(row, col)
+                self.dataChanged.emit(index, index)
+
+    @staticmethod
+    def _display(d, col: int) -> str:
+        if col == 0:
+            return d.title or f"document {d.id}"
+        if col == 1:
+            return STATUS_MARK.get(d.status, "?")
+        counts = f"{d.spans}·{d.relations}·{d.events}"
+        return counts + (f" +{d.suggestions}" if d.suggestions else "")
 
     def rowCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.docs)
@@ -67,12 +82,7 @@ class DocumentModel(QAbstractTableModel):
         d = self.docs[index.row()]
         role, col = int(role), index.column()
         if role == _DISPLAY:
-            if col == 0:
-                return d.title or f"document {d.id}"
-            if col == 1:
-                return STATUS_MARK.get(d.status, "?")
-            counts = f"{d.spans}·{d.relations}·{d.events}"
-            return counts + (f" +{d.suggestions}" if d.suggestions else "")
+            return self._display(d, col)
         if role == int(ID_ROLE):
             return d.id
         if role == _TOOLTIP:
@@ -147,10 +157,7 @@ class DocumentList(QWidget):
         lay.addWidget(self.tree, 1)
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m done")
-        self.summary = QLabel()
-        # its text changes with every edit: a fixed height keeps it from relayouting the window
-        self.summary.setFixedHeight(self.summary.sizeHint().height())
-        self.summary.setMinimumWidth(1)
+        self.summary = QuietLabel()  # its text changes with every edit
         lay.addWidget(self.progress)
         lay.addWidget(self.summary)
         self.search.textChanged.connect(self._filter)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QMenu,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.widgets.palette import swatch
+from desktop.widgets.quiet_label import QuietLabel
 from desktop.widgets.span_table import STATE_MARK, STATE_TIP, SpanTableModel
 from desktop.workspace import Workspace
 
@@ -72,9 +72,7 @@ class SidePanel(QWidget):
         # the selected label
         box = QGroupBox("Selected label")
         form = QVBoxLayout(box)
-        self.title = QLabel("Click a label in the text to edit it")
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.RichText)
+        self.title = QuietLabel("Click a label in the text to edit it", lines=2, rich=True)
         form.addWidget(self.title)
         self.attr_form = QFormLayout()
         form.addLayout(self.attr_form)
@@ -294,8 +292,7 @@ class SidePanel(QWidget):
             w.blockSignals(False)
 
     def _set_title(self, text: str) -> None:
-        if self.title.text() != text:
-            self.title.setText(text)
+        self.title.setText(text)
 
     def _set_attributes_enabled(self, on: bool) -> None:
         for w in self._attr_widgets.values():

@@ -293,6 +293,10 @@ class MainWindow(QMainWindow):
     def set_theme(self, mode: str, remember: bool = True) -> None:
         self.theme_mode = mode
         dark = theme.apply(mode)
+        self.dark = dark
+        theme.style_scrollbars(self, dark)
+        for w in getattr(self, "_tool_windows", []):
+            theme.style_scrollbars(w, dark)
         self.docview.set_dark(dark)
         if remember:
             theme.remember(mode)
@@ -334,6 +338,7 @@ class MainWindow(QMainWindow):
         w.resize(1100, 700)
         self._tool_windows = [x for x in getattr(self, "_tool_windows", []) if x.isVisible()]
         self._tool_windows.append(w)
+        theme.style_scrollbars(w, self.dark)
         w.show()
 
     def show_shortcuts(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QScrollBar, QStyleFactory, QWidget
 
 MODES = ("system", "light", "dark")
 
@@ -40,7 +40,9 @@ def _dark_palette() -> QPalette:
 
 # Flat scroll bars. Fusion paints a scroll bar in 0.7-1.3 ms (gradients, grip lines); an edit
 # that changes the document's height or the span table's length repaints one or two, and
-# every scroll repaints the document's: these paint in 0.04 ms.
+# every scroll repaints the document's: these paint in 0.04 ms. Set on each scroll bar, not
+# on the application: an application style sheet made opening a 50,000-document project
+# 0.45 s slower.
 _SCROLLBARS = """
 QScrollBar:vertical {{ background: {groove}; width: 12px; margin: 0; }}
 QScrollBar:horizontal {{ background: {groove}; height: 12px; margin: 0; }}
@@ -62,10 +64,15 @@ def apply(mode: str) -> bool:
         app.setStyle(QStyleFactory.create("Fusion"))
     dark = system_is_dark() if mode == "system" else mode == "dark"
     app.setPalette(_dark_palette() if dark else app.style().standardPalette())
-    sheet = _SCROLLBARS.format(**(_DARK_BARS if dark else _LIGHT_BARS))
-    if app.styleSheet() != sheet:  # setting it repolishes every widget: only on a change
-        app.setStyleSheet(sheet)
     return dark
+
+
+def style_scrollbars(root: QWidget, dark: bool) -> None:
+    """Flat scroll bars for every scroll bar under `root` (a window), in the theme's colours."""
+    sheet = _SCROLLBARS.format(**(_DARK_BARS if dark else _LIGHT_BARS))
+    for bar in root.findChildren(QScrollBar):
+        if bar.styleSheet() != sheet:  # setting it repolishes the bar: only on a change
+            bar.setStyleSheet(sheet)
 
 
 def remember(mode: str) -> None:

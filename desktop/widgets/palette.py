@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QStyle
 
 from models.schema import Schema
 
@@ -54,8 +54,13 @@ class LabelPalette(QListWidget):
 
     def resizeEvent(self, e) -> None:
         super().resizeEvent(e)
-        # two columns that use the whole width, so long labels (WORK_OF_ART) stay readable
-        self.setGridSize(QSize(max(110, (self.viewport().width() - 2) // 2), 22))
+        # two columns that use the whole width, so long labels (WORK_OF_ART) stay readable.
+        # The list wraps within its widest viewport less the style's scroll bar width, which
+        # may be wider than the (flat) scroll bar shown: the narrower of the two, or one column
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None,
+                                       self.verticalScrollBar())
+        avail = min(self.viewport().width(), self.maximumViewportSize().width() - bar)
+        self.setGridSize(QSize(max(110, (avail - 2) // 2), 22))
 
     def _blank(self) -> None:
         QListWidgetItem("", self).setFlags(Qt.NoItemFlags)

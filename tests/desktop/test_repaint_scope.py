@@ -36,3 +36,14 @@ def test_labeling_updates_the_panels_without_relayouting_the_window(qtbot, windo
     assert "Donald Trump" in window.side.title.plain_text()
     assert window.doclist.summary.text().startswith("1 documents · 3 labels")
     assert requests.seen == []
+
+
+def test_label_palette_shows_two_columns_beside_a_flat_scroll_bar(window):
+    """Every label and its key in view: the palette keeps its two columns whatever width
+    the (flat) scroll bar takes."""
+    pal = window.palette_list
+    QApplication.processEvents()
+    xs = {pal.visualItemRect(pal.item(i)).x() for i in range(pal.count())}
+    assert len(xs) == 2
+    right = max(pal.visualItemRect(pal.item(i)).right() for i in range(pal.count()))
+    assert right <= pal.viewport().width()

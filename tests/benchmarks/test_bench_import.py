@@ -44,6 +44,8 @@ def plain_sqlite(path, docs):
 
 
 def test_bench_import(tmp_path, bench):
+    """Best of three rounds for each side, alternating, each into a new database: a second
+    of work is within reach of a stray disk flush or another process."""
     from desktop.cli.main import main
     from models.service import Service
     from models.store import Store
@@ -51,17 +53,20 @@ def test_bench_import(tmp_path, bench):
     n = scaled(10_000, 50)
     src = tmp_path / "corpus.jsonl"
     docs = write_doccano(src, n)
-    baseline = plain_sqlite(tmp_path / "plain.db", docs)
-
-    url = f"sqlite:///{tmp_path / 'm.db'}"
-    Store(url).dispose()  # both sides start from a migrated, empty database
-    t0 = time.perf_counter()
-    code = main(["--db", url, "--user", "bench", "import", "--project", "bench",
-                 "--format", "doccano", str(src)])
-    ours = time.perf_counter() - t0
-    assert code == 0
-    stats = Service(Store(url), "bench").stats("bench")
-    assert stats["documents"] == n and stats["spans"] == n * 20
-    row = bench.record(f"import {n} JSONL articles", ours, "s", baseline=baseline,
-                       target="<= 2x", ok=ours <= 2 * baseline)
-    print(row)
+    baselines, ours = [], []
+    for k in range(3):
+        baselines.append(plain_sqlite(tmp_path / f"plain{k}.db", docs))
+        url = f"sqlite:///{tmp_path / f'm{k}.db'}"
+        Store(url).dispose()  # both sides start from a migrated, empty database
+        t0 = time.perf_counter()
+        code = main(["--db", url, "--user", "bench", "import", "--project", "bench",
+                     "--format", "doccano", str(src)])
+        ours.append(time.perf_counter() - t0)
+        assert code == 0
+        stats = Service(Store(url), "bench").stats("bench")
+        assert stats["documents"] == n and stats["spans"] == n * 20
+    baseline, best = min(baselines), min(ours)
+    row = bench.record(f"import {n} JSONL articles (best of 3)", best, "s", baseline=baseline,
+                       target="<= 2x", ok=best <= 2 * baseline)
+    print(row, "rounds:", [round(x, 3) for x in ours], "baseline rounds:",
+          [round(x, 3) for x in baselines])

@@ -4,7 +4,8 @@ while the focus is in a text field (comment, kb_id, find), that field gets its k
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit)
 
 _PLAIN = (Qt.NoModifier, Qt.ShiftModifier, Qt.KeypadModifier)
 
@@ -20,6 +21,25 @@ def _is_text_input(w) -> bool:
 
 
 class TextInputGuard(QObject):
+    """Watches only the focused text field: a filter on the whole application would run
+    Python for every event of every widget (each paint of each edit included)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._watched = None
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old, new) -> None:
+        if self._watched is not None:
+            try:
+                self._watched.removeEventFilter(self)
+            except RuntimeError:  # the field was deleted meanwhile
+                pass
+            self._watched = None
+        if new is not None and _is_text_input(new):
+            new.installEventFilter(self)
+            self._watched = new
+
     def eventFilter(self, obj, ev) -> bool:
         if ev.type() == QEvent.ShortcutOverride and _is_text_input(obj):
             mods = ev.modifiers() & ~Qt.KeypadModifier

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -104,7 +103,6 @@ class MainWindow(QMainWindow):
         ws.layerChanged.connect(self._layer_changed)
         self.set_theme(theme.saved_mode(), remember=False)
         self._guard = TextInputGuard(self)  # text fields keep their keys
-        QApplication.instance().installEventFilter(self._guard)
         QGuiApplication.styleHints().colorSchemeChanged.connect(
             lambda _s: self.set_theme(self.theme_mode, remember=False)
             if self.theme_mode == "system" else None)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QProgressBar,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -141,13 +141,23 @@ class DocumentList(QWidget):
         self.model = DocumentModel(self)
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
-        self.tree = QTreeView()
+        # A table, not a tree: a tree measures a row's size hint when its cells change (every
+        # edit changes the open document's counts), asking the model for each role of each
+        # cell. Fixed row heights: 50,000 rows need not be measured.
+        self.tree = QTableView()
         self.tree.setModel(self.proxy)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)  # row heights need not be measured: 50k rows
+        self.tree.setShowGrid(False)
+        self.tree.setWordWrap(False)
+        self.tree.setCornerButtonEnabled(False)
+        self.tree.verticalHeader().hide()
+        self.tree.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.tree.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
-        h = self.tree.header()
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        h = self.tree.horizontalHeader()
+        h.setHighlightSections(False)
+        h.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         h.setStretchLastSection(False)
         h.setSectionResizeMode(0, QHeaderView.Stretch)
         for col in (1, 2):  # fixed, not ResizeToContents: that would measure every row

@@ -1,40 +1,38 @@
 """A label for text that changes with every edit (the selected label's title, the document
 list's totals). A QLabel asks its parents for a new layout on every setText, which relayouts
 and repaints half the window on each keystroke; this one keeps the height of `lines` lines
-whatever it shows and repaints only itself. What does not fit is cut (plain text: elided),
-and the tooltip shows all of it."""
+whatever it shows and repaints only itself.
+
+The text is always plain (never interpreted as markup: it quotes the article); its first
+`bold` characters are drawn bold. It wraps to at most `lines` lines; the rest is cut, and the
+tooltip shows all of it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtCore import QPointF, QSize
+from PySide6.QtGui import QFont, QPainter, QPalette, QTextCharFormat, QTextLayout, QTextOption
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
 class QuietLabel(QWidget):
-    def __init__(self, text: str = "", *, lines: int = 1, rich: bool = False, parent=None):
+    def __init__(self, text: str = "", *, lines: int = 1, parent=None):
         super().__init__(parent)
-        self.lines, self.rich = lines, rich
-        self._text = ""
-        self._doc = QTextDocument(self) if rich else None  # rich text: laid out when painted
-        if self._doc is not None:
-            self._doc.setDocumentMargin(0)
+        self.lines = lines
+        self._text, self._bold = "", 0
+        self._layout: QTextLayout | None = None  # made when painted, for the current width
+        self._laid_width = -1
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setText(text)
 
     def text(self) -> str:
         return self._text
 
-    def plain_text(self) -> str:
-        return self._doc.toPlainText() if self._doc is not None else self._text
-
-    def setText(self, text: str) -> None:
-        if text == self._text:
+    def setText(self, text: str, bold: int = 0) -> None:
+        if (text, bold) == (self._text, self._bold):
             return
-        self._text = text
-        if self._doc is not None:
-            self._doc.setHtml(text)
-        self.setToolTip(self.plain_text())
+        self._text, self._bold = text, bold
+        self._layout = None
+        self.setToolTip(text if self.lines > 1 or len(text) > 40 else "")
         self.update()  # never updateGeometry(): the size does not depend on the text
 
     def sizeHint(self) -> QSize:
@@ -43,26 +41,42 @@ class QuietLabel(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(1, self.sizeHint().height())
 
+    def _laid_out(self) -> QTextLayout:
+        width = max(1, self.width())
+        if self._layout is not None and self._laid_width == width:
+            return self._layout
+        layout = QTextLayout(self._text.replace("\n", " "), self.font())
+        opt = QTextOption()
+        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(opt)
+        if self._bold:
+            fmt = QTextCharFormat()
+            fmt.setFontWeight(QFont.Weight.Bold)
+            rng = QTextLayout.FormatRange()
+            rng.start, rng.length, rng.format = 0, self._bold, fmt
+            layout.setFormats([rng])
+        layout.beginLayout()
+        y = 0.0
+        for _ in range(self.lines):
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        self._layout, self._laid_width = layout, width
+        return layout
+
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        color = self.palette().color(QPalette.ColorRole.WindowText)
-        if self._doc is None:
-            p.setPen(color)
-            shown = self.fontMetrics().elidedText(self._text.replace("\n", " "),
-                                                  Qt.TextElideMode.ElideRight, self.width())
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       shown)
-        else:
-            self._doc.setDefaultFont(self.font())
-            self._doc.setTextWidth(self.width())
-            ctx = QAbstractTextDocumentLayout.PaintContext()
-            ctx.palette.setColor(QPalette.ColorRole.Text, color)
-            ctx.clip = QRectF(self.rect())
-            p.setClipRect(self.rect())
-            self._doc.documentLayout().draw(p, ctx)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        p.setClipRect(self.rect())
+        self._laid_out().draw(p, QPointF(0, 1))
         p.end()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
+            self._layout = None
             self.updateGeometry()  # a new line height: the one time the size changes

@@ -3,7 +3,6 @@ selected label's attributes, kb_id and event arguments, and the comments."""
 
 from __future__ import annotations
 
-from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -72,7 +71,7 @@ class SidePanel(QWidget):
         # the selected label
         box = QGroupBox("Selected label")
         form = QVBoxLayout(box)
-        self.title = QuietLabel("Click a label in the text to edit it", lines=2, rich=True)
+        self.title = QuietLabel("Click a label in the text to edit it", lines=2)
         form.addWidget(self.title)
         self.attr_form = QFormLayout()
         form.addLayout(self.attr_form)
@@ -235,7 +234,7 @@ class SidePanel(QWidget):
             # the panel (and repaint half the window) on every deselection
             self._set_attributes_enabled(False)
             self.span_id = None
-            self._set_title("Click a label in the text to edit it")
+            self.title.setText("Click a label in the text to edit it")
             if self.kb.text():
                 self.kb.clear()
             return
@@ -244,9 +243,9 @@ class SidePanel(QWidget):
             self.spans_table.selectRow(row)
             self.spans_table.scrollTo(self.spans_model.index(row, 0))
         extra = f" · {span.state}" + (f" · score {span.score:.2f}" if span.score else "")
-        # the article's text is shown escaped: never interpreted as HTML
-        self._set_title(f"<b>{escape(span.label)}</b> “{escape(self.ws.span_text(span.id))}"
-                        f"” [{span.start}, {span.end}){escape(extra)}")
+        # plain text, the label in bold: the article's text is never interpreted as markup
+        self.title.setText(f"{span.label} “{self.ws.span_text(span.id)}” [{span.start}, "
+                           f"{span.end}){extra}", bold=len(span.label))
         if self.kb.text() != (span.kb_id or ""):
             self.kb.setText(span.kb_id or "")
         self._show_attributes(span)
@@ -290,9 +289,6 @@ class SidePanel(QWidget):
             else:
                 w.setChecked(bool(current))
             w.blockSignals(False)
-
-    def _set_title(self, text: str) -> None:
-        self.title.setText(text)
 
     def _set_attributes_enabled(self, on: bool) -> None:
         for w in self._attr_widgets.values():

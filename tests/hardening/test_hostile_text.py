@@ -48,6 +48,11 @@ def test_window_shows_hostile_text_literally(hostile_db, qtbot):
     w.edits.select(w.ws.view.spans[0].id)  # the side panel shows the span's text
     w.grab()  # paints everything: no crash, nothing loaded
     _labels_are_literal(w)
+    markup = svc.create_span(doc, 0, HOSTILE.index(" <img"), "ORG").id  # "<b>bold</b>"
+    w.edits.refresh()
+    w.edits.select(markup)
+    assert w.side.title.text().startswith("ORG “<b>bold</b>”")  # shown as typed, not bold
+    w.grab()
 
 
 def test_review_window_escapes_hostile_text(hostile_db, qtbot):

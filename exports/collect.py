@@ -26,6 +26,20 @@ def expand(paths: list[str | Path], fmt: str = "auto") -> list[tuple[Path, str]]
             out.append((path, registry.detect(path)))
         else:
             out.append((path, fmt))
+    return _once(out)
+
+
+def _once(pairs: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Each file read once: a brat document given as both its .txt and its .ann (as `brat/*`
+    gives it), or a file named twice, is one entry."""
+    seen, out = set(), []
+    for path, fmt in pairs:
+        key = path.resolve()
+        if fmt == "brat" and path.suffix.lower() in (".txt", ".ann"):
+            key = key.with_suffix("")
+        if (key, fmt) not in seen:
+            seen.add((key, fmt))
+            out.append((path, fmt))
     return out
 
 

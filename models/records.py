@@ -80,6 +80,12 @@ class DocumentRecord:
     doc_id: int | None = None
 
     @property
+    def where(self) -> str:
+        """file:line (or the file, or the title) for messages about this record."""
+        path, line = self.origin
+        return f"{path}:{line}" if line is not None else (path or self.title or "document")
+
+    @property
     def has_labels(self) -> bool:
         return bool(self.spans or self.relations or self.events)
 

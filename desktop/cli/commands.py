@@ -68,7 +68,9 @@ def cmd_import(args) -> int:
         print(f"already stored, not added again: {title}", file=sys.stderr)
     print(f"imported {report.documents_added} document(s) into {args.project!r}"
           f" ({report.documents_existing} already there); {report.spans} spans, "
-          f"{report.relations} relations, {report.events} events")
+          f"{report.relations} relations, {report.events} events"
+          + (f" ({report.duplicate_labels} labels already there, not stored twice)"
+             if report.duplicate_labels else ""))
     return 0
 
 

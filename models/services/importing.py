@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -16,11 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.errors import FormatError, ValidationError
-from models.orm import GOLD, Document, Layer, Span
+from models.orm import GOLD, Document, Layer
 from models.records import SPAN_SOURCES, SPAN_STATES, DocumentRecord
 from models.schema import Schema
 from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
+from models.services.import_constraints import widen
+from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.layers import schema_for
 from models.services.projects import create_project, find_project, save_schema
 
@@ -49,11 +52,6 @@ def _json_str(value: str | None) -> str:
 
 def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _where(rec: DocumentRecord) -> str:
-    path, line = rec.origin
-    return f"{path}:{line}" if line is not None else (path or rec.title or "document")
 
 
 def validate_record(rec: DocumentRecord) -> None:
@@ -112,18 +110,18 @@ def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) ->
         for label in {sp.label for sp in rec.spans} - event_types:
             if label not in used["entities"]:
                 used["entities"].add(label)
-                first_use[f"entity:{label}"] = where = where or _where(rec)
+                first_use[f"entity:{label}"] = where = where or rec.where
         for rel in rec.relations:
             if rel.label not in used["relations"]:
                 used["relations"].add(rel.label)
-                first_use[f"relation:{rel.label}"] = _where(rec)
+                first_use[f"relation:{rel.label}"] = rec.where
         for ev in rec.events:
             if ev.type not in used["events"]:
                 used["events"].add(ev.type)
-                first_use[f"event:{ev.type}"] = _where(rec)
+                first_use[f"event:{ev.type}"] = rec.where
             for arg in ev.arguments:
                 roles.setdefault(ev.type, set()).add(arg.role)
-                first_use.setdefault(f"role:{ev.type}.{arg.role}", _where(rec))
+                first_use.setdefault(f"role:{ev.type}.{arg.role}", rec.where)
     for key, where in first_use.items():  # a name the schema could never hold
         kind, name = key.split(":", 1)
         label = name.split(".", 1)[1] if kind == "role" else name
@@ -170,6 +168,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
             "events": {e.name for e in schema.events}})
         report.labels_added += added
     report.labels_added += check_schema(proj_schema, records, strict)
+    report.labels_added += widen(proj_schema, records, strict)
     if report.labels_added:
         save_schema(s, None, project.id, proj_schema, reason="import")
 
@@ -241,77 +240,20 @@ def import_records(s: Session, actor: Actor, project_name: str,
         layer_ids.update(zip(missing, ids))
 
     # ---- labels ------------------------------------------------------------------------------
-    present: dict[int, set[tuple[int, int, str]]] = {}
-    touched = [lid for (d, _), lid in layer_ids.items() if d in old_docs]
-    for i in range(0, len(touched), 500):
-        for lid, st, en, lab in s.execute(select(Span.layer_id, Span.start, Span.end, Span.label)
-                                          .where(Span.layer_id.in_(touched[i:i + 500]))):
-            present.setdefault(lid, set()).add((st, en, lab))
-    span_rows: list[tuple] = []
-    plain_rows: list[tuple] = []
-    span_ids: dict[tuple[int, str], int] = {}
-    labeled = [(i, rec, doc_id) for i, (rec, doc_id) in enumerate(zip(records, doc_ids))
-               if rec.has_labels]
-    total = sum(len(rec.spans) for _, rec, _ in labeled)
-    next_ids = iter(allocate_ids(s, "spans", total))  # not always contiguous (PostgreSQL)
-    for i, rec, doc_id in labeled:
-        lid = layer_ids[(doc_id, rec.annotator or default_layer)]
-        have = present.get(lid)
-        linked = bool(rec.relations or rec.events)  # only then are span ids looked up
-        for sp in rec.spans:
-            if have is not None:
-                key = (sp.start, sp.end, sp.label)
-                if key in have and not sp.id:
-                    report.duplicate_labels += 1
-                    continue
-                have.add(key)
-            sid = next(next_ids)
-            if linked and sp.id:
-                span_ids[(i, sp.id)] = sid
-            if (sp.fragments or sp.attributes or sp.kb_id or sp.note or sp.score is not None
-                    or sp.state != "accepted" or sp.source != "import"):
-                span_rows.append((sid, lid, sp.start, sp.end, sp.label,
-                                  dumps([list(f) for f in sp.fragments]) if sp.fragments
-                                  else None, dumps(sp.attributes or {}), sp.kb_id, sp.note,
-                                  sp.source, sp.state, sp.score, 1))
-            else:  # the common case: only offsets and label vary
-                plain_rows.append((sid, lid, sp.start, sp.end, sp.label))
-    insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label", "fragments",
-                             "attributes", "kb_id", "note", "source", "state", "score",
-                             "version"), span_rows)
-    # the rest as SQL constants: a fifth of the parameters to bind
-    insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label"), plain_rows,
-                constants={"attributes": "'{}'", "source": "'import'", "state": "'accepted'",
-                           "version": "1"})
-    report.spans = len(span_rows) + len(plain_rows)
-
-    rel_rows, ev_rows, arg_rows = [], [], []
-    n_events = sum(len(rec.events) for _, rec, _ in labeled)
-    event_id_iter = iter(allocate_ids(s, "events", n_events))
-    for i, rec, doc_id in labeled:
-        if not (rec.relations or rec.events):
-            continue
-        lid = layer_ids[(doc_id, rec.annotator or default_layer)]
-        for rel in rec.relations:
-            rel_rows.append((lid, span_ids[(i, rel.head)], span_ids[(i, rel.tail)], rel.label,
-                             rel.source, rel.state, rel.score, 1))
-        event_ids = {ev.id or f"#{k}": next(event_id_iter) for k, ev in enumerate(rec.events)}
-        for k, ev in enumerate(rec.events):
-            eid = event_ids[ev.id or f"#{k}"]
-            ev_rows.append((eid, lid, span_ids[(i, ev.trigger)], ev.type,
-                            dumps(ev.attributes or {}), ev.source, ev.state, ev.score, 1))
-            for arg in ev.arguments:
-                target_span = span_ids.get((i, arg.target))
-                arg_rows.append((eid, arg.role, target_span,
-                                 None if target_span else event_ids[arg.target]))
-    insert_rows(s, "relations", ("layer_id", "head_id", "tail_id", "label", "source", "state",
-                                 "score", "version"), rel_rows)
-    insert_rows(s, "events", ("id", "layer_id", "trigger_id", "type", "attributes", "source",
-                              "state", "score", "version"), ev_rows)
-    insert_rows(s, "event_arguments", ("event_id", "role", "span_id", "target_event_id"),
-                arg_rows)
-    report.relations = len(rel_rows)
-    report.events = len(ev_rows)
+    labeled = [(rec, layer_ids[(doc_id, rec.annotator or default_layer)])
+               for rec, doc_id in zip(records, doc_ids) if rec.has_labels]
+    # a layer may already hold some of a record's labels when it was stored before, or when
+    # this import gives it more than one record (the same article twice)
+    given = Counter(lid for _, lid in labeled)
+    old_layers = {lid for (d, _), lid in layer_ids.items() if d in old_docs}
+    held = load_held(s, sorted(old_layers))
+    held.update({lid: Held() for lid, n in given.items() if n > 1 and lid not in held})
+    writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),
+                         sum(len(rec.events) for rec, _ in labeled))
+    for rec, lid in labeled:
+        writer.add(rec, lid)
+    report.spans, report.relations, report.events = writer.write()
+    report.duplicate_labels = writer.duplicates
 
     # ---- the audit trail: one row per document touched, one for the whole import ----------
     # (JSON written by hand: json.dumps per document costs more than the insert itself)

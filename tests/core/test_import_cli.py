@@ -134,3 +134,26 @@ def test_errors_are_one_line_whatever_they_quote():
     from desktop.cli.main import one_line
 
     assert one_line("bad line 'T1\tPerson\r\n'") == "bad line 'T1\\tPerson\\r\\n'"
+
+
+BRAT_TXT = "Ana met Bo in Lisbon.\n"
+BRAT_ANN = ("T1\tPERSON 0 3\tAna\nT2\tPERSON 8 10\tBo\nT3\tMeet 4 7\tmet\n"
+            "R1\tpart_of Arg1:T1 Arg2:T2\nE1\tMeet:T3 Entity:T1 Entity:T2\n")
+
+
+def test_brat_files_given_twice_or_again_store_each_label_once(cli, db, tmp_path):
+    """`import brat/*` names each document twice (.txt and .ann), and an import run again
+    names everything again: the labels are stored once, and the rerun says so."""
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "d.txt").write_text(BRAT_TXT)
+    (folder / "d.ann").write_text(BRAT_ANN)
+    r = cli("--db", db, "import", "--project", "demo", str(folder / "d.txt"),
+            str(folder / "d.ann"))
+    assert r.returncode == 0, r.stderr
+    once = stats(cli, db)
+    assert (once["documents"], once["spans"], once["relations"], once["events"]) == (1, 3, 1, 1)
+    again = cli("--db", db, "import", "--project", "demo", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert "5 labels already there, not stored twice" in again.stdout
+    assert stats(cli, db) == once

@@ -94,3 +94,38 @@ def test_every_span_of_a_large_import_is_stored_as_given(service):
         assert got[0].kb_id == "Q1" and got[-1].state == "suggested"
         assert all(s.kb_id is None for s in got[1:]) and all(
             s.state == "accepted" for s in got[:-1]) or n == 1
+
+
+def test_reimport_of_labels_with_ids_stores_nothing_twice(service):
+    """Formats give their spans ids (brat T1, doccano entity ids): a label already in the
+    layer is not stored again, and what points at it points at the row that is there."""
+    service.import_records("p", [labeled()])
+    again = labeled()
+    again.spans.append(SpanRecord(36, 42, "DATE", id="d2"))  # the same DATE under a new id
+    again.relations.append(RelationRecord("a", "d2", "citizen_of"))  # new, to the old DATE
+    again.events[0].arguments.append(ArgumentRecord("Time", "d2"))  # one argument more
+    report = service.import_records("p", [again])
+    pid = service.project_id("p")
+    view = service.load(service.documents(pid)[0].id)
+    assert len(view.spans) == 4 and report.spans == 0
+    date = next(s.id for s in view.spans if s.label == "DATE")
+    assert sorted((r.label, r.tail_id == date) for r in view.relations) == [
+        ("citizen_of", False), ("citizen_of", True)]
+    (event,) = view.events
+    assert sorted(a.role for a in event.arguments) == ["Person", "Place", "Time"]
+    assert report.duplicate_labels == 5 + 1 + 1  # the spans (DATE twice), a relation, the event
+
+
+def test_the_same_article_twice_in_one_import_gets_its_labels_once(service):
+    report = service.import_records("p", [labeled(), labeled()])
+    assert report.documents_added == 1 and report.documents_existing == 1
+    stats = service.stats("p")
+    assert (stats["spans"], stats["relations"], stats["events"]) == (4, 1, 1)
+
+
+def test_identical_spans_within_one_record_are_kept_as_given(service):
+    """Only what the layer held before a record counts as already there: a record is stored
+    as it is (a round trip gives back what it read)."""
+    service.import_records("p", [DocumentRecord(text=TEXT, spans=[
+        SpanRecord(0, 9, "PERSON", id="x"), SpanRecord(0, 9, "PERSON", id="y")])])
+    assert service.stats("p")["spans"] == 2

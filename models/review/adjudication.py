@@ -124,14 +124,17 @@ def auto_gold(s: Session, actor: Actor, document_id: int) -> list[Change]:
         return []
     settled = _settled(s, document_id, layers)
     changes: list[Change] = []
+    copying: dict[int, int] = {}  # events copied so far, some as arguments of others
     for kind in KINDS:
         common = set.intersection(*(c.keys(kind) for c in coders))
         for key in sorted(common, key=repr):
             if (kind, key) in settled:
                 continue
             source = next(i for i in coders[0].items(kind) if i.key == key)
-            changes.append(_copy_to_gold(s, actor, doc, source))
             settled[(kind, key)] = "accept"
+            if kind == "event" and source.id in copying:
+                continue  # already in gold as the argument of an event copied before
+            changes.append(_copy_to_gold(s, actor, doc, source, copying=copying))
     if changes:
         _log(s, actor, doc, "auto", [(c_kind, key) for c_kind, key in
                                      [(ch.kind, _key_of_change(ch)) for ch in changes]])
@@ -226,11 +229,14 @@ def decide(s: Session, actor: Actor, document_id: int, kind: str, *,
         keys.append((kind, src.key, "edit"))
         keys.append((kind, tuple(changes[-1].after["_key"]), "accept"))
     else:
+        copying: dict[int, int] = {}
         for src in chosen:
             if settled.get((kind, src.key)) == "accept":
                 continue  # already in gold
-            changes.append(_copy_to_gold(s, actor, doc, src))
             keys.append((kind, src.key, "accept"))
+            if kind == "event" and src.id in copying:
+                continue  # copied just now, as the argument of another event
+            changes.append(_copy_to_gold(s, actor, doc, src, copying=copying))
     # the versions competing with what was accepted are rejected with it
     open_keys = {it.key for it in current.values()} - {k for (kd, k) in settled if kd == kind}
     accepted = {src.key for src in chosen} | {k for kd, k, how in keys if how == "accept"}
@@ -305,7 +311,11 @@ def _gold_span(s: Session, actor: Actor, doc: Document, start: int, end: int,
 
 
 def _copy_to_gold(s: Session, actor: Actor, doc: Document, src: Item,
-                  edited: dict[str, Any] | None = None) -> Change:
+                  edited: dict[str, Any] | None = None,
+                  copying: dict[int, int] | None = None) -> Change:
+    """Put a copy of an annotator's label into gold (what it points at too). `copying`:
+    the annotator's events being copied -> their gold copies, so that events arguments of
+    one another (brat allows a cycle) are each copied once."""
     edited = edited or {}
     if src.kind == "span":
         row = s.get(Span, src.id)
@@ -325,28 +335,38 @@ def _copy_to_gold(s: Session, actor: Actor, doc: Document, src: Item,
         change = ops.create_relation(s, actor, h, t, label)
         key = (head.start, head.end, tail.start, tail.end, label)
     else:
+        copying = {} if copying is None else copying
         ev = s.get(Event, src.id)
         trig = s.get(Span, ev.trigger_id)
         etype = edited.get("type", ev.type)
         trig_id = _gold_span(s, actor, doc, trig.start, trig.end, trig.label)
-        args = []
+        span_args, event_args = [], []
         for a in s.scalars(select(EventArgument).where(EventArgument.event_id == ev.id)
                            .order_by(EventArgument.id)):
             if a.span_id is not None:
                 sp = s.get(Span, a.span_id)
-                args.append((a.role, _gold_span(s, actor, doc, sp.start, sp.end, sp.label),
-                             None))
+                span_args.append((a.role, _gold_span(s, actor, doc, sp.start, sp.end,
+                                                     sp.label), None))
             else:
-                args.append((a.role, None, _gold_event(s, actor, doc, a.target_event_id)))
-        change = ops.create_event(s, actor, trig_id, etype, arguments=args)
+                event_args.append(a)
+        change = ops.create_event(s, actor, trig_id, etype, arguments=span_args)
+        copying[ev.id] = change.id  # before its event arguments: a cycle comes back to it
+        for a in event_args:
+            target = _gold_event(s, actor, doc, a.target_event_id, copying)
+            ops.add_argument(s, actor, change.id, a.role, target_event_id=target)
+        if event_args:
+            change.after = ops.event_state(s, change.id)
         key = (trig.start, trig.end, etype, src.key[3])
     change.after = {**(change.after or {}), "_key": list(_jsonable(key))}
     return change
 
 
-def _gold_event(s: Session, actor: Actor, doc: Document, event_id: int) -> int:
+def _gold_event(s: Session, actor: Actor, doc: Document, event_id: int,
+                copying: dict[int, int]) -> int:
     """The gold event an argument points to (same trigger offsets and type), copied from the
     annotator's event when gold lacks it."""
+    if event_id in copying:
+        return copying[event_id]
     ev = s.get(Event, event_id)
     trig = s.get(Span, ev.trigger_id)
     gold = find_layer(s, doc.id, GOLD)
@@ -357,4 +377,4 @@ def _gold_event(s: Session, actor: Actor, doc: Document, event_id: int) -> int:
         if hit:
             return hit
     src = Item("event", (trig.start, trig.end, ev.type, ()), ev.id, ev.version, "")
-    return _copy_to_gold(s, actor, doc, src).id
+    return _copy_to_gold(s, actor, doc, src, copying=copying).id

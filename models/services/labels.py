@@ -268,6 +268,11 @@ def _event_dict(s: Session, ev: Event) -> dict[str, Any]:
                                                                for a in args]}
 
 
+def event_state(s: Session, event_id: int) -> dict[str, Any]:
+    """An event and its arguments as a Change's `after` gives them."""
+    return _event_dict(s, _get(s, Event, event_id, "event"))
+
+
 def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     """Undo a delete: put back the rows (with their ids) that a delete Change lists. The
     Change's `after` is what was stored: a re-inserted row starts again at version 1."""

@@ -183,3 +183,56 @@ def test_cli_review(cli, sqlite_url):
     assert r.returncode == 1 and "only reviewers" in r.stderr
     r = cli(*base, "--document", str(team.doc), "--accept", "span-12")
     assert r.returncode == 2 and "KIND:ID:VERSION" in r.stderr
+
+
+def test_events_arguments_of_each_other_go_into_gold_once(team):
+    """brat allows events as arguments of one another, in a cycle too: accepting one copies
+    both into gold, each once, the cycle intact (it used to recurse without end)."""
+    from models.schema import Role
+
+    schema = team.alice.schema(team.pid)
+    schema.event("Meet").roles.append(Role("Cause"))  # any label or event type
+    team.alice.save_schema(team.pid, schema)
+    for svc in (team.bob, team.carol):
+        a = svc.create_event_at(team.doc, *at("met"), "Meet").id
+        b = svc.create_event_at(team.doc, *at("arrested"), "Meet").id
+        svc.add_argument(a, "Cause", target_event_id=b)
+        svc.add_argument(b, "Cause", target_event_id=a)
+    view = team.rita.review(team.doc)  # auto-gold: both annotators agree on everything
+    gold = team.rita.load(team.doc, "gold")
+    assert sorted((team.rita.load(team.doc, "gold").text[s.start:s.end], s.label)
+                  for s in gold.spans) == [("arrested", "Meet"), ("met", "Meet")]
+    assert len(gold.events) == 2
+    first, second = gold.events
+    assert [(a.role, a.event_id) for a in first.arguments] == [("Cause", second.id)]
+    assert [(a.role, a.event_id) for a in second.arguments] == [("Cause", first.id)]
+    assert view.conflicts == []
+
+
+def test_imported_labels_the_schema_forbids_widen_it_and_reach_gold(team):
+    """A relation between labels its type does not allow, or an argument a role does not
+    take, is kept as the file says: the import widens the schema (listed, refused with
+    --strict), so a reviewer can put the agreed labels into gold."""
+    from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord
+    from models.records import SpanRecord
+    from tests.review.conftest import TEXT
+
+    def record(annotator):
+        return DocumentRecord(text=TEXT, annotator=annotator, origin=("f.jsonl", 7), spans=[
+            SpanRecord(*at("Joe Biden"), "PERSON", id="p"),
+            SpanRecord(*at("Juan Perez"), "PERSON", id="q"),
+            SpanRecord(*at("met"), "Meet", id="t")],
+            relations=[RelationRecord("p", "q", "part_of")],  # part_of: places, not people
+            events=[EventRecord("t", "Meet", arguments=[ArgumentRecord("Time", "p"),
+                                                          ArgumentRecord("Time", "q")])])
+
+    with pytest.raises(ValidationError, match="f.jsonl:7.*part_of from PERSON to PERSON"):
+        team.alice.import_records("news", [record("bob")], strict=True)
+    report = team.alice.import_records("news", [record("bob"), record("carol")])
+    assert sorted(report.labels_added) == [
+        "relation:part_of from PERSON to PERSON", "role:Meet.Time takes PERSON",
+        "role:Meet.Time takes more than one"]
+    team.rita.review(team.doc)
+    gold = team.rita.load(team.doc, "gold")
+    assert [r.label for r in gold.relations] == ["part_of"]
+    assert sorted(a.role for a in gold.events[0].arguments) == ["Time", "Time"]

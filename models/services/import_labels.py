@@ -22,6 +22,7 @@ CHUNK = 500  # ids per IN (...) list
 class Held:
     """What one layer holds, as label keys -> row ids."""
     spans: dict[tuple, int] = field(default_factory=dict)  # (start, end, label, fragments)
+    accepted: dict[tuple, int] = field(default_factory=dict)  # of those, the accepted ones
     relations: set[tuple] = field(default_factory=set)  # (head id, tail id, label)
     events: dict[tuple, int] = field(default_factory=dict)  # (trigger id, type)
     arguments: set[tuple] = field(default_factory=set)  # (event, role, span, target event)
@@ -36,10 +37,13 @@ def load_held(s: Session, layer_ids: list[int]) -> dict[int, Held]:
     held = {lid: Held() for lid in layer_ids}
     for k in range(0, len(layer_ids), CHUNK):
         chunk = layer_ids[k:k + CHUNK]
-        for sid, lid, st, en, lab, frags in s.execute(
-                select(Span.id, Span.layer_id, Span.start, Span.end, Span.label, Span.fragments)
-                .where(Span.layer_id.in_(chunk))):
-            held[lid].spans.setdefault(span_key(st, en, lab, frags), sid)
+        for sid, lid, st, en, lab, frags, state in s.execute(
+                select(Span.id, Span.layer_id, Span.start, Span.end, Span.label, Span.fragments,
+                       Span.state).where(Span.layer_id.in_(chunk))):
+            key = span_key(st, en, lab, frags)
+            held[lid].spans.setdefault(key, sid)
+            if state == "accepted":
+                held[lid].accepted.setdefault(key, sid)
         for lid, head, tail, lab in s.execute(
                 select(Relation.layer_id, Relation.head_id, Relation.tail_id, Relation.label)
                 .where(Relation.layer_id.in_(chunk))):
@@ -79,10 +83,13 @@ class LabelWriter:
         linked = bool(rec.relations or rec.events)  # only then are span ids looked up
         ids: dict[str, int] = {}  # the record's span ids -> rows
         new: dict[tuple, int] = {}  # what this record adds to the layer
+        new_accepted: dict[tuple, int] = {}
         for sp in rec.spans:
             if held is not None:
                 key = span_key(sp.start, sp.end, sp.label, sp.fragments)
-                there = held.spans.get(key)
+                # a label is there when the layer has it as a label: a suggestion (or a
+                # rejected one) at the same place does not stand for an accepted label
+                there = (held.accepted if sp.state == "accepted" else held.spans).get(key)
                 if there is not None:
                     self.duplicates += 1
                     if sp.id:
@@ -91,6 +98,8 @@ class LabelWriter:
             sid = next(self._span_ids)
             if held is not None:
                 new.setdefault(key, sid)
+                if sp.state == "accepted":
+                    new_accepted.setdefault(key, sid)
             if linked and sp.id:
                 ids[sp.id] = sid
             if not (sp.fragments or sp.attributes or sp.kb_id or sp.note or sp.score is not None
@@ -104,7 +113,10 @@ class LabelWriter:
                     dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source, sp.state,
                     sp.score, 1))
         if held is not None:
-            held.spans.update(new)
+            for key, sid in new.items():
+                held.spans.setdefault(key, sid)
+            for key, sid in new_accepted.items():
+                held.accepted.setdefault(key, sid)
         if linked:
             self._links(rec, lid, ids, held)
 

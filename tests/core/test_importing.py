@@ -129,3 +129,17 @@ def test_identical_spans_within_one_record_are_kept_as_given(service):
     service.import_records("p", [DocumentRecord(text=TEXT, spans=[
         SpanRecord(0, 9, "PERSON", id="x"), SpanRecord(0, 9, "PERSON", id="y")])])
     assert service.stats("p")["spans"] == 2
+
+
+def test_a_suggestion_in_the_layer_does_not_stand_for_an_imported_label(service):
+    """A suggestion is not a label: an accepted label imported at its place is stored (and
+    once only, however often the import runs); a suggestion imported again is not."""
+    service.import_records("p", [DocumentRecord(text=TEXT, spans=[
+        SpanRecord(0, 9, "PERSON", id="s", state="suggested", source="model")])])
+    for _ in range(2):
+        service.import_records("p", [DocumentRecord(text=TEXT, spans=[
+            SpanRecord(0, 9, "PERSON", id="a"),
+            SpanRecord(0, 9, "PERSON", id="s", state="suggested", source="model")])])
+    pid = service.project_id("p")
+    spans = service.load(service.documents(pid)[0].id).spans
+    assert sorted(s.state for s in spans) == ["accepted", "suggested"]

@@ -181,3 +181,19 @@ def test_registry_names_and_detection(tmp_path):
     assert registry.detect(prose) == "txt"
     docbin.write([article()], tmp_path / "sp", None, ExportOptions())
     assert registry.detect(tmp_path / "sp" / "train.spacy") == "spacy"
+
+
+def test_docbin_export_leaves_srsly_as_it_found_it(tmp_path):
+    """The export looks srsly's msgpack registries up once while it runs; afterwards an
+    encoder registered by anyone else is seen again."""
+    from srsly import msgpack
+
+    docbin.write([article()], tmp_path / "out", None, ExportOptions(dev_ratio=0.0))
+    assert list(docbin.read(tmp_path / "out" / "train.spacy"))[0].text == TEXT
+    msgpack.msgpack_encoders.register("marginalia_test", func=lambda obj, chain=None: obj)
+    try:
+        assert "marginalia_test" in msgpack.msgpack_encoders.get_all()
+    finally:
+        import catalogue
+
+        catalogue._remove(("srsly", "msgpack_encoders", "marginalia_test"))

@@ -24,8 +24,14 @@ test: install
 	$(BIN)/lint-imports --no-cache
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# Each benchmark file in a process of its own; the table of all of them at the end.
 bench: install
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/benchmarks -s
+	rm -f bench-results.json
+	for f in tests/benchmarks/test_bench_*.py; do \
+	  QT_QPA_PLATFORM=offscreen MARGINALIA_BENCH_APPEND=1 \
+	    $(BIN)/python -m pytest -q -p no:randomly $$f -s || exit 1; \
+	done
+	$(BIN)/python -m tests.benchmarks.report bench-results.json
 
 fuzz: install
 	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q tests -k fuzz

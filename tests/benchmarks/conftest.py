@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import time
 from pathlib import Path
 
 import pytest
@@ -39,30 +38,19 @@ def bench() -> Recorder:
     return Recorder()
 
 
-def best_of(fn, repeat: int = 3) -> float:
-    """The fastest of `repeat` runs, in seconds (the least disturbed by other load)."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def pytest_sessionfinish(session, exitstatus):
+    """Add this run's results to the JSON file (`make bench` runs each benchmark file in a
+    process of its own: what one leaves in memory must not slow the next) and print them."""
     if not _results:
         return
+    from tests.benchmarks.report import table
+
     machine = {"python": platform.python_version(), "machine": platform.machine(),
                "cpus": os.cpu_count(), "system": platform.platform(terse=True),
                "scale": SCALE}
-    OUT.write_text(json.dumps({"machine": machine, "results": _results}, indent=2))
-    lines = ["", f"{'benchmark':<44} {'value':>10} {'unit':<5} {'baseline':>10} "
-             f"{'ratio':>7}  target  met"]
-    for r in _results:
-        base = "" if r["baseline"] is None else f"{r['baseline']:.4g}"
-        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
-        met = {True: "yes", False: "NO", None: ""}[r["met"]]
-        lines.append(f"{r['name']:<44} {r['value']:>10.4g} {r['unit']:<5} {base:>10} "
-                     f"{ratio:>7}  {r['target']:<7} {met}")
-    lines.append(f"(machine: {machine}; written to {OUT})")
-    print("\n".join(lines))
+    names = {r["name"] for r in _results}
+    earlier = []
+    if os.environ.get("MARGINALIA_BENCH_APPEND") and OUT.exists():
+        earlier = [r for r in json.loads(OUT.read_text())["results"] if r["name"] not in names]
+    OUT.write_text(json.dumps({"machine": machine, "results": earlier + _results}, indent=2))
+    print(table({"machine": machine, "results": _results}))

@@ -19,7 +19,10 @@ def test_bench_open_and_scroll(qapp, bench):
 
     layer = big_layer(words=scaled(100_000, 2000), spans=scaled(5000, 100),
                       relations=scaled(500, 10))
+    from desktop import theme
+
     view = DocumentView()
+    theme.style_scrollbars(view, dark=False)  # as the main window styles it
     view.resize(1280, 800)
     view.show()
     qapp.processEvents()

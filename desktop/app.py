@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -22,13 +21,6 @@ def import_seeds(service) -> int:
     if not records:
         return 0
     return service.import_records(DEFAULT_PROJECT, records).documents_added
-
-
-def open_service(db: str | None, user: str):
-    from models.service import Service
-    from models.store import Store
-
-    return Service(Store(db), user)
 
 
 def choose_project(service, wanted: str | None) -> str:
@@ -105,6 +97,8 @@ def screenshot(window, path: str) -> None:
 
 
 def run_gui(args) -> int:
+    from models.open import open_service
+
     service = open_service(args.db, args.user)
     if not service.list_projects():
         import_seeds(service)
@@ -143,10 +137,3 @@ def run_gui(args) -> int:
     window.resize(1280, 800)
     window.show()
     return app.exec()
-
-
-if __name__ == "__main__":  # pragma: no cover - handy during development
-    os.environ.setdefault("MARGINALIA_USER", "annotator")
-    from desktop.cli.main import main
-
-    sys.exit(main(["gui", *sys.argv[1:]]))

@@ -6,23 +6,17 @@ dispatched to it, so each stays small."""
 from __future__ import annotations
 
 import gc
-import importlib
 import json
 import sys
 from pathlib import Path
 
 from desktop.cli.progress import Progress
+from models.open import open_service
 from models.schema import Schema
-from models.service import Service
-from models.store import Store
-
-
-def open_service(args) -> Service:
-    return Service(Store(args.db), args.user)
 
 
 def cmd_project(args) -> int:
-    svc = open_service(args)
+    svc = open_service(args.db, args.user)
     if args.action == "create":
         schema = Schema.load(args.schema) if args.schema else None
         p = svc.create_project(args.name, schema)
@@ -59,7 +53,7 @@ def cmd_import(args) -> int:
 
         raise FormatError(", ".join(args.paths), None, "no documents found (no file of a "
                           "known format, or files without any document)")
-    svc = open_service(args)
+    svc = open_service(args.db, args.user)
     report = svc.import_records(args.project, records, annotator=args.annotator,
                                 strict=args.strict, schema=schema)
     for label in report.labels_added:
@@ -75,13 +69,13 @@ def cmd_import(args) -> int:
 
 
 def _brat_schema(path: Path):
-    module = importlib.import_module("exports.brat")
-    reader = getattr(module, "read_schema", None)
-    return reader(path) if reader else None
+    from exports.brat import read_schema
+
+    return read_schema(path)
 
 
 def cmd_stats(args) -> int:
-    data = open_service(args).stats(args.project)
+    data = open_service(args.db, args.user).stats(args.project)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -100,7 +94,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_history(args) -> int:
-    svc = open_service(args)
+    svc = open_service(args.db, args.user)
     pid = svc.project_id(args.project)
     view = svc.load(args.document)
     if view.project_id != pid:
@@ -119,7 +113,7 @@ def cmd_history(args) -> int:
 
 
 def cmd_user(args) -> int:
-    svc = open_service(args)
+    svc = open_service(args.db, args.user)
     if args.action == "add":
         svc.add_user(args.name, args.role)
         print(f"user {args.name} ({args.role})")
@@ -134,25 +128,31 @@ def cmd_user(args) -> int:
     return 0
 
 
-def _delegate(module: str, args) -> int:
-    return importlib.import_module(f"desktop.cli.{module}").run(args)
-
-
 def cmd_suggest(args) -> int:
-    return _delegate("suggest_cmd", args)
+    from desktop.cli import suggest_cmd
+
+    return suggest_cmd.run(args)
 
 
 def cmd_export(args) -> int:
-    return _delegate("export_cmd", args)
+    from desktop.cli import export_cmd
+
+    return export_cmd.run(args)
 
 
 def cmd_agree(args) -> int:
-    return _delegate("agree_cmd", args)
+    from desktop.cli import agree_cmd
+
+    return agree_cmd.run(args)
 
 
 def cmd_train(args) -> int:
-    return _delegate("train_cmd", args)
+    from desktop.cli import train_cmd
+
+    return train_cmd.run(args)
 
 
 def cmd_review(args) -> int:
-    return _delegate("review_cmd", args)
+    from desktop.cli import review_cmd
+
+    return review_cmd.run(args)

@@ -11,14 +11,11 @@ import getpass
 import os
 import sys
 
+from desktop.cli.errors import UsageError
 from models.errors import DomainError
 
 FORMATS_IN = ["auto", "txt", "html", "jsonl", "prodigy", "doccano", "brat", "conll", "spacy"]
 FORMATS_OUT = ["spacy", "prodigy", "doccano", "brat", "conll"]
-
-
-class UsageError(Exception):
-    """A usage error: exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):

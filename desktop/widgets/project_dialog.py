@@ -102,7 +102,7 @@ class ProjectDialog(QDialog):
             self._connect()
 
     def _svc(self):
-        from desktop.app import open_service
+        from models.open import open_service
 
         url = to_url(self.db.text())
         if self.service is None or self.url != url:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.errors import ValidationError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, as the tomli package
+    import tomli as tomllib
 
 OVERLAP_POLICIES = ("allow", "nest", "none")
 # A palette of distinct, readable colours for labels that come without one.

@@ -194,12 +194,6 @@ def load_layer(s: Session, document_id: int, name: str,
     return view
 
 
-def span_view(x: Span) -> SpanView:
-    return SpanView(x.id, x.start, x.end, x.label, x.state, x.source, x.suggester, x.score,
-                    dict(x.attributes or {}), x.kb_id, x.note,
-                    tuple(tuple(f) for f in x.fragments) if x.fragments else None, x.version)
-
-
 def list_documents(s: Session, project_id: int, layer_name: str) -> list[DocumentSummary]:
     """Each document with the status and label counts of one layer."""
     layers = {lay.document_id: lay for lay in s.scalars(

@@ -7,7 +7,7 @@ Everything that can be wrong with the input (the pipeline, the label mapping, th
 file) is checked before the first document is read, so a bad input stores nothing.
 Cancelling is checked between batches: the batches already stored stay, the batch in hand
 is dropped whole. The loaded pipeline is shared per process; run one job per pipeline at a
-time (the window's workers do).
+time (the window's jobs do).
 """
 
 from __future__ import annotations

@@ -136,16 +136,19 @@ def test_only_reviewers_adjudicate(team):
         team.rita.decide(team.doc, "span")
 
 
-def test_export_layer_defaults_to_gold(team):
-    from models.review.export_layer import default_export_layer
-
-    with team.store.session() as s:
-        assert default_export_layer(s, team.pid) is None
-        assert default_export_layer(s, team.pid, "bob") == "bob"
+def test_export_uses_gold_once_it_exists(team):
+    layer, _ = team.alice.export_records("news")
+    assert layer == "each document's annotator"
     _setup(team)
-    team.rita.review(team.doc)
-    with team.store.session() as s:
-        assert default_export_layer(s, team.pid, "bob") == "gold"
+    team.rita.review(team.doc)  # auto-gold: what bob and carol agree on
+    layer, records = team.alice.export_records("news")
+    assert layer == "gold"
+    (doc,) = [r for r in records if r.spans]
+    assert sorted((s.start, s.end, s.label) for s in doc.spans) == [
+        (*at("Joe Biden"), "PERSON"), (*at("Mexico City"), "GPE")]
+    # a named layer still wins
+    layer, records = team.alice.export_records("news", "bob")
+    assert layer == "bob" and len([s for r in records for s in r.spans]) == 5
 
 
 def test_cli_review(cli, sqlite_url):

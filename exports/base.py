@@ -1,12 +1,8 @@
 """What every format module shares: options, the export report, atomic writes, tokens.
 
-A format module exposes::
-
-    NAME: str
-    EXTENSIONS: tuple[str, ...]
-    read(path: Path) -> Iterator[DocumentRecord]
-    write(records: Iterable[DocumentRecord], out: Path, schema: Schema,
-          options: ExportOptions | None = None) -> ExportReport
+A format module ends in its declaration, `FORMAT = Format(...)` (exports/format.py), naming
+its read(path) -> Iterator[DocumentRecord] and its write(records, out, schema, options)
+-> ExportReport.
 
 Readers raise only `FormatError(path, line, message)` for bad input. Writers never drop a
 label silently: whatever the format cannot carry, or a label that does not line up with the
@@ -26,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import msgspec
 
@@ -66,18 +62,6 @@ class ExportOptions:
                                   f"not {self.doccano_form!r}")
         if not 0.0 <= self.dev_ratio < 1.0:
             raise ValidationError(f"dev ratio must be in [0, 1), not {self.dev_ratio}")
-
-
-class FormatModule(Protocol):
-    """What every module in exports/ that the registry knows provides."""
-
-    NAME: str
-    EXTENSIONS: tuple[str, ...]
-
-    def read(self, path: Path) -> Iterator[DocumentRecord]: ...
-
-    def write(self, records: Iterable[DocumentRecord], out: Path, schema: Any = None,
-              options: ExportOptions | None = None) -> ExportReport: ...
 
 
 @dataclass

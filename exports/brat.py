@@ -405,3 +405,27 @@ def _read_t(doc, spans, events, bid, fields, text, lineno, fail) -> None:
                       fragments=frags if len(frags) > 1 else None)
     spans[bid] = span
     doc.spans.append(span)
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import Format, Probe  # noqa: E402 (the declaration stays at the end)
+
+
+def _sniff(probe: Probe) -> bool:
+    """An .ann file, or a .txt with its .ann beside it."""
+    return probe.suffix == ".ann" or (probe.suffix == ".txt" and
+                                      probe.path.with_suffix(".ann").is_file())
+
+
+def _holds_ann(folder: Path) -> bool:
+    return any(folder.rglob("*.ann"))
+
+
+def _document_key(path: Path) -> Path:
+    return path.with_suffix("") if path.suffix.lower() in (".txt", ".ann") else path
+
+
+FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
+                sniff_folder=_holds_ann, reads_folders=True, document_key=_document_key,
+                read_schema=read_schema)

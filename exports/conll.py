@@ -318,3 +318,27 @@ def _decode(path: Path, line: int, sentences, scheme: str) -> DocumentRecord:
                                                           "before the sentence ends (BILUO)")
             close(prev_end)
     return DocumentRecord(text="".join(parts), spans=spans, origin=(str(path), line))
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.base import CONLL_SCHEMES  # noqa: E402 (the declaration stays at the end)
+from exports.format import MISALIGNED, Format, Option, Probe  # noqa: E402 (the declaration stays at the end)
+
+
+_TOKEN_LINE = re.compile(r"^\S+([ \t]+\S+)*[ \t]+(O|[BILUES]-\S+)$")
+
+
+def _sniff(probe: Probe) -> bool:
+    """A CoNLL extension, or a .txt whose lines are all token ... tag (or -DOCSTART-)."""
+    if probe.suffix in EXTENSIONS:
+        return True
+    if probe.suffix != ".txt" or not probe.lines:
+        return False
+    return all(ln.startswith("-DOCSTART-") or _TOKEN_LINE.match(ln) for ln in probe.lines)
+
+
+FORMAT = Format(
+    name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff, reads_folders=True,
+    options=(MISALIGNED, Option("conll_scheme", "--scheme", choices=CONLL_SCHEMES,
+                                help="CoNLL tag scheme")))

@@ -404,3 +404,16 @@ __all__ = [
     "training_config",
     "write",
 ]
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import MISALIGNED, Format, Option  # noqa: E402 (the declaration stays at the end)
+
+
+FORMAT = Format(
+    name=NAME, extensions=EXTENSIONS, read=read, write=write, reads_folders=True,
+    options=(MISALIGNED,
+             Option("dev_ratio", "--dev-ratio", type=float,
+                    help="the share of documents in dev.spacy"),
+             Option("seed", "--seed", type=int, help="seed of the train/dev shuffle")))

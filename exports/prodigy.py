@@ -230,3 +230,22 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
             raise FormatError(str(path), lineno, f"relation {i} has no label")
         doc.relations.append(RelationRecord(ends[0].id, ends[1].id, label, id=f"R{i}"))
     return doc
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import MISALIGNED, Format, Probe  # noqa: E402 (the declaration stays at the end)
+
+
+# Keys only Prodigy's tasks have (doccano's are checked first: the registry's order).
+_KEYS = frozenset(("spans", "tokens", "answer", "_input_hash", "_task_hash", "_session_id",
+                   "_annotator_id", "_view_id", "relations"))
+
+
+def _sniff(probe: Probe) -> bool:
+    obj = probe.suffix in (".jsonl", ".json") and probe.first_json
+    return bool(obj) and not _KEYS.isdisjoint(obj)
+
+
+FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
+                options=(MISALIGNED,))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import json
 import sys
-from pathlib import Path
 
 from desktop.cli.progress import Progress
 from models.open import open_service
@@ -34,6 +33,7 @@ def cmd_project(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from exports import registry
     from exports.collect import expand, read_all
 
     pairs = expand(args.paths, args.format)
@@ -43,8 +43,9 @@ def cmd_import(args) -> int:
     gc.disable()  # reading makes many small objects and no cycles (see Service._no_gc)
     for path, fmt in pairs:
         records.extend(read_all([(path, fmt)]))
-        if fmt == "brat":
-            schema = _brat_schema(path) or schema
+        read_schema = registry.get(fmt).read_schema  # a schema the files bring (brat's conf)
+        if read_schema is not None:
+            schema = read_schema(path) or schema
         progress.step()
     progress.done()
     gc.enable()
@@ -67,11 +68,6 @@ def cmd_import(args) -> int:
              if report.duplicate_labels else ""))
     return 0
 
-
-def _brat_schema(path: Path):
-    from exports.brat import read_schema
-
-    return read_schema(path)
 
 
 def cmd_stats(args) -> int:

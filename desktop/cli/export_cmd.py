@@ -24,11 +24,11 @@ def run(args) -> int:
     layer, records = svc.export_records(args.project, args.layer, states=states,
                                         status=args.status)
     progress = Progress("exporting", len(records))
-    options = ExportOptions(misaligned=args.misaligned, conll_scheme=args.scheme,
-                            doccano_form=args.doccano_form, dev_ratio=args.dev_ratio,
-                            seed=args.seed, progress=lambda n: progress.step())
-    module = registry.get(args.format)
-    report = module.write(records, Path(args.out), svc.schema(args.project), options)
+    # every option a format declares is on the command line (desktop/cli/main.py)
+    chosen = {opt.field: getattr(args, opt.field) for opt, _ in registry.export_options()}
+    options = ExportOptions(**chosen, progress=lambda n: progress.step())
+    report = registry.get(args.format).write(records, Path(args.out), svc.schema(args.project),
+                                             options)
     progress.done()
     for problem in report.problems[:SHOWN_PROBLEMS]:
         print(f"{args.format}: {problem}", file=sys.stderr)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import distinct, func, select
 
@@ -25,7 +24,9 @@ from models.services.layers import schema_for
 from models.suggest import mapping as label_mapping
 from models.suggest import patterns as pattern_files
 from models.suggest import pipeline as pipelines
+from models.suggest import suggesters
 from models.suggest.analyze import Analyzer
+from models.suggest.suggester import Setup
 from models.suggest.writer import BatchResult, BatchWriter
 
 DOCUMENT_CHOICES = ("all", "unlabeled")
@@ -94,12 +95,9 @@ def prepare(service, project: str | int, *, model: str | None = None,
         project_id, project_name = proj.id, proj.name
     nlp, name = pipelines.load(pipelines.project_pipeline(settings, model))
     mapping = label_mapping.effective(schema, settings, pipelines.ner_labels(nlp))
-    patterns = patterns or settings.get(pattern_files.SETTING)
-    file_ruler = pattern_files.ruler_from_file(nlp, patterns, schema) if patterns else None
-    lexicon = pattern_files.ruler_from_labels(nlp, terms)
-    analyzer = Analyzer(nlp, name, schema, mapping, file_ruler=file_ruler,
-                        file_name=Path(patterns).name if patterns else "",
-                        lexicon_ruler=lexicon, use_model=use_model)
+    setup = Setup(nlp, name, schema, mapping, terms=terms, use_model=use_model,
+                  patterns=patterns or settings.get(pattern_files.SETTING))
+    analyzer = Analyzer(nlp, name, schema, suggesters.build_all(setup))
     return Plan(project_id, project_name, actor, analyzer, ids, existing)
 
 

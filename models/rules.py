@@ -222,9 +222,14 @@ def check_relation(schema: Schema, label: str, head_label: str, tail_label: str,
 
 # ---- 5. events --------------------------------------------------------------------------------
 
+def event_problem(schema: Schema, type: str) -> str | None:
+    return None if schema.event(type) else f"event type {type!r} is not in the schema"
+
+
 def check_event_type(schema: Schema, type: str) -> None:
-    if schema.event(type) is None:
-        raise ValidationError(f"event type {type!r} is not in the schema")
+    problem = event_problem(schema, type)
+    if problem:
+        raise ValidationError(problem)
 
 
 # ---- 6. arguments -------------------------------------------------------------------------------
@@ -245,7 +250,7 @@ def argument_problem(schema: Schema, event_type: str, role: str, target_label: s
     `filled`: how many arguments the event already has in this role."""
     etype = schema.event(event_type)
     if etype is None:
-        return f"event type {event_type!r} is not in the schema"
+        return event_problem(schema, event_type)
     r = etype.role(role)
     if r is None:
         return (f"event {event_type} has no role {role!r}; roles: "

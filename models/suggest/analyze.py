@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from models import rules
 from models.schema import Schema
 from models.suggest.trim import trim
 
@@ -61,7 +62,7 @@ class Analyzer:
         self.use_model = use_model
         self.entity_labels = set(schema.entity_names)
         self.restricted = {e.name for e in schema.entities if e.overlap != "allow"}
-        self.policy = {e.name: e.overlap for e in schema.entities}
+        self.policy = rules.policies(schema)
         self.spans_key = None
         if use_model and "spancat" in nlp.pipe_names:
             self.spans_key = nlp.get_pipe("spancat").cfg.get("spans_key", "sc")
@@ -202,11 +203,9 @@ class Analyzer:
         mine = self.policy.get(label, "allow")
         pool = kept_all if mine != "allow" else kept_restricted
         for ost, oen, olabel in pool:
-            if ost < en and oen > st:
-                theirs = self.policy.get(olabel, "allow")
-                nested = (ost <= st and en <= oen) or (st <= ost and oen <= en)
-                if "none" in (mine, theirs) or not nested:
-                    return True
+            if ost < en and oen > st and rules.breaks(mine, self.policy.get(olabel, "allow"),
+                                                      rules.nested(st, en, ost, oen)):
+                return True
         return False
 
     @staticmethod

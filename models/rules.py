@@ -104,6 +104,26 @@ def check_offsets(start, end, length: int, fragments=None, *, document: int | No
         last = b
 
 
+def scan_offsets(spans: Iterable, length: int) -> tuple[object | None, bool]:
+    """The bulk form of check_offsets, one test per span: (the first of these spans, anything
+    with start, end and fragments, that breaks rule 1, or None; whether the spans come in
+    order without overlapping one another, so that rule 3 has nothing to look at)."""
+    last, apart = 0, True
+    for sp in spans:
+        start, end = sp.start, sp.end
+        if not (type(start) is int and type(end) is int and last <= start < end <= length):
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= length):
+                return sp, apart
+            apart = False
+        if sp.fragments:
+            try:
+                check_offsets(start, end, length, sp.fragments)
+            except ValidationError:
+                return sp, apart
+        last = end
+    return None, apart
+
+
 # ---- 2. label known ---------------------------------------------------------------------------
 
 def check_label(schema: Schema, label: str) -> None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from itertools import accumulate, islice
-from operator import attrgetter, ge
+from operator import attrgetter
 
 from models import rules
 from models.errors import ValidationError
@@ -65,10 +64,12 @@ def widen(schema: Schema, records: list[DocumentRecord], strict: bool) -> list[s
 
 
 def widen_policies(schema: Schema, labeled: list[tuple[DocumentRecord, int]],
-                   held: dict, strict: bool) -> list[str]:
+                   held: dict, strict: bool, overlapping: set[int]) -> list[str]:
     """The overlap policies these records' spans break, each against the others of its layer
     (given before in this import or stored, `held`: layer id -> Held): refused when strict,
-    else widened, as 'policy:LABEL old -> new' lines (the schema is changed in place)."""
+    else widened, as 'policy:LABEL old -> new' lines (the schema is changed in place).
+    `overlapping`: id() of the records whose spans overlap one another (validate_record
+    tells): a record of a layer not in `held` and not among them has nothing to check."""
     policy = rules.policies(schema)
     restricted = {name for name, pol in policy.items() if pol != "allow"}
     if not restricted:
@@ -78,10 +79,10 @@ def widen_policies(schema: Schema, labeled: list[tuple[DocumentRecord, int]],
     broken = 0
     given: dict[int, list[rules.Placed]] = {}  # what earlier records gave a shared layer
     for rec, lid in labeled:
-        spans = [sp for sp in rec.spans if sp.state != "rejected"]
         prior = held.get(lid)
-        if prior is None and not _may_break(spans, restricted):
+        if prior is None and id(rec) not in overlapping:
             continue
+        spans = [sp for sp in rec.spans if sp.state != "rejected"]
         layer = rules.LayerSpans(prior.placed + given.get(lid, []) if prior else ())
         for sp in sorted(spans, key=attrgetter("start")):
             mine = rules.Placed(None, sp.start, sp.end, sp.label, sp.state)
@@ -114,17 +115,6 @@ def widen_policies(schema: Schema, labeled: list[tuple[DocumentRecord, int]],
         out.append(f"policy:{label} {entity.overlap} -> {need[label]}")
         entity.overlap = need[label]
     return out
-
-
-def _may_break(spans, restricted: set[str]) -> bool:
-    """Whether some of these spans overlap and one of them has a restricted label: the
-    common case (no overlap) is told apart without a loop in Python."""
-    if len(spans) < 2 or not any(sp.label in restricted for sp in spans):
-        return False
-    ordered = sorted(spans, key=attrgetter("start"))
-    starts = [sp.start for sp in ordered]
-    ends = accumulate((sp.end for sp in ordered), max)
-    return not all(map(ge, islice(starts, 1, None), ends))
 
 
 def _allow_relation(rt, head: str, tail: str):

@@ -55,8 +55,9 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def validate_record(rec: DocumentRecord) -> None:
-    """Offsets inside the text, references that resolve, known states: or a FormatError."""
+def validate_record(rec: DocumentRecord) -> bool:
+    """Offsets inside the text, references that resolve, known states, no cycle of events:
+    or a FormatError. True when the spans come in order and apart (none overlaps another)."""
     path, line = rec.origin
     if not isinstance(rec.text, str) or not rec.text or rec.text.isspace():
         raise FormatError(path, line, "empty document: no text to label")
@@ -66,16 +67,18 @@ def validate_record(rec: DocumentRecord) -> None:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
     n = len(rec.text)
-    for sp in rec.spans:
+    bad, apart = rules.scan_offsets(rec.spans, n)
+    if bad is not None:
         try:
-            rules.check_offsets(sp.start, sp.end, n, sp.fragments, label=sp.label)
+            rules.check_offsets(bad.start, bad.end, n, bad.fragments, label=bad.label)
         except ValidationError as exc:
             raise FormatError(path, line, exc.message) from None
+    for sp in rec.spans:  # one test per span; the details only to word the error
         if not (type(sp.label) is str and sp.label and sp.state in SPAN_STATES
                 and sp.source in SPAN_SOURCES):
             _span_error(sp, path, line)
     if not (rec.relations or rec.events):
-        return
+        return apart
     ids = {sp.id for sp in rec.spans if sp.id}
     event_ids = {ev.id for ev in rec.events if ev.id}
     for rel in rec.relations:
@@ -100,6 +103,7 @@ def validate_record(rec: DocumentRecord) -> None:
         kind = "an event cannot be its own argument" if len(cycle) == 2 else \
             "events as arguments form a cycle"
         raise FormatError(path, line, f"{kind}: {' -> '.join(cycle)}")
+    return apart
 
 
 def _span_error(sp, path: str, line: int | None) -> None:
@@ -164,8 +168,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
                    progress: Callable[[int], None] | None = None) -> ImportReport:
     """Store the records in the project (created when missing). The caller commits."""
     records = list(records)
-    for rec in records:
-        validate_record(rec)
+    overlapping = {id(rec) for rec in records if not validate_record(rec)}
     report = ImportReport(project_name)
     project = find_project(s, project_name)
     if project is None:
@@ -258,7 +261,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
     held = load_held(s, sorted(old_layers))
     held.update({lid: Held() for lid, n in given.items() if n > 1 and lid not in held})
     # overlap policies, against what each layer holds: refused (strict) before any label
-    report.labels_added += widen_policies(proj_schema, labeled, held, strict)
+    report.labels_added += widen_policies(proj_schema, labeled, held, strict, overlapping)
     if report.labels_added:
         save_schema(s, None, project.id, proj_schema, reason="import")
     writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),

@@ -364,3 +364,16 @@ def test_cli_import_widens_or_refuses_with_strict(cli, tmp_path):
     assert "added to the schema: policy:PERSON none -> allow" in r.stderr
     stats = json.loads(cli("--db", db, "stats", "--project", "p", "--json").stdout)
     assert stats["documents"] == 2 and stats["spans"] == 2
+
+
+def test_scan_offsets_finds_the_bad_span_and_tells_whether_spans_overlap():
+    ok = [SpanRecord(0, 3, "A"), SpanRecord(3, 5, "B"), SpanRecord(7, 9, "C")]
+    assert rules.scan_offsets(ok, 10) == (None, True)
+    crossing = [SpanRecord(0, 4, "A"), SpanRecord(3, 5, "B")]
+    assert rules.scan_offsets(crossing, 10) == (None, False)
+    unordered = [SpanRecord(5, 7, "A"), SpanRecord(0, 2, "B")]
+    assert rules.scan_offsets(unordered, 10) == (None, False)
+    bad = SpanRecord(8, 12, "C")
+    assert rules.scan_offsets([*ok[:2], bad], 10) == (bad, True)
+    frag = SpanRecord(0, 9, "D", fragments=[(5, 9), (0, 2)])
+    assert rules.scan_offsets([frag], 10) == (frag, True)

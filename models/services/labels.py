@@ -1,8 +1,8 @@
 """Label operations on one layer: spans, relations, events and their arguments.
 
-Each function validates against the document and the schema, checks the acting user's right
-to the layer and the row's version, writes an audit row, and returns a Change whose `before`
-holds what an undo needs.
+Each function validates against the document and the schema through the rule book
+(models/rules.py), checks the acting user's right to the layer and the row's version, writes
+an audit row, and returns a Change whose `before` holds what an undo needs.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from models import rules
 from models.errors import NotFoundError, StaleWriteError, ValidationError
 from models.orm import Document, Event, EventArgument, Layer, Relation, Span
-from models import rules
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
 from models.services.context import Actor, audit, check_layer_write

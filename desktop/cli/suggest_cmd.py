@@ -31,6 +31,9 @@ def run(args) -> int:
           f"{args.project!r}: {report.spans} spans, {report.relations} relations, "
           f"{report.events} events ({report.skipped} already there, not added again; "
           f"{report.seconds:.1f}s)")
+    if report.refused:
+        print(f"  {report.refused} suggestion(s) not stored: they break a rule of the schema "
+              "against the labels there (an overlap policy, a relation or role it forbids)")
     for name, row in sorted(report.by_suggester.items()):
         print(f"  {name}: {row['spans']} spans, {row['relations']} relations, "
               f"{row['events']} events")

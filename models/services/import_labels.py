@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.orm import Event, EventArgument, Relation, Span
+from models.rules import Placed
 from models.records import DocumentRecord
 from models.services.bulk import allocate_ids, dumps, insert_rows
 
@@ -26,6 +27,7 @@ class Held:
     relations: set[tuple] = field(default_factory=set)  # (head id, tail id, label)
     events: dict[tuple, int] = field(default_factory=dict)  # (trigger id, type)
     arguments: set[tuple] = field(default_factory=set)  # (event, role, span, target event)
+    placed: list[Placed] = field(default_factory=list)  # the spans not rejected (overlaps)
 
 
 def span_key(start: int, end: int, label: str, fragments) -> tuple:
@@ -44,6 +46,8 @@ def load_held(s: Session, layer_ids: list[int]) -> dict[int, Held]:
             held[lid].spans.setdefault(key, sid)
             if state == "accepted":
                 held[lid].accepted.setdefault(key, sid)
+            if state != "rejected":
+                held[lid].placed.append(Placed(sid, st, en, lab, state))
         for lid, head, tail, lab in s.execute(
                 select(Relation.layer_id, Relation.head_id, Relation.tail_id, Relation.label)
                 .where(Relation.layer_id.in_(chunk))):

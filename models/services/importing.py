@@ -16,13 +16,14 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import rules
 from models.errors import FormatError, ValidationError
 from models.orm import GOLD, Document, Layer
 from models.records import SPAN_SOURCES, SPAN_STATES, DocumentRecord
 from models.schema import Schema
 from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
-from models.services.import_constraints import widen
+from models.services.import_constraints import widen, widen_policies
 from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.layers import schema_for
 from models.services.projects import create_project, find_project, save_schema
@@ -54,8 +55,9 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def validate_record(rec: DocumentRecord) -> None:
-    """Offsets inside the text, references that resolve, known states: or a FormatError."""
+def validate_record(rec: DocumentRecord) -> bool:
+    """Offsets inside the text, references that resolve, known states, no cycle of events:
+    or a FormatError. True when the spans come in order and apart (none overlaps another)."""
     path, line = rec.origin
     if not isinstance(rec.text, str) or not rec.text or rec.text.isspace():
         raise FormatError(path, line, "empty document: no text to label")
@@ -65,14 +67,18 @@ def validate_record(rec: DocumentRecord) -> None:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
     n = len(rec.text)
+    bad, apart = rules.scan_offsets(rec.spans, n)
+    if bad is not None:
+        try:
+            rules.check_offsets(bad.start, bad.end, n, bad.fragments, label=bad.label)
+        except ValidationError as exc:
+            raise FormatError(path, line, exc.message) from None
     for sp in rec.spans:  # one test per span; the details only to word the error
-        start, end, label = sp.start, sp.end, sp.label
-        if not (type(start) is int and type(end) is int and 0 <= start < end <= n
-                and type(label) is str and label and sp.state in SPAN_STATES
+        if not (type(sp.label) is str and sp.label and sp.state in SPAN_STATES
                 and sp.source in SPAN_SOURCES):
-            _span_error(sp, n, path, line)
+            _span_error(sp, path, line)
     if not (rec.relations or rec.events):
-        return
+        return apart
     ids = {sp.id for sp in rec.spans if sp.id}
     event_ids = {ev.id for ev in rec.events if ev.id}
     for rel in rec.relations:
@@ -86,12 +92,21 @@ def validate_record(rec: DocumentRecord) -> None:
             if arg.target not in ids and arg.target not in event_ids:
                 raise FormatError(path, line, f"event {ev.type} argument {arg.role} points to "
                                   f"{arg.target!r}, which is not there")
+    # events as arguments (a span first, as the writer resolves a target): never a cycle
+    edges: dict[str, list[str]] = {}
+    for ev in rec.events:
+        for arg in ev.arguments:
+            if arg.target not in ids and ev.id:
+                edges.setdefault(ev.id, []).append(arg.target)
+    cycle = rules.find_cycle(edges) if edges else None
+    if cycle:
+        kind = "an event cannot be its own argument" if len(cycle) == 2 else \
+            "events as arguments form a cycle"
+        raise FormatError(path, line, f"{kind}: {' -> '.join(cycle)}")
+    return apart
 
 
-def _span_error(sp, n: int, path: str, line: int | None) -> None:
-    if not (type(sp.start) is int and type(sp.end) is int and 0 <= sp.start < sp.end <= n):
-        raise FormatError(path, line, f"span {sp.label} [{sp.start}, {sp.end}) is outside "
-                          f"the text (length {n}) or empty")
+def _span_error(sp, path: str, line: int | None) -> None:
     if not sp.label or not isinstance(sp.label, str):
         raise FormatError(path, line, f"span [{sp.start}, {sp.end}) has no label")
     raise FormatError(path, line, f"span {sp.label}: unknown state {sp.state!r} or "
@@ -153,8 +168,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
                    progress: Callable[[int], None] | None = None) -> ImportReport:
     """Store the records in the project (created when missing). The caller commits."""
     records = list(records)
-    for rec in records:
-        validate_record(rec)
+    overlapping = {id(rec) for rec in records if not validate_record(rec)}
     report = ImportReport(project_name)
     project = find_project(s, project_name)
     if project is None:
@@ -169,8 +183,6 @@ def import_records(s: Session, actor: Actor, project_name: str,
         report.labels_added += added
     report.labels_added += check_schema(proj_schema, records, strict)
     report.labels_added += widen(proj_schema, records, strict)
-    if report.labels_added:
-        save_schema(s, None, project.id, proj_schema, reason="import")
 
     lock_for_write(s, project.id)
     now = now_value(s)
@@ -248,6 +260,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
     old_layers = {lid for (d, _), lid in layer_ids.items() if d in old_docs}
     held = load_held(s, sorted(old_layers))
     held.update({lid: Held() for lid, n in given.items() if n > 1 and lid not in held})
+    # overlap policies, against what each layer holds: refused (strict) before any label
+    report.labels_added += widen_policies(proj_schema, labeled, held, strict, overlapping)
+    if report.labels_added:
+        save_schema(s, None, project.id, proj_schema, reason="import")
     writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),
                          sum(len(rec.events) for rec, _ in labeled))
     for rec, lid in labeled:

@@ -1,8 +1,8 @@
 """Label operations on one layer: spans, relations, events and their arguments.
 
-Each function validates against the document and the schema, checks the acting user's right
-to the layer and the row's version, writes an audit row, and returns a Change whose `before`
-holds what an undo needs.
+Each function validates against the document and the schema through the rule book
+(models/rules.py), checks the acting user's right to the layer and the row's version, writes
+an audit row, and returns a Change whose `before` holds what an undo needs.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from models import rules
 from models.errors import NotFoundError, StaleWriteError, ValidationError
 from models.orm import Document, Event, EventArgument, Layer, Relation, Span
 from models.records import SPAN_SOURCES, SPAN_STATES
@@ -65,37 +66,17 @@ def _touch(layer: Layer) -> None:
 
 def validate_span(s: Session, doc: Document | DocInfo, schema: Schema, layer_id: int,
                   start: int, end: int, label: str, *, ignore_id: int | None = None,
-                  fragments: list | None = None) -> None:
+                  fragments: list | None = None, state: str = "accepted") -> None:
+    """The rule book's span rules, with the layer's spans around [start, end) read in one
+    indexed query (layer_id, start)."""
     length = doc.length if isinstance(doc, DocInfo) else len(doc.text)
-    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= length:
-        raise ValidationError(f"span [{start}, {end}) is outside the text of document "
-                              f"{doc.id} (length {length}) or empty", where=label)
-    if not schema.entity(label) and not schema.event(label):
-        raise ValidationError(f"label {label!r} is not in the schema of this project")
-    for a, b in fragments or ():
-        if not start <= a < b <= end:
-            raise ValidationError(f"fragment [{a}, {b}) lies outside span [{start}, {end})")
-    mine = _policy(schema, label)
-    # one indexed query (layer_id, start), plain rows: no ORM objects for the neighbours
-    others = s.execute(select(Span.id, Span.start, Span.end, Span.label).where(
-        Span.layer_id == layer_id, Span.state != "rejected", Span.start < end, Span.end > start))
-    for o_id, o_start, o_end, o_label in others:
-        if o_id == ignore_id:
-            continue
-        if o_start == start and o_end == end and o_label == label:
-            raise ValidationError(f"[{start}, {end}) is already labeled {label}")
-        theirs = _policy(schema, o_label)
-        nested = (o_start <= start and end <= o_end) or (start <= o_start and o_end <= end)
-        if "none" in (mine, theirs) or ("nest" in (mine, theirs) and not nested):
-            who = label if mine != "allow" else o_label
-            raise ValidationError(
-                f"{label} [{start}, {end}) would overlap {o_label} [{o_start}, {o_end}); "
-                f"the schema does not let {who} overlap")
-
-
-def _policy(schema: Schema, label: str) -> str:
-    ent = schema.entity(label)
-    return ent.overlap if ent else "allow"
+    rules.check_span(schema, length, start, end, label, fragments=fragments, document=doc.id)
+    near = rules.LayerSpans(rules.Placed(*row) for row in s.execute(
+        select(Span.id, Span.start, Span.end, Span.label, Span.state).where(
+            Span.layer_id == layer_id, Span.state != "rejected", Span.start < end,
+            Span.end > start)))
+    rules.check_overlap(rules.policies(schema), near, start, end, label, state=state,
+                        ignore_id=ignore_id)
 
 
 def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int, label: str,
@@ -109,7 +90,7 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
     check_layer_write(actor, lay)
     doc = doc_info(s, document_id)
     schema = shared_schema(s, doc.project_id)
-    validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments)
+    validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments, state=state)
     span = Span(layer_id=lay.id, start=start, end=end, label=label, source=source, state=state,
                 score=score, suggester=suggester, attributes=dict(attributes or {}),
                 kb_id=kb_id, fragments=[list(f) for f in fragments] if fragments else None,
@@ -134,8 +115,11 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
     if all(getattr(span, k) == v for k, v in values.items()):
         # nothing changes: no write, no version bump, no audit row
         return Change("update", "span", span.id, doc.id, before=before, after=before)
-    if {"start", "end", "label"} & values.keys():
-        validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id)
+    state = values.get("state", span.state)
+    if {"start", "end", "label"} & values.keys() or (
+            state != span.state and state == "accepted"):  # accepting must keep the rules
+        validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id,
+                      fragments=values.get("fragments", span.fragments), state=state)
     for key, value in values.items():
         setattr(span, key, value)
     _touch(layer)
@@ -209,9 +193,10 @@ def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None
         _check_version(rel, expected_version, "relation")
         layer, doc, schema = _layer_of(s, actor, rel.layer_id)
         before = row_dict(rel, REL_FIELDS)
+        if label or state == "accepted":
+            _check_relation(s, schema, rel.head_id, rel.tail_id, label or rel.label)
         rel.state = state
         if label:
-            _check_relation(s, schema, rel.head_id, rel.tail_id, label)
             rel.label = label
         s.flush()
         after = row_dict(rel, REL_FIELDS)
@@ -277,21 +262,26 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     """Undo a delete: put back the rows (with their ids) that a delete Change lists. The
     Change's `after` is what was stored: a re-inserted row starts again at version 1."""
     first = before.get("span") or before.get("relation") or (before.get("event") or {})
-    layer, doc, _ = _layer_of(s, actor, first["layer_id"])
+    layer, doc, schema = _layer_of(s, actor, first["layer_id"])
     after = copy.deepcopy(before)
     stored: list[tuple[dict, Any]] = []  # (dict in `after`, its new row)
     if "span" in before:
+        sp = before["span"]  # the layer may have changed since the delete, or the schema
+        validate_span(s, doc, schema, layer.id, sp["start"], sp["end"], sp["label"],
+                      fragments=sp.get("fragments"), state=sp.get("state", "accepted"))
         row = Span(**before["span"])
         s.add(row)
         s.flush()
         stored.append((after["span"], row))
     events = after.get("events", []) + ([after] if "event" in after else [])
     for ev in events:
+        rules.check_event_type(schema, ev["event"]["type"])
         row = Event(**ev["event"])
         s.add(row)
         s.flush()
         stored.append((ev["event"], row))
     for r in after.get("relations", []) + ([after["relation"]] if "relation" in after else []):
+        _check_relation(s, schema, r["head_id"], r["tail_id"], r["label"])
         row = Relation(**r)
         s.add(row)
         stored.append((r, row))
@@ -300,8 +290,10 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     for ev in before.get("events", []):
         args += ev["arguments"]
     for a in args:
+        _check_argument(s, schema, _get(s, Event, a["event_id"], "event"), a["role"],
+                        a["span_id"], a["target_event_id"])
         s.add(EventArgument(**a))
-    s.flush()
+        s.flush()
     for d, row in stored:
         d["version"] = row.version
     row_id = first["id"]
@@ -318,24 +310,15 @@ def _check_relation(s: Session, schema: Schema, head_id: int, tail_id: int, labe
     head, tail = s.get(Span, head_id), s.get(Span, tail_id)
     if head is None or tail is None:
         raise NotFoundError("the head or tail span no longer exists")
-    rtype = schema.relation(label)
-    if rtype is None:
-        raise ValidationError(f"relation type {label!r} is not in the schema")
-    if not rtype.allows(head.label, tail.label):
-        allowed = schema.relations_allowed(head.label, tail.label)
-        raise ValidationError(f"relation {label} does not allow {head.label} -> {tail.label}; "
-                              f"allowed: {', '.join(allowed) or 'none'}")
+    rules.check_relation(schema, label, head.label, tail.label, head_id=head_id,
+                         tail_id=tail_id, same_layer=head.layer_id == tail.layer_id)
 
 
 def create_relation(s: Session, actor: Actor, head_id: int, tail_id: int, label: str, *,
                     source: str = "manual", state: str = "accepted", score=None,
                     suggester=None) -> Change:
     head = _get(s, Span, head_id, "span")
-    tail = _get(s, Span, tail_id, "span")
-    if head.layer_id != tail.layer_id:
-        raise ValidationError("a relation links two spans of the same layer")
-    if head_id == tail_id:
-        raise ValidationError("a relation needs two different spans")
+    _get(s, Span, tail_id, "span")
     layer, doc, schema = _layer_of(s, actor, head.layer_id)
     _check_relation(s, schema, head_id, tail_id, label)
     dup = s.scalar(select(Relation.id).where(Relation.head_id == head_id,
@@ -384,13 +367,6 @@ def delete_relation(s, actor, relation_id: int, *, expected_version=None) -> Cha
 
 def _check_argument(s: Session, schema: Schema, event: Event, role: str,
                     span_id: int | None, target_event_id: int | None) -> None:
-    etype = schema.event(event.type)
-    if etype is None:
-        raise ValidationError(f"event type {event.type!r} is not in the schema")
-    r = etype.role(role)
-    if r is None:
-        raise ValidationError(f"event {event.type} has no role {role!r}; roles: "
-                              f"{', '.join(x.name for x in etype.roles) or 'none'}")
     if (span_id is None) == (target_event_id is None):
         raise ValidationError("an argument targets exactly one span or one event")
     if span_id is not None:
@@ -398,19 +374,23 @@ def _check_argument(s: Session, schema: Schema, event: Event, role: str,
         label = target.label
     else:
         target = _get(s, Event, target_event_id, "event")
-        if target.id == event.id:
-            raise ValidationError("an event cannot be its own argument")
         label = target.type
-    if target.layer_id != event.layer_id:
-        raise ValidationError("an argument must be in the same layer as its event")
-    if r.labels and label not in r.labels:
-        raise ValidationError(f"role {event.type}.{role} takes {', '.join(r.labels)}, "
-                              f"not {label}")
-    if not r.multiple:
-        taken = s.scalar(select(EventArgument.id).where(EventArgument.event_id == event.id,
-                                                        EventArgument.role == role))
-        if taken:
-            raise ValidationError(f"role {event.type}.{role} is already filled")
+    if target_event_id is not None:
+        # the layer's events as arguments (event -> the events it takes), for cycles
+        edges: dict[int, list[int]] = {}
+        names = {event.id: f"{event.type} {event.id}", target.id: f"{label} {target.id}"}
+        for src, src_type, dst in s.execute(
+                select(EventArgument.event_id, Event.type, EventArgument.target_event_id)
+                .join(Event, Event.id == EventArgument.event_id)
+                .where(Event.layer_id == event.layer_id,
+                       EventArgument.target_event_id.is_not(None))):
+            edges.setdefault(src, []).append(dst)
+            names[src] = f"{src_type} {src}"
+        rules.check_event_argument(edges, event.id, target_event_id, names)
+    filled = s.scalar(select(func.count(EventArgument.id)).where(
+        EventArgument.event_id == event.id, EventArgument.role == role)) if event.id else 0
+    rules.check_argument(schema, event.type, role, label, filled=filled,
+                         same_layer=target.layer_id == event.layer_id)
 
 
 def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
@@ -419,8 +399,7 @@ def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
                  suggester=None) -> Change:
     trigger = _get(s, Span, trigger_id, "span")
     layer, doc, schema = _layer_of(s, actor, trigger.layer_id)
-    if schema.event(type) is None:
-        raise ValidationError(f"event type {type!r} is not in the schema")
+    rules.check_event_type(schema, type)
     ev = Event(layer_id=layer.id, trigger_id=trigger_id, type=type, source=source, state=state,
                score=score, suggester=suggester, attributes={})
     s.add(ev)
@@ -506,7 +485,8 @@ def remove_argument(s, actor, argument_id: int) -> Change:
 
 def restore_argument(s, actor, before: dict[str, Any]) -> Change:
     ev = _get(s, Event, before["event_id"], "event")
-    layer, doc, _ = _layer_of(s, actor, ev.layer_id)
+    layer, doc, schema = _layer_of(s, actor, ev.layer_id)
+    _check_argument(s, schema, ev, before["role"], before["span_id"], before["target_event_id"])
     s.add(EventArgument(**before))
     s.flush()
     audit(s, actor, "restore", "event_arguments", before["id"], project_id=doc.project_id,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models import rules
 from models.schema import Schema
 from models.suggest.suggester import (
     EventSuggestion, RelationSuggestion, SpanSuggestion, Suggester)
@@ -37,11 +38,9 @@ def conflicts(policy: dict[str, str], st: int, en: int, label: str, kept_all,
     mine = policy.get(label, "allow")
     pool = kept_all if mine != "allow" else kept_restricted
     for ost, oen, olabel in pool:
-        if ost < en and oen > st:
-            theirs = policy.get(olabel, "allow")
-            nested = (ost <= st and en <= oen) or (st <= ost and oen <= en)
-            if "none" in (mine, theirs) or not nested:
-                return True
+        if ost < en and oen > st and rules.breaks(mine, policy.get(olabel, "allow"),
+                                                  rules.nested(st, en, ost, oen)):
+            return True
     return False
 
 
@@ -147,7 +146,7 @@ class Analyzer:
         self.suggesters = list(suggesters)
         self.entity_labels = set(schema.entity_names)
         self.restricted = {e.name for e in schema.entities if e.overlap != "allow"}
-        self.policy = {e.name: e.overlap for e in schema.entities}
+        self.policy = rules.policies(schema)
 
     def analyze(self, doc, document_id: int, existing: list[tuple]) -> DocSuggestions:
         """`existing`: (id, start, end, label, state) of the spans the layer already has."""

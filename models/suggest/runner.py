@@ -43,6 +43,7 @@ class SuggestReport:
     relations: int = 0
     events: int = 0
     skipped: int = 0
+    refused: int = 0  # broke a rule of the schema against the layer (an overlap policy...)
     by_suggester: dict[str, dict[str, int]] = field(default_factory=dict)
     cancelled: bool = False
     seconds: float = 0.0
@@ -53,6 +54,7 @@ class SuggestReport:
         self.relations += batch.relations
         self.events += batch.events
         self.skipped += batch.skipped
+        self.refused += batch.refused
         for name, row in batch.by_suggester.items():
             mine = self.by_suggester.setdefault(name, {"spans": 0, "relations": 0,
                                                        "events": 0})

@@ -2,7 +2,8 @@
 
 Each function validates against the document and the schema, checks the acting user's right
 to the layer and the row's version, writes an audit row, and returns a Change whose `before`
-holds what an undo needs.
+and `after` hold the rows (the fields of models/kinds). The typed operations of
+models/operations run these and add each Change's exact inverse.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, StaleWriteError, ValidationError
+from models.kinds import event as event_kind
+from models.kinds import relation as relation_kind
+from models.kinds import span as span_kind
 from models.orm import Document, Event, EventArgument, Layer, Relation, Span
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
@@ -21,19 +25,12 @@ from models.services.context import Actor, audit, check_layer_write
 from models.services.layers import DocInfo, doc_info, ensure_layer, shared_schema
 from models.views import Change
 
-# ---- row <-> dict (the audit trail and undo use these) ----------------------------------------
-
-SPAN_FIELDS = ("id", "layer_id", "start", "end", "label", "fragments", "attributes", "kb_id",
-               "note", "source", "suggester", "state", "score", "version")
-REL_FIELDS = ("id", "layer_id", "head_id", "tail_id", "label", "source", "suggester", "state",
-              "score", "version")
-EVENT_FIELDS = ("id", "layer_id", "trigger_id", "type", "attributes", "source", "suggester",
-                "state", "score", "version")
-ARG_FIELDS = ("id", "event_id", "role", "span_id", "target_event_id")
-
-
-def row_dict(row, fields) -> dict[str, Any]:
-    return {f: getattr(row, f) for f in fields}
+# the rows' fields, as Changes and the audit trail carry them (owned by models/kinds)
+SPAN_FIELDS = span_kind.FIELDS
+REL_FIELDS = relation_kind.FIELDS
+EVENT_FIELDS = event_kind.FIELDS
+ARG_FIELDS = event_kind.ARG_FIELDS
+STATE_ACTIONS = {"accepted": "accept", "rejected": "reject", "suggested": "unreview"}
 
 
 def _get(s: Session, model, row_id: int, what: str):
@@ -117,7 +114,7 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
     s.add(span)
     _touch(lay)
     s.flush()
-    after = row_dict(span, SPAN_FIELDS)
+    after = span_kind.to_dict(span)
     audit(s, actor, "create", "spans", span.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "span", span.id, doc.id, after=after)
@@ -128,19 +125,20 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
     span = _get(s, Span, span_id, "span")
     _check_version(span, expected_version, "span")
     layer, doc, schema = _layer_of(s, actor, span.layer_id)
-    before = row_dict(span, SPAN_FIELDS)
+    before = span_kind.to_dict(span)
     start, end = values.get("start", span.start), values.get("end", span.end)
     label = values.get("label", span.label)
     if all(getattr(span, k) == v for k, v in values.items()):
         # nothing changes: no write, no version bump, no audit row
         return Change("update", "span", span.id, doc.id, before=before, after=before)
-    if {"start", "end", "label"} & values.keys():
-        validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id)
+    if {"start", "end", "label", "fragments"} & values.keys():
+        validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id,
+                      fragments=values.get("fragments", span.fragments))
     for key, value in values.items():
         setattr(span, key, value)
     _touch(layer)
     s.flush()
-    after = row_dict(span, SPAN_FIELDS)
+    after = span_kind.to_dict(span)
     audit(s, actor, action, "spans", span.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "span", span.id, doc.id, before=before, after=after)
@@ -198,26 +196,14 @@ def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None
     """Accept or reject a suggestion (or put it back): kind span|relation|event."""
     if state not in SPAN_STATES:
         raise ValidationError(f"state must be one of {', '.join(SPAN_STATES)}")
-    action = {"accepted": "accept", "rejected": "reject", "suggested": "unreview"}[state]
+    action = STATE_ACTIONS[state]
+    values: dict[str, Any] = {"state": state}
+    if label and kind != "event":
+        values["label"] = label
     if kind == "span":
-        values: dict[str, Any] = {"state": state}
-        if label:
-            values["label"] = label
         return _update_span(s, actor, row_id, expected_version, action, **values)
     if kind == "relation":
-        rel = _get(s, Relation, row_id, "relation")
-        _check_version(rel, expected_version, "relation")
-        layer, doc, schema = _layer_of(s, actor, rel.layer_id)
-        before = row_dict(rel, REL_FIELDS)
-        rel.state = state
-        if label:
-            _check_relation(s, schema, rel.head_id, rel.tail_id, label)
-            rel.label = label
-        s.flush()
-        after = row_dict(rel, REL_FIELDS)
-        audit(s, actor, action, "relations", rel.id, project_id=doc.project_id,
-              document_id=doc.id, before=before, after=after)
-        return Change("update", "relation", rel.id, doc.id, before=before, after=after)
+        return _update_relation(s, actor, row_id, expected_version, action, **values)
     if kind == "event":
         return _update_event(s, actor, row_id, expected_version, action, state=state)
     raise ValidationError(f"cannot set the state of a {kind}")
@@ -238,7 +224,7 @@ def delete_span(s: Session, actor: Actor, span_id: int, *, expected_version=None
     span = _get(s, Span, span_id, "span")
     _check_version(span, expected_version, "span")
     layer, doc, _ = _layer_of(s, actor, span.layer_id)
-    before = {"span": row_dict(span, SPAN_FIELDS), **_dependents(s, span)}
+    before = span_kind.delete_rows(s, span)
     s.delete(span)
     _touch(layer)
     s.flush()
@@ -247,30 +233,9 @@ def delete_span(s: Session, actor: Actor, span_id: int, *, expected_version=None
     return Change("delete", "span", span_id, doc.id, before=before)
 
 
-def _dependents(s: Session, span: Span) -> dict[str, list]:
-    rels = s.scalars(select(Relation).where(
-        or_(Relation.head_id == span.id, Relation.tail_id == span.id))).all()
-    events = s.scalars(select(Event).where(Event.trigger_id == span.id)).all()
-    events_out = [_event_dict(s, ev) for ev in events]
-    event_ids = {ev.id for ev in events}
-    args = s.scalars(select(EventArgument).where(or_(
-        EventArgument.span_id == span.id,
-        EventArgument.target_event_id.in_(event_ids) if event_ids else False))).all()
-    return {"relations": [row_dict(r, REL_FIELDS) for r in rels], "events": events_out,
-            "arguments": [row_dict(a, ARG_FIELDS) for a in args
-                          if a.event_id not in event_ids]}
-
-
-def _event_dict(s: Session, ev: Event) -> dict[str, Any]:
-    args = s.scalars(select(EventArgument).where(EventArgument.event_id == ev.id)
-                     .order_by(EventArgument.id)).all()
-    return {"event": row_dict(ev, EVENT_FIELDS), "arguments": [row_dict(a, ARG_FIELDS)
-                                                               for a in args]}
-
-
 def event_state(s: Session, event_id: int) -> dict[str, Any]:
     """An event and its arguments as a Change's `after` gives them."""
-    return _event_dict(s, _get(s, Event, event_id, "event"))
+    return event_kind.with_arguments(s, _get(s, Event, event_id, "event"))
 
 
 def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
@@ -281,18 +246,18 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     after = copy.deepcopy(before)
     stored: list[tuple[dict, Any]] = []  # (dict in `after`, its new row)
     if "span" in before:
-        row = Span(**before["span"])
+        row = span_kind.from_dict(before["span"])
         s.add(row)
         s.flush()
         stored.append((after["span"], row))
     events = after.get("events", []) + ([after] if "event" in after else [])
     for ev in events:
-        row = Event(**ev["event"])
+        row = event_kind.from_dict(ev["event"])
         s.add(row)
         s.flush()
         stored.append((ev["event"], row))
     for r in after.get("relations", []) + ([after["relation"]] if "relation" in after else []):
-        row = Relation(**r)
+        row = relation_kind.from_dict(r)
         s.add(row)
         stored.append((r, row))
     s.flush()
@@ -300,15 +265,15 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     for ev in before.get("events", []):
         args += ev["arguments"]
     for a in args:
-        s.add(EventArgument(**a))
+        s.add(event_kind.argument_from_dict(a))
     s.flush()
     for d, row in stored:
         d["version"] = row.version
     row_id = first["id"]
-    audit(s, actor, "restore", "spans" if "span" in before else
-          ("relations" if "relation" in before else "events"), row_id,
-          project_id=doc.project_id, document_id=doc.id, after=after)
     kind = "span" if "span" in before else ("relation" if "relation" in before else "event")
+    table = {"span": "spans", "relation": "relations", "event": "events"}[kind]
+    audit(s, actor, "restore", table, row_id, project_id=doc.project_id, document_id=doc.id,
+          after=after)
     return Change("restore", kind, row_id, doc.id, after=after)
 
 
@@ -348,22 +313,28 @@ def create_relation(s: Session, actor: Actor, head_id: int, tail_id: int, label:
     s.add(rel)
     _touch(layer)
     s.flush()
-    after = row_dict(rel, REL_FIELDS)
+    after = relation_kind.to_dict(rel)
     audit(s, actor, "create", "relations", rel.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "relation", rel.id, doc.id, after=after)
 
 
 def relabel_relation(s, actor, relation_id: int, label: str, *, expected_version=None) -> Change:
+    return _update_relation(s, actor, relation_id, expected_version, "relabel", label=label)
+
+
+def _update_relation(s, actor, relation_id, expected_version, action, **values) -> Change:
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
     layer, doc, schema = _layer_of(s, actor, rel.layer_id)
-    _check_relation(s, schema, rel.head_id, rel.tail_id, label)
-    before = row_dict(rel, REL_FIELDS)
-    rel.label = label
+    if "label" in values:
+        _check_relation(s, schema, rel.head_id, rel.tail_id, values["label"])
+    before = relation_kind.to_dict(rel)
+    for key, value in values.items():
+        setattr(rel, key, value)
     s.flush()
-    after = row_dict(rel, REL_FIELDS)
-    audit(s, actor, "relabel", "relations", rel.id, project_id=doc.project_id,
+    after = relation_kind.to_dict(rel)
+    audit(s, actor, action, "relations", rel.id, project_id=doc.project_id,
           document_id=doc.id, before=before, after=after)
     return Change("update", "relation", rel.id, doc.id, before=before, after=after)
 
@@ -372,7 +343,7 @@ def delete_relation(s, actor, relation_id: int, *, expected_version=None) -> Cha
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
     layer, doc, _ = _layer_of(s, actor, rel.layer_id)
-    before = {"relation": row_dict(rel, REL_FIELDS)}
+    before = relation_kind.delete_rows(rel)
     s.delete(rel)
     s.flush()
     audit(s, actor, "delete", "relations", relation_id, project_id=doc.project_id,
@@ -431,7 +402,7 @@ def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
                             target_event_id=target_event_id))
         s.flush()
     _touch(layer)
-    after = _event_dict(s, ev)
+    after = event_kind.with_arguments(s, ev)
     audit(s, actor, "create", "events", ev.id, project_id=doc.project_id, document_id=doc.id,
           after=after)
     return Change("create", "event", ev.id, doc.id, after=after)
@@ -453,11 +424,11 @@ def _update_event(s, actor, event_id, expected_version, action, **values) -> Cha
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = row_dict(ev, EVENT_FIELDS)
+    before = event_kind.to_dict(ev)
     for key, value in values.items():
         setattr(ev, key, value)
     s.flush()
-    after = row_dict(ev, EVENT_FIELDS)
+    after = event_kind.to_dict(ev)
     audit(s, actor, action, "events", ev.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "event", ev.id, doc.id, before=before, after=after)
@@ -467,9 +438,7 @@ def delete_event(s, actor, event_id: int, *, expected_version=None) -> Change:
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = _event_dict(s, ev)
-    before["arguments"] += [row_dict(a, ARG_FIELDS) for a in s.scalars(
-        select(EventArgument).where(EventArgument.target_event_id == event_id))]
+    before = event_kind.delete_rows(s, ev)
     s.delete(ev)
     s.flush()
     audit(s, actor, "delete", "events", event_id, project_id=doc.project_id,
@@ -486,7 +455,7 @@ def add_argument(s, actor, event_id: int, role: str, *, span_id: int | None = No
                         target_event_id=target_event_id)
     s.add(arg)
     s.flush()
-    after = row_dict(arg, ARG_FIELDS)
+    after = event_kind.argument_dict(arg)
     audit(s, actor, "add_argument", "event_arguments", arg.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "argument", arg.id, doc.id, after=after)
@@ -496,7 +465,7 @@ def remove_argument(s, actor, argument_id: int) -> Change:
     arg = _get(s, EventArgument, argument_id, "argument")
     ev = s.get(Event, arg.event_id)
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = row_dict(arg, ARG_FIELDS)
+    before = event_kind.argument_dict(arg)
     s.delete(arg)
     s.flush()
     audit(s, actor, "remove_argument", "event_arguments", argument_id,

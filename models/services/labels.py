@@ -120,6 +120,12 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
     return Change("create", "span", span.id, doc.id, after=after)
 
 
+def update_span(s: Session, actor: Actor, span_id: int, fields: dict[str, Any],
+                action: str, *, expected_version: int | None = None) -> Change:
+    """Set fields of a span (what an undo of relabel, resize, ... puts back)."""
+    return _update_span(s, actor, span_id, expected_version, action, **fields)
+
+
 def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int | None,
                  action: str, **values) -> Change:
     span = _get(s, Span, span_id, "span")
@@ -323,6 +329,11 @@ def relabel_relation(s, actor, relation_id: int, label: str, *, expected_version
     return _update_relation(s, actor, relation_id, expected_version, "relabel", label=label)
 
 
+def update_relation(s: Session, actor: Actor, relation_id: int, fields: dict[str, Any],
+                    action: str, *, expected_version: int | None = None) -> Change:
+    return _update_relation(s, actor, relation_id, expected_version, action, **fields)
+
+
 def _update_relation(s, actor, relation_id, expected_version, action, **values) -> Change:
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
@@ -418,6 +429,11 @@ def create_event_at(s: Session, actor: Actor, document_id: int, start: int, end:
     change = create_event(s, actor, span_change.id, type, **kw)
     change.children.append(span_change)
     return change
+
+
+def update_event(s: Session, actor: Actor, event_id: int, fields: dict[str, Any],
+                 action: str, *, expected_version: int | None = None) -> Change:
+    return _update_event(s, actor, event_id, expected_version, action, **fields)
 
 
 def _update_event(s, actor, event_id, expected_version, action, **values) -> Change:

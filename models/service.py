@@ -13,10 +13,11 @@ from typing import Any, Callable
 
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
+from models import operations as ops
 from models.errors import StaleWriteError
 from models.review import adjudication
 from models.schema import Schema
-from models.services import importing, labels, layers, projects, stats
+from models.services import importing, layers, projects, stats
 from models.services import review as review_ops
 from models.services.context import Actor, check_layer_read, ensure_user, get_actor
 from models.store import Store
@@ -60,6 +61,10 @@ class Service:
         # an admin adds users first.
         self.auto_create_users = store.is_sqlite if auto_create_users is None \
             else auto_create_users
+
+    @_op
+    def _run(s, actor, operations):
+        return [op.apply(s, actor) for op in operations]
 
     def _actor(self, s) -> Actor:
         return get_actor(s, self.user, create=self.auto_create_users)
@@ -137,40 +142,35 @@ class Service:
         with self.store.session() as s:
             return stats.project_stats(s, project)
 
-    set_status = _op(layers.set_status)
+    set_status = _op(ops.SetStatus.call)
     add_comment = _op(layers.add_comment)
 
-    # ---- labels ------------------------------------------------------------------------------
-    create_span = _op(labels.create_span)
-    relabel_span = _op(labels.relabel_span)
-    resize_span = _op(labels.resize_span)
-    delete_span = _op(labels.delete_span)
-    set_kb_id = _op(labels.set_kb_id)
-    set_note = _op(labels.set_note)
-    set_attribute = _op(labels.set_attribute)
-    set_state = _op(labels.set_state)
-    accept = _op(labels.accept)
-    reject = _op(labels.reject)
-    restore = _op(labels.restore)
-    create_relation = _op(labels.create_relation)
-    relabel_relation = _op(labels.relabel_relation)
-    delete_relation = _op(labels.delete_relation)
-    create_event = _op(labels.create_event)
-    create_event_at = _op(labels.create_event_at)
-    delete_event = _op(labels.delete_event)
-    add_argument = _op(labels.add_argument)
-    remove_argument = _op(labels.remove_argument)
-    restore_argument = _op(labels.restore_argument)
+    # ---- labels: each runs one typed operation, its Change carries the exact inverse ----------
+    create_span = _op(ops.CreateSpan.call)
+    relabel_span = _op(ops.RelabelSpan.call)
+    resize_span = _op(ops.ResizeSpan.call)
+    delete_span = _op(ops.DeleteSpan.call)
+    set_kb_id = _op(ops.SetKbId.call)
+    set_note = _op(ops.SetNote.call)
+    set_attribute = _op(ops.SetAttribute.call)
+    set_state = _op(ops.SetState.call)
+    accept = _op(ops.Accept.call)
+    reject = _op(ops.Reject.call)
+    restore = _op(ops.Restore.call)
+    create_relation = _op(ops.CreateRelation.call)
+    relabel_relation = _op(ops.RelabelRelation.call)
+    delete_relation = _op(ops.DeleteRelation.call)
+    create_event = _op(ops.CreateEvent.call)
+    create_event_at = _op(ops.CreateEventAt.call)
+    delete_event = _op(ops.DeleteEvent.call)
+    add_argument = _op(ops.AddArgument.call)
+    remove_argument = _op(ops.RemoveArgument.call)
+    restore_argument = _op(ops.RestoreArgument.call)
 
-    def batch(self, operations: list[tuple[str, tuple, dict]]) -> list[Change]:
-        """Several operations in one unit of work: all stored, or none (bulk actions)."""
-        with self.store.session() as s:
-            actor = self._actor(s)
-            out = []
-            for name, args, kwargs in operations:
-                fn = getattr(labels, name, None) or getattr(layers, name)
-                out.append(fn(s, actor, *args, **kwargs))
-            return out
+    def run(self, operations: list[ops.Operation]) -> list[Change]:
+        """Several operations in one unit of work: all stored, or none (bulk actions, undo
+        and redo). Each Change carries its inverse."""
+        return self._run(operations)
 
     # ---- import ------------------------------------------------------------------------------
     def import_records(self, project: str, records, **kw) -> importing.ImportReport:

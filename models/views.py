@@ -122,3 +122,6 @@ class Change:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     children: list[Change] = field(default_factory=list)
+    # the models.operations.Operation that undoes this change exactly (None: not undoable,
+    # e.g. a comment); set by the operation that made the change
+    inverse: Any = None

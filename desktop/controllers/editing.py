@@ -15,6 +15,7 @@ from desktop.undo.commands import EditCommand
 from desktop.widgets.picker import pick
 from desktop.workspace import Workspace
 from models.errors import DomainError
+from models.operations import CreateSpan, SetState
 from models.views import Change
 
 
@@ -326,16 +327,15 @@ class EditController(QObject):
         view = self.ws.view
         if view is None:
             return
-        ops = [("set_state", ("span", s.id, "accepted"), {"expected_version": s.version})
-               for s in view.spans if s.state == "suggested"]
-        ops += [("set_state", ("relation", r.id, "accepted"), {"expected_version": r.version})
-                for r in view.relations if r.state == "suggested"]
-        ops += [("set_state", ("event", e.id, "accepted"), {"expected_version": e.version})
-                for e in view.events if e.state == "suggested"]
+        todo = [("span", row) for row in view.spans] + \
+            [("relation", row) for row in view.relations] + \
+            [("event", row) for row in view.events]
+        ops = [SetState(kind, row.id, "accepted", expected_version=row.version)
+               for kind, row in todo if row.state == "suggested"]
         if not ops:
             self.ws.say("no suggestions to accept in this document")
             return
-        changes = self.ws.attempt(lambda: self.ws.service.batch(ops))
+        changes = self.ws.attempt(lambda: self.ws.service.run(ops))
         if changes:
             self.commit(f"Accept all {len(changes)} suggestions", changes)
 
@@ -365,11 +365,11 @@ class EditController(QObject):
                 a, b = m.span()
                 if any(s < b and a < e for s, e in taken):
                     continue  # already labeled there (or overlapping): leave it alone
-                ops.append(("create_span", (doc_id, a, b, label), {}))
+                ops.append(CreateSpan(doc_id, a, b, label))
         if not ops:
             self.ws.say(f"no unlabeled occurrence of “{text}” left")
             return
-        changes = self.ws.attempt(lambda: self.ws.service.batch(ops))
+        changes = self.ws.attempt(lambda: self.ws.service.run(ops))
         if changes:
             where = "the project" if whole_project else "this document"
             self.commit(f"Label {len(changes)} occurrences of “{text}” as {label} in {where}",

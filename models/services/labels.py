@@ -2,7 +2,9 @@
 
 Each function validates against the document and the schema through the rule book
 (models/rules.py), checks the acting user's right to the layer and the row's version, writes
-an audit row, and returns a Change whose `before` holds what an undo needs.
+an audit row, and returns a Change whose `before` and `after` hold the rows (the fields of
+models/kinds). The typed operations of models/operations run these and add each Change's
+exact inverse.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from models import rules
 from models.errors import NotFoundError, StaleWriteError, ValidationError
+from models.kinds import event as event_kind
+from models.kinds import relation as relation_kind
+from models.kinds import span as span_kind
 from models.orm import Document, Event, EventArgument, Layer, Relation, Span
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
@@ -22,19 +27,12 @@ from models.services.context import Actor, audit, check_layer_write
 from models.services.layers import DocInfo, doc_info, ensure_layer, shared_schema
 from models.views import Change
 
-# ---- row <-> dict (the audit trail and undo use these) ----------------------------------------
-
-SPAN_FIELDS = ("id", "layer_id", "start", "end", "label", "fragments", "attributes", "kb_id",
-               "note", "source", "suggester", "state", "score", "version")
-REL_FIELDS = ("id", "layer_id", "head_id", "tail_id", "label", "source", "suggester", "state",
-              "score", "version")
-EVENT_FIELDS = ("id", "layer_id", "trigger_id", "type", "attributes", "source", "suggester",
-                "state", "score", "version")
-ARG_FIELDS = ("id", "event_id", "role", "span_id", "target_event_id")
-
-
-def row_dict(row, fields) -> dict[str, Any]:
-    return {f: getattr(row, f) for f in fields}
+# the rows' fields, as Changes and the audit trail carry them (owned by models/kinds)
+SPAN_FIELDS = span_kind.FIELDS
+REL_FIELDS = relation_kind.FIELDS
+EVENT_FIELDS = event_kind.FIELDS
+ARG_FIELDS = event_kind.ARG_FIELDS
+STATE_ACTIONS = {"accepted": "accept", "rejected": "reject", "suggested": "unreview"}
 
 
 def _get(s: Session, model, row_id: int, what: str):
@@ -98,10 +96,16 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
     s.add(span)
     _touch(lay)
     s.flush()
-    after = row_dict(span, SPAN_FIELDS)
+    after = span_kind.to_dict(span)
     audit(s, actor, "create", "spans", span.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "span", span.id, doc.id, after=after)
+
+
+def update_span(s: Session, actor: Actor, span_id: int, fields: dict[str, Any],
+                action: str, *, expected_version: int | None = None) -> Change:
+    """Set fields of a span (what an undo of relabel, resize, ... puts back)."""
+    return _update_span(s, actor, span_id, expected_version, action, **fields)
 
 
 def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int | None,
@@ -109,14 +113,14 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
     span = _get(s, Span, span_id, "span")
     _check_version(span, expected_version, "span")
     layer, doc, schema = _layer_of(s, actor, span.layer_id)
-    before = row_dict(span, SPAN_FIELDS)
+    before = span_kind.to_dict(span)
     start, end = values.get("start", span.start), values.get("end", span.end)
     label = values.get("label", span.label)
     if all(getattr(span, k) == v for k, v in values.items()):
         # nothing changes: no write, no version bump, no audit row
         return Change("update", "span", span.id, doc.id, before=before, after=before)
     state = values.get("state", span.state)
-    if {"start", "end", "label"} & values.keys() or (
+    if {"start", "end", "label", "fragments"} & values.keys() or (
             state != span.state and state == "accepted"):  # accepting must keep the rules
         validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id,
                       fragments=values.get("fragments", span.fragments), state=state)
@@ -124,7 +128,7 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
         setattr(span, key, value)
     _touch(layer)
     s.flush()
-    after = row_dict(span, SPAN_FIELDS)
+    after = span_kind.to_dict(span)
     audit(s, actor, action, "spans", span.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "span", span.id, doc.id, before=before, after=after)
@@ -182,27 +186,14 @@ def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None
     """Accept or reject a suggestion (or put it back): kind span|relation|event."""
     if state not in SPAN_STATES:
         raise ValidationError(f"state must be one of {', '.join(SPAN_STATES)}")
-    action = {"accepted": "accept", "rejected": "reject", "suggested": "unreview"}[state]
+    action = STATE_ACTIONS[state]
+    values: dict[str, Any] = {"state": state}
+    if label and kind != "event":
+        values["label"] = label
     if kind == "span":
-        values: dict[str, Any] = {"state": state}
-        if label:
-            values["label"] = label
         return _update_span(s, actor, row_id, expected_version, action, **values)
     if kind == "relation":
-        rel = _get(s, Relation, row_id, "relation")
-        _check_version(rel, expected_version, "relation")
-        layer, doc, schema = _layer_of(s, actor, rel.layer_id)
-        before = row_dict(rel, REL_FIELDS)
-        if label or state == "accepted":
-            _check_relation(s, schema, rel.head_id, rel.tail_id, label or rel.label)
-        rel.state = state
-        if label:
-            rel.label = label
-        s.flush()
-        after = row_dict(rel, REL_FIELDS)
-        audit(s, actor, action, "relations", rel.id, project_id=doc.project_id,
-              document_id=doc.id, before=before, after=after)
-        return Change("update", "relation", rel.id, doc.id, before=before, after=after)
+        return _update_relation(s, actor, row_id, expected_version, action, **values)
     if kind == "event":
         return _update_event(s, actor, row_id, expected_version, action, state=state)
     raise ValidationError(f"cannot set the state of a {kind}")
@@ -223,7 +214,7 @@ def delete_span(s: Session, actor: Actor, span_id: int, *, expected_version=None
     span = _get(s, Span, span_id, "span")
     _check_version(span, expected_version, "span")
     layer, doc, _ = _layer_of(s, actor, span.layer_id)
-    before = {"span": row_dict(span, SPAN_FIELDS), **_dependents(s, span)}
+    before = span_kind.delete_rows(s, span)
     s.delete(span)
     _touch(layer)
     s.flush()
@@ -232,30 +223,9 @@ def delete_span(s: Session, actor: Actor, span_id: int, *, expected_version=None
     return Change("delete", "span", span_id, doc.id, before=before)
 
 
-def _dependents(s: Session, span: Span) -> dict[str, list]:
-    rels = s.scalars(select(Relation).where(
-        or_(Relation.head_id == span.id, Relation.tail_id == span.id))).all()
-    events = s.scalars(select(Event).where(Event.trigger_id == span.id)).all()
-    events_out = [_event_dict(s, ev) for ev in events]
-    event_ids = {ev.id for ev in events}
-    args = s.scalars(select(EventArgument).where(or_(
-        EventArgument.span_id == span.id,
-        EventArgument.target_event_id.in_(event_ids) if event_ids else False))).all()
-    return {"relations": [row_dict(r, REL_FIELDS) for r in rels], "events": events_out,
-            "arguments": [row_dict(a, ARG_FIELDS) for a in args
-                          if a.event_id not in event_ids]}
-
-
-def _event_dict(s: Session, ev: Event) -> dict[str, Any]:
-    args = s.scalars(select(EventArgument).where(EventArgument.event_id == ev.id)
-                     .order_by(EventArgument.id)).all()
-    return {"event": row_dict(ev, EVENT_FIELDS), "arguments": [row_dict(a, ARG_FIELDS)
-                                                               for a in args]}
-
-
 def event_state(s: Session, event_id: int) -> dict[str, Any]:
     """An event and its arguments as a Change's `after` gives them."""
-    return _event_dict(s, _get(s, Event, event_id, "event"))
+    return event_kind.with_arguments(s, _get(s, Event, event_id, "event"))
 
 
 def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
@@ -269,20 +239,20 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
         sp = before["span"]  # the layer may have changed since the delete, or the schema
         validate_span(s, doc, schema, layer.id, sp["start"], sp["end"], sp["label"],
                       fragments=sp.get("fragments"), state=sp.get("state", "accepted"))
-        row = Span(**before["span"])
+        row = span_kind.from_dict(before["span"])
         s.add(row)
         s.flush()
         stored.append((after["span"], row))
     events = after.get("events", []) + ([after] if "event" in after else [])
     for ev in events:
         rules.check_event_type(schema, ev["event"]["type"])
-        row = Event(**ev["event"])
+        row = event_kind.from_dict(ev["event"])
         s.add(row)
         s.flush()
         stored.append((ev["event"], row))
     for r in after.get("relations", []) + ([after["relation"]] if "relation" in after else []):
         _check_relation(s, schema, r["head_id"], r["tail_id"], r["label"])
-        row = Relation(**r)
+        row = relation_kind.from_dict(r)
         s.add(row)
         stored.append((r, row))
     s.flush()
@@ -292,15 +262,15 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     for a in args:
         _check_argument(s, schema, _get(s, Event, a["event_id"], "event"), a["role"],
                         a["span_id"], a["target_event_id"])
-        s.add(EventArgument(**a))
+        s.add(event_kind.argument_from_dict(a))
         s.flush()
     for d, row in stored:
         d["version"] = row.version
     row_id = first["id"]
-    audit(s, actor, "restore", "spans" if "span" in before else
-          ("relations" if "relation" in before else "events"), row_id,
-          project_id=doc.project_id, document_id=doc.id, after=after)
     kind = "span" if "span" in before else ("relation" if "relation" in before else "event")
+    table = {"span": "spans", "relation": "relations", "event": "events"}[kind]
+    audit(s, actor, "restore", table, row_id, project_id=doc.project_id, document_id=doc.id,
+          after=after)
     return Change("restore", kind, row_id, doc.id, after=after)
 
 
@@ -331,22 +301,33 @@ def create_relation(s: Session, actor: Actor, head_id: int, tail_id: int, label:
     s.add(rel)
     _touch(layer)
     s.flush()
-    after = row_dict(rel, REL_FIELDS)
+    after = relation_kind.to_dict(rel)
     audit(s, actor, "create", "relations", rel.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "relation", rel.id, doc.id, after=after)
 
 
 def relabel_relation(s, actor, relation_id: int, label: str, *, expected_version=None) -> Change:
+    return _update_relation(s, actor, relation_id, expected_version, "relabel", label=label)
+
+
+def update_relation(s: Session, actor: Actor, relation_id: int, fields: dict[str, Any],
+                    action: str, *, expected_version: int | None = None) -> Change:
+    return _update_relation(s, actor, relation_id, expected_version, action, **fields)
+
+
+def _update_relation(s, actor, relation_id, expected_version, action, **values) -> Change:
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
     layer, doc, schema = _layer_of(s, actor, rel.layer_id)
-    _check_relation(s, schema, rel.head_id, rel.tail_id, label)
-    before = row_dict(rel, REL_FIELDS)
-    rel.label = label
+    if "label" in values or (values.get("state") == "accepted" != rel.state):
+        _check_relation(s, schema, rel.head_id, rel.tail_id, values.get("label", rel.label))
+    before = relation_kind.to_dict(rel)
+    for key, value in values.items():
+        setattr(rel, key, value)
     s.flush()
-    after = row_dict(rel, REL_FIELDS)
-    audit(s, actor, "relabel", "relations", rel.id, project_id=doc.project_id,
+    after = relation_kind.to_dict(rel)
+    audit(s, actor, action, "relations", rel.id, project_id=doc.project_id,
           document_id=doc.id, before=before, after=after)
     return Change("update", "relation", rel.id, doc.id, before=before, after=after)
 
@@ -355,7 +336,7 @@ def delete_relation(s, actor, relation_id: int, *, expected_version=None) -> Cha
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
     layer, doc, _ = _layer_of(s, actor, rel.layer_id)
-    before = {"relation": row_dict(rel, REL_FIELDS)}
+    before = relation_kind.delete_rows(rel)
     s.delete(rel)
     s.flush()
     audit(s, actor, "delete", "relations", relation_id, project_id=doc.project_id,
@@ -410,7 +391,7 @@ def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
                             target_event_id=target_event_id))
         s.flush()
     _touch(layer)
-    after = _event_dict(s, ev)
+    after = event_kind.with_arguments(s, ev)
     audit(s, actor, "create", "events", ev.id, project_id=doc.project_id, document_id=doc.id,
           after=after)
     return Change("create", "event", ev.id, doc.id, after=after)
@@ -428,15 +409,20 @@ def create_event_at(s: Session, actor: Actor, document_id: int, start: int, end:
     return change
 
 
+def update_event(s: Session, actor: Actor, event_id: int, fields: dict[str, Any],
+                 action: str, *, expected_version: int | None = None) -> Change:
+    return _update_event(s, actor, event_id, expected_version, action, **fields)
+
+
 def _update_event(s, actor, event_id, expected_version, action, **values) -> Change:
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = row_dict(ev, EVENT_FIELDS)
+    before = event_kind.to_dict(ev)
     for key, value in values.items():
         setattr(ev, key, value)
     s.flush()
-    after = row_dict(ev, EVENT_FIELDS)
+    after = event_kind.to_dict(ev)
     audit(s, actor, action, "events", ev.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "event", ev.id, doc.id, before=before, after=after)
@@ -446,9 +432,7 @@ def delete_event(s, actor, event_id: int, *, expected_version=None) -> Change:
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = _event_dict(s, ev)
-    before["arguments"] += [row_dict(a, ARG_FIELDS) for a in s.scalars(
-        select(EventArgument).where(EventArgument.target_event_id == event_id))]
+    before = event_kind.delete_rows(s, ev)
     s.delete(ev)
     s.flush()
     audit(s, actor, "delete", "events", event_id, project_id=doc.project_id,
@@ -465,7 +449,7 @@ def add_argument(s, actor, event_id: int, role: str, *, span_id: int | None = No
                         target_event_id=target_event_id)
     s.add(arg)
     s.flush()
-    after = row_dict(arg, ARG_FIELDS)
+    after = event_kind.argument_dict(arg)
     audit(s, actor, "add_argument", "event_arguments", arg.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "argument", arg.id, doc.id, after=after)
@@ -475,7 +459,7 @@ def remove_argument(s, actor, argument_id: int) -> Change:
     arg = _get(s, EventArgument, argument_id, "argument")
     ev = s.get(Event, arg.event_id)
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = row_dict(arg, ARG_FIELDS)
+    before = event_kind.argument_dict(arg)
     s.delete(arg)
     s.flush()
     audit(s, actor, "remove_argument", "event_arguments", argument_id,

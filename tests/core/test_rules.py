@@ -239,9 +239,11 @@ def test_accept_all_refuses_the_batch_and_stores_nothing(service, news):
     sug = _suggestion_over_person(service, pid, doc)
     fine = service.create_span(doc, *at("Mexico City"), "GPE", state="suggested",
                                source="model").id
-    ops = [("set_state", ("span", i, "accepted"), {}) for i in (fine, sug)]
+    from models.operations import SetState
+
+    ops = [SetState("span", i, "accepted") for i in (fine, sug)]
     with pytest.raises(ValidationError, match=NONE):
-        service.batch(ops)
+        service.run(ops)
     assert labels(service, doc) == [(0, 9, "PERSON", "accepted"), (4, 9, "ORG", "suggested"),
                                     (35, 46, "GPE", "suggested")]
 

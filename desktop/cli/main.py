@@ -82,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--state", default="accepted", choices=["accepted", "all"])
     e.add_argument("--misaligned", default="expand", choices=["expand", "skip"],
                    help="labels that do not line up with tokens: expand or skip (reported)")
-    e.add_argument("--scheme", default="iob2", choices=["iob2", "iob1", "biluo"],
-                   help="CoNLL tag scheme")
+    e.add_argument("--scheme", default=None, choices=["iob2", "iob1", "biluo"],
+                   help="CoNLL tag scheme (default: the one the document's CoNLL file had, "
+                        "else iob2)")
     e.add_argument("--doccano-form", default="entities", choices=["entities", "label"])
     e.add_argument("--dev-ratio", type=float, default=0.2)
     e.add_argument("--seed", type=int, default=0)

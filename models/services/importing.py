@@ -26,6 +26,7 @@ from models.services.import_constraints import widen
 from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.layers import schema_for
 from models.services.projects import create_project, find_project, save_schema
+from models import tokens
 
 
 # A document larger than this is refused: no annotator labels 50 MB in one view.
@@ -65,6 +66,8 @@ def validate_record(rec: DocumentRecord) -> None:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
     n = len(rec.text)
+    if rec.tokens is not None:
+        tokens.check(rec.tokens, rec.text, path, line)
     for sp in rec.spans:  # one test per span; the details only to word the error
         start, end, label = sp.start, sp.end, sp.label
         if not (type(start) is int and type(end) is int and 0 <= start < end <= n
@@ -202,6 +205,9 @@ def import_records(s: Session, actor: Actor, project_name: str,
                  for i, (rec, digest) in zip(new_ids, new_docs)))
     doc_ids = [d if d >= 0 else new_ids[-1 - d] for d in doc_ids]
     report.documents_added = len(new_docs)
+    # the tokens a labeled file brings are the document's tokens from now on
+    tokens.keep_file_tokens(s, [(d, rec.tokens) for rec, d in zip(records, doc_ids)
+                                if rec.tokens is not None])
 
     # ---- layers ----------------------------------------------------------------------------
     default_layer = annotator or actor.name

@@ -4,7 +4,6 @@ come back as the file had them, and a document without any gets spaCy's, made on
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

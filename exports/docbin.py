@@ -96,6 +96,20 @@ def doc_from_tokens(vocab, text: str, toks: Tokenization):
     tokens skipped), so that doc.text == text."""
     from spacy.tokens import Doc
 
+    starts, ends = toks.starts, toks.ends
+    if starts and starts[0] == 0:  # the common case: nothing but single spaces between
+        nxt = starts[1:] + [len(text)]
+        spaces = [n == e + 1 and text[e] == " " for e, n in zip(ends, nxt)]
+        if sum(ends) - sum(starts) + sum(spaces) == len(text):
+            sent_starts = None
+            if toks.sentences is not None:
+                sent_starts = [False] * len(starts)
+                for k in toks.sentences:
+                    sent_starts[k] = True
+                sent_starts[0] = True
+            words = [text[a:b] for a, b in zip(starts, ends)]
+            return (Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts),
+                    range(len(words)))
     words: list[str] = []
     spaces: list[bool] = []
     where: list[int] = []

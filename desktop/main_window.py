@@ -260,7 +260,9 @@ class MainWindow(QMainWindow):
     # ---- reactions --------------------------------------------------------------------------------
     def _document_opened(self, view) -> None:
         self.undo.clear()  # undo history is per document: it never jumps elsewhere
-        self.docview.set_document(view, self.ws.schema)
+        # snapping uses the document's stored tokens, fetched when a selection first snaps
+        self.docview.set_document(view, self.ws.schema,
+                                  lambda d=view.document_id: self.ws.tokens(d))
         self.heading.setText(view.title or f"document {view.document_id}")
         self._status_label(view)
         QSettings().setValue(f"last_document/{self.ws.project_name}", view.document_id)

@@ -114,6 +114,11 @@ class Workspace(QObject):
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.emit(text, error)
 
+    def tokens(self, document_id: int):
+        """The document's stored tokens (made on first use); None, said in the status bar,
+        when they cannot be had (the document was deleted meanwhile)."""
+        return self.attempt(lambda: self.service.tokens(document_id))
+
     # ---- small look-ups -----------------------------------------------------------------------
     def span_text(self, span_id: int) -> str:
         sp = self.view.span(span_id) if self.view else None

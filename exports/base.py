@@ -27,7 +27,7 @@ from typing import IO, Any
 import msgspec
 
 from models.errors import FormatError, ValidationError
-from models.records import DocumentRecord, SpanRecord
+from models.records import DocumentRecord, SpanRecord, Tokenization
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
 CONLL_SCHEMES = ("iob2", "iob1", "biluo")
@@ -39,7 +39,8 @@ class ExportOptions:
     # A span whose ends do not fall on token boundaries where the format needs tokens:
     # "expand" it to the enclosing tokens, "skip" it, or "error" (stop the export).
     misaligned: str = "expand"
-    conll_scheme: str = "iob2"  # iob2 | iob1 | biluo
+    # iob2 | iob1 | biluo; None: the scheme of the CoNLL file a document came from, else iob2
+    conll_scheme: str | None = None
     doccano_form: str = "entities"  # entities | label (the older [[start, end, label]] form)
     dev_ratio: float = 0.2  # spaCy: share of documents in dev.spacy
     seed: int = 0  # spaCy: seed of the train/dev shuffle
@@ -54,7 +55,7 @@ class ExportOptions:
         if self.misaligned not in MISALIGNED_CHOICES:
             raise ValidationError(f"misaligned must be one of {', '.join(MISALIGNED_CHOICES)},"
                                   f" not {self.misaligned!r}")
-        if self.conll_scheme not in CONLL_SCHEMES:
+        if self.conll_scheme is not None and self.conll_scheme not in CONLL_SCHEMES:
             raise ValidationError(f"CoNLL scheme must be one of {', '.join(CONLL_SCHEMES)}, "
                                   f"not {self.conll_scheme!r}")
         if self.doccano_form not in DOCCANO_FORMS:
@@ -165,39 +166,49 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 # ---- tokens --------------------------------------------------------------------------------
 
-_BLANK = None
-
-
 def blank_tokenizer() -> Callable[[str], Any]:
     """spaCy's English rule-based tokenizer (spacy.blank("en")), built once."""
-    global _BLANK
-    if _BLANK is None:
-        import spacy
+    from models.tokens import blank_nlp
 
-        _BLANK = spacy.blank("en")
-    return _BLANK.make_doc
+    return blank_nlp().make_doc
 
 
 def tokenizer_of(options: ExportOptions) -> Callable[[str], Any]:
     return options.tokenizer or blank_tokenizer()
 
 
+def tokens_of(doc: DocumentRecord, options: ExportOptions) -> Tokenization:
+    """The record's own tokens (the stored ones, or those its file brought); a record that
+    has none is tokenized with options.tokenizer (default spacy.blank("en"))."""
+    if doc.tokens is not None:
+        return doc.tokens
+    from models.tokens import from_doc
+
+    return from_doc(tokenizer_of(options)(doc.text))
+
+
 class TokenIndex:
-    """Character offsets of a tokenised text, for snapping spans to token boundaries."""
+    """Character offsets of a tokenised text, for snapping spans to token boundaries.
+    White-space tokens are never the first or last token of a span."""
 
-    def __init__(self, doc: Any):
-        self.doc = doc
-        try:  # one array call instead of a Token object per token (exports of 10,000 docs)
-            from spacy.attrs import IDX, LENGTH
-
-            arr = doc.to_array([IDX, LENGTH])
-            self.starts = arr[:, 0].tolist()
-            self.ends = (arr[:, 0] + arr[:, 1]).tolist()
-        except (ImportError, AttributeError, TypeError, ValueError):
-            self.starts = [t.idx for t in doc]
-            self.ends = [t.idx + len(t.text) for t in doc]
+    def __init__(self, tokens: Tokenization, text: str):
+        self.tokens = tokens
+        self.starts = tokens.starts
+        self.ends = tokens.ends
+        self.text = text
         self._start_set = set(self.starts)
         self._end_set = set(self.ends)
+
+    @classmethod
+    def of_doc(cls, doc: Any) -> TokenIndex:
+        """The index of a spaCy Doc's tokens."""
+        from models.tokens import from_doc
+
+        return cls(from_doc(doc), doc.text)
+
+    def is_space(self, i: int) -> bool:
+        """Token i is white space only (looked at on demand: spans touch few tokens)."""
+        return self.text[self.starts[i]:self.ends[i]].isspace()
 
     def aligned(self, start: int, end: int) -> bool:
         """Whether [start, end) starts and ends on the edges of non-space tokens."""
@@ -211,9 +222,9 @@ class TokenIndex:
         first = bisect.bisect_right(self.ends, start)  # first token ending after start
         last = bisect.bisect_left(self.starts, end) - 1  # last token starting before end
         # skip white-space tokens at either edge
-        while first <= last and self.doc[first].is_space:
+        while first <= last and self.is_space(first):
             first += 1
-        while last >= first and self.doc[last].is_space:
+        while last >= first and self.is_space(last):
             last -= 1
         if first > last:
             return None

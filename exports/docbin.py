@@ -27,9 +27,12 @@ What goes where in each ``Doc``:
 Offsets in ``doc._.marginalia`` are character offsets (code points), like ours; spaCy's
 spans are token-based, so a span that does not start and end on a token boundary is
 expanded or skipped as ``options.misaligned`` says (and reported); the stored offsets are
-the ones written into ``doc.spans``. Tokens come from ``options.tokenizer`` (default
-``spacy.blank("en")``). Discontinuous spans are in ``doc.spans`` as their covering span,
-their fragments in ``doc._.marginalia``.
+the ones written into ``doc.spans``. Each Doc is built from the document's own tokens
+(words and spaces from their offsets; text between tokens that is not one space becomes a
+token of its own, as spaCy's tokenizer makes white space a token), with their sentence
+starts when there are some; a record without tokens is tokenized with ``options.tokenizer``
+(default ``spacy.blank("en")``). Discontinuous spans are in ``doc.spans`` as their covering
+span, their fragments in ``doc._.marginalia``.
 
 Documents are shuffled with ``options.seed`` and ``options.dev_ratio`` of them go to
 ``dev.spacy`` (at least one each when there are two or more documents). ``config.cfg``
@@ -39,7 +42,8 @@ comes from spaCy's own ``init config`` for a blank English ``ner`` pipeline on C
 
 Reader: any ``.spacy`` file (or a folder of them, in the documents' original order when
 ours): with our ``doc._.marginalia`` it restores the records exactly; without it, spans come
-from ``doc.ents`` and every span group.
+from ``doc.ents`` and every span group. Either way the Doc's tokens (and its sentence starts,
+when set) become the document's tokens.
 """
 
 from __future__ import annotations
@@ -62,12 +66,14 @@ from exports.base import (
     atomic_write_text,
     blank_tokenizer,
     doc_name,
-    tokenizer_of,
+    tokens_of,
 )
 from exports.conll import non_overlapping
 from models.errors import FormatError
-from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
+from models.records import (
+    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, Tokenization)
 from models.schema import Schema
+from models.tokens import from_doc
 
 NAME = "spacy"
 EXTENSIONS = (".spacy",)
@@ -83,13 +89,70 @@ def _register() -> None:
         Doc.set_extension(EXT, default=None)
 
 
-def to_doc(rec: DocumentRecord, index: int, tokenize, options: ExportOptions,
+def doc_from_tokens(vocab, text: str, toks: Tokenization):
+    """A spaCy Doc of `text` whose tokens are `toks`, and the Doc index of each of them.
+    Text between two tokens: one space is the first one's whitespace; whatever else there
+    is becomes a token of its own (white space, as spaCy's tokenizer has it, or text the
+    tokens skipped), so that doc.text == text."""
+    from spacy.tokens import Doc
+
+    starts, ends = toks.starts, toks.ends
+    if starts and starts[0] == 0:  # the common case: nothing but single spaces between
+        nxt = starts[1:] + [len(text)]
+        spaces = [n == e + 1 and text[e] == " " for e, n in zip(ends, nxt)]
+        if sum(ends) - sum(starts) + sum(spaces) == len(text):
+            sent_starts = None
+            if toks.sentences is not None:
+                sent_starts = [False] * len(starts)
+                for k in toks.sentences:
+                    sent_starts[k] = True
+                sent_starts[0] = True
+            words = [text[a:b] for a, b in zip(starts, ends)]
+            return (Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts),
+                    range(len(words)))
+    words: list[str] = []
+    spaces: list[bool] = []
+    where: list[int] = []
+    sents = set(toks.sentences) if toks.sentences is not None else None
+    firsts: list[bool] = []
+    pos = 0
+
+    def gap(upto: int) -> None:
+        g = text[pos:upto]
+        if g.startswith(" ") and words and not spaces[-1]:
+            spaces[-1] = True
+            g = g[1:]
+        if g:
+            words.append(g)
+            spaces.append(False)
+            firsts.append(False)
+
+    for i, (s, e) in enumerate(zip(toks.starts, toks.ends)):
+        if s > pos:
+            gap(s)
+        where.append(len(words))
+        words.append(text[s:e])
+        spaces.append(False)
+        if sents is not None:
+            firsts.append(i in sents)
+        pos = e
+    if pos < len(text):
+        gap(len(text))
+    sent_starts = None
+    if sents is not None and words:
+        firsts[0] = True
+        sent_starts = firsts
+    return Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts), where
+
+
+def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
            report: ExportReport):
     """The spaCy Doc for one record (ents, spans, doc._.marginalia)."""
     from spacy.tokens import Span
 
-    doc = tokenize(rec.text)
-    tokens = TokenIndex(doc)
+    toks = tokens_of(rec, options)
+    doc, where = doc_from_tokens(vocab, rec.text, toks)
+    tokens = TokenIndex(toks, rec.text)
     kept_spans: list[tuple[int, int, SpanRecord]] = []
     for s in rec.spans:
         se = align_span(s, tokens, rec, options, report)
@@ -99,7 +162,8 @@ def to_doc(rec: DocumentRecord, index: int, tokenize, options: ExportOptions,
     data_spans = []
     for s, e, span in kept_spans:
         first, last = tokens.token_range(s, e)
-        group.append(Span(doc, first, last + 1, label=span.label, kb_id=span.kb_id or ""))
+        group.append(Span(doc, where[first], where[last] + 1, label=span.label,
+                          kb_id=span.kb_id or ""))
         d = dict(span.__dict__)  # shallow: dataclasses.asdict deep-copies, 10x slower
         d["start"], d["end"] = s, e
         d["fragments"] = [list(f) for f in span.fragments] if span.fragments else None
@@ -165,6 +229,13 @@ def to_doc(rec: DocumentRecord, index: int, tokenize, options: ExportOptions,
     return doc
 
 
+def _vocab_of(tokenizer) -> Any:
+    """The vocab of options.tokenizer (a Tokenizer or nlp.make_doc), else the blank one's."""
+    found = getattr(tokenizer, "vocab", None) or getattr(
+        getattr(tokenizer, "__self__", None), "vocab", None)
+    return found if found is not None else blank_tokenizer().__self__.vocab
+
+
 def split(n: int, ratio: float, seed: int) -> tuple[list[int], list[int]]:
     """Indices of train and dev documents: a seeded shuffle, `ratio` of them in dev."""
     idx = list(range(n))
@@ -211,11 +282,11 @@ def _write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None,
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport(NAME)
-    tokenize = tokenizer_of(options)
+    vocab = _vocab_of(options.tokenizer)
     docs = []
     labels: set[str] = set(schema.entity_names) if schema else set()
     for n, rec in enumerate(records):
-        doc = to_doc(rec, n, tokenize, options, report)
+        doc = to_doc(rec, n, vocab, options, report)
         labels.update(e.label_ for e in doc.ents)
         docs.append(doc)
         report.documents += 1
@@ -345,7 +416,9 @@ def _lists(value: Any) -> Any:
 
 def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     data = doc.user_data.get(USER_DATA_KEY)
-    rec = DocumentRecord(text=doc.text, origin=(str(path), None))
+    rec = DocumentRecord(text=doc.text, origin=(str(path), None),
+                         tokens=from_doc(doc, source="file", made_by="spacy DocBin",
+                                         sentences=True))
     if not isinstance(data, dict) or "spans" not in data:
         seen: set[tuple[int, int, str]] = set()
         for span in [*doc.ents, *(s for g in doc.spans.values() for s in g)]:

@@ -12,8 +12,10 @@ Offsets: ``start``/``end`` are character offsets (code points), the same as ours
 Prodigy's relations UI saves, a relation's ``head``/``child`` are the index of the *last*
 token of the head/child span, and ``head_span``/``child_span`` repeat the span.
 
-Tokens come from the tokenizer in ExportOptions (default ``spacy.blank("en")``). A span
-that does not start and end on token boundaries is expanded or skipped as
+Tokens are the document's own (the stored ones, or those its file brought: a task's
+``tokens`` come back as given); a record without any is tokenized with the tokenizer in
+ExportOptions (default ``spacy.blank("en")``). ``ws``: the token is followed by a space. A
+span that does not start and end on token boundaries is expanded or skipped as
 ``options.misaligned`` says, and reported.
 
 Hashes: ``_input_hash`` is a 32-bit signed int from the MD5 of the text; ``_task_hash``
@@ -27,7 +29,8 @@ span, ``meta`` (with ``title`` and ``source`` inside it). Not carried, reported:
 discontinuous fragments, span attributes, notes, comments.
 
 Reader: ``answer`` sets ``record.status`` (accept -> "done", reject -> "rejected",
-ignore -> "ignored"); a span's own ``answer`` sets its state (accept -> "accepted",
+ignore -> "ignored"); ``tokens`` (their ``start`` and ``end``) become the document's
+tokens; a span's own ``answer`` sets its state (accept -> "accepted",
 reject -> "rejected"). Who annotated: ``_annotator_id``, else ``_session_id``. Prodigy names
 a session ``<dataset>-<session name>`` (``?session=alice`` on dataset ``news`` gives
 ``news-alice``), so the annotator is the text after the last ``-`` (all of it when there is
@@ -53,11 +56,11 @@ from exports.base import (
     jsonl_files,
     report_unsupported,
     require_text,
-    tokenizer_of,
+    tokens_of,
     write_jsonl,
 )
 from models.errors import FormatError
-from models.records import DocumentRecord, RelationRecord, SpanRecord
+from models.records import DocumentRecord, RelationRecord, SpanRecord, Tokenization
 from models.schema import Schema
 
 NAME = "prodigy"
@@ -78,11 +81,9 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     options = options or ExportOptions()
     out = output_file(out, "prodigy.jsonl")
     report = ExportReport(NAME)
-    tokenize = tokenizer_of(options)
-
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):
-            yield _task(doc, tokenize, options, report)
+            yield _task(doc, options, report)
             if options.progress:
                 options.progress(n)
 
@@ -91,12 +92,13 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     return report
 
 
-def _task(doc: DocumentRecord, tokenize, options: ExportOptions, report: ExportReport) -> dict:
+def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport) -> dict:
     report_unsupported(doc, report, "Prodigy")
-    tdoc = tokenize(doc.text)
-    index = TokenIndex(tdoc)
-    tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
-               "ws": bool(t.whitespace_)} for t in tdoc]
+    text = doc.text
+    toks = tokens_of(doc, options)
+    index = TokenIndex(toks, text)
+    tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e:e + 1] == " "}
+              for i, (s, e) in enumerate(zip(toks.starts, toks.ends))]
     spans_out: list[dict] = []
     by_id: dict[str, dict] = {}
     for s in sorted(doc.spans, key=lambda s: (s.start, s.end, s.label)):
@@ -159,6 +161,24 @@ def annotator_of(task: dict) -> str | None:
     return who.rsplit("-", 1)[-1] or who
 
 
+def _tokens(tokens: list, text: str, path: Path, lineno: int) -> Tokenization:
+    """The task's tokens (their start and end), checked against the text."""
+    starts, ends = [], []
+    for i, t in enumerate(tokens):
+        if not isinstance(t, dict):
+            raise FormatError(str(path), lineno, f"token {i} is not an object")
+        s, e = check_offsets(t.get("start"), t.get("end"), text, path, lineno, f"token {i}")
+        if isinstance(t.get("text"), str) and t["text"] != text[s:e]:
+            raise FormatError(str(path), lineno, f"token {i}: its text {t['text']!r} is not "
+                              f"the text at [{s}, {e}) ({text[s:e]!r})")
+        if starts and s < ends[-1]:
+            raise FormatError(str(path), lineno, f"token {i} [{s}, {e}) overlaps the token "
+                              "before it or is out of order")
+        starts.append(s)
+        ends.append(e)
+    return Tokenization(starts, ends, source="file", made_by="prodigy")
+
+
 def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     text = require_text(obj, path, lineno)
     meta = obj.get("meta") or {}
@@ -180,6 +200,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     tokens = obj.get("tokens")
     if tokens is not None and not isinstance(tokens, list):
         raise FormatError(str(path), lineno, '"tokens" is not a list')
+    if tokens:
+        doc.tokens = _tokens(tokens, text, path, lineno)
     spans = obj.get("spans") or []
     if not isinstance(spans, list):
         raise FormatError(str(path), lineno, '"spans" is not a list')

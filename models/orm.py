@@ -95,6 +95,23 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class DocumentTokens(Base):
+    """A document's one tokenization (revision 0003): the tokens its file brought, or the
+    ones the project's spaCy tokenizer made the first time they were needed. Offsets are
+    code points; `sentences` holds the token indices where sentences start (None: the file
+    had none); `columns` what a CoNLL file carries besides token and tag."""
+
+    __tablename__ = "document_tokens"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))  # file | spacy
+    made_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    starts: Mapped[list[Any]] = mapped_column()
+    ends: Mapped[list[Any]] = mapped_column()
+    sentences: Mapped[list[Any] | None] = mapped_column(nullable=True)
+    columns: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+
+
 class Layer(Base):
     """The labels of one user on one document; the layer named 'gold' is the reviewers'."""
 

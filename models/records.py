@@ -62,6 +62,32 @@ class EventRecord:
 
 
 @dataclass
+class Tokenization:
+    """The tokens of one text: [starts[i], ends[i]) in code points, in order, not overlapping.
+
+    White-space tokens (spaCy's "\n" or runs of spaces) may be among them; whoever snaps or
+    tags skips them (`content`). `sentences`: token indices where sentences start, None when
+    unknown. `columns`: what a CoNLL file carries besides token and tag ("extra": the columns
+    between them, one list per token; "docstart": the document's -DOCSTART- line).
+    `source`: "file" (the labeled file brought them) or "spacy" (the project's tokenizer)."""
+
+    starts: list[int]
+    ends: list[int]
+    sentences: list[int] | None = None
+    columns: dict[str, Any] | None = None
+    source: str = "file"
+    made_by: str = ""
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def content(self, text: str) -> list[int]:
+        """Indices of the tokens that are not white space only."""
+        return [i for i, (s, e) in enumerate(zip(self.starts, self.ends))
+                if not text[s:e].isspace()]
+
+
+@dataclass
 class DocumentRecord:
     text: str
     title: str = ""
@@ -78,6 +104,9 @@ class DocumentRecord:
     comments: list[str] = field(default_factory=list)
     # Stable id of the document in the store (set on export; ignored on import).
     doc_id: int | None = None
+    # The document's tokens: those its file brought (kept on import), or the stored ones (on
+    # export). None: whoever needs tokens makes them with a spaCy tokenizer.
+    tokens: Tokenization | None = None
 
     @property
     def where(self) -> str:

@@ -133,6 +133,15 @@ class Service:
             check_layer_read(actor, layer or actor.name)  # annotators see their own only
             return layers.load_layer(s, document_id, layer or actor.name)
 
+    def tokens(self, document_id: int):
+        """The document's one Tokenization: stored, or made now by the project's tokenizer
+        and stored (the first time, this loads spaCy)."""
+        from models import tokens
+
+        with self.store.session() as s:
+            layers.get_document(s, document_id)  # NotFoundError for an unknown id
+            return tokens.tokens_for(s, document_id)
+
     def history(self, document_id: int, **kw) -> list[dict]:
         """The audit trail of a document, as far as the acting user may see it."""
         with self.store.session() as s:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QToolTip, QVBoxLayout, QWidget
 
 from desktop.views.canvas import DocumentCanvas
-from desktop.views.tokens import Tokens, next_word_end, prev_word_start
+from desktop.views.tokens import Source, Tokens, next_word_end, prev_word_start
 from models.schema import Schema
 from models.views import LayerView
 
@@ -78,7 +78,7 @@ class _Canvas(DocumentCanvas):
     def snapped(self, a: int, b: int) -> tuple[int, int] | None:
         if a == b:
             return None
-        if not self.snap_on:
+        if not self.snap_on or not self.tokens.known:
             return min(a, b), max(a, b)
         return self.tokens.snap(a, b)
 
@@ -420,19 +420,22 @@ class DocumentView(QWidget):
         self._view: LayerView | None = None
 
     # ---- content ----------------------------------------------------------------------------
-    def set_document(self, view: LayerView, schema: Schema) -> None:
-        """Show a document from its top, nothing selected."""
+    def set_document(self, view: LayerView, schema: Schema, tokens: Source = None) -> None:
+        """Show a document from its top, nothing selected. `tokens`: the document's stored
+        tokens, or a call that fetches them (asked the first time a selection snaps)."""
         self._view = view
         c = self.canvas
         c.anchor = c.cursor = None
         c.selected_span_id = None
         c.set_content(view, schema)
-        c.tokens = Tokens(view.text, c.paras)
+        c.tokens = Tokens(view.text, tokens)
 
     def apply(self, view: LayerView) -> None:
         """Redraw after an edit, keeping the scroll position and the selection."""
         if self._view is None or view.text != self._view.text:
-            self.set_document(view, self.canvas.schema)
+            same = self._view is not None and view.document_id == self._view.document_id
+            self.set_document(view, self.canvas.schema,
+                              self.canvas.tokens._source if same else None)
             return
         self._view = view
         self.canvas.update_content(view)

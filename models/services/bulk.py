@@ -48,10 +48,11 @@ MAX_PARAMS = 900
 
 
 def insert_rows(s: Session, table: str, columns: Sequence[str],
-                rows: Iterable[Sequence[Any]], constants: dict[str, str] | None = None) -> None:
+                rows: Iterable[Sequence[Any]], constants: dict[str, str] | None = None,
+                suffix: str = "") -> None:
     """INSERT many rows, values already in storage form, as multi-row VALUES statements
     sent with the driver's executemany. `constants`: column -> SQL literal, the same for
-    every row (not bound per row)."""
+    every row (not bound per row). `suffix`: SQL after the values (ON CONFLICT ...)."""
     rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return
@@ -65,7 +66,7 @@ def insert_rows(s: Session, table: str, columns: Sequence[str],
     else:  # named / numeric: one row per statement, named parameters
         marks = ", ".join((*(f":{c}" for c in columns), *constants.values()))
         conn.exec_driver_sql(f'INSERT INTO "{table}" ({_columns(columns, constants)}) '
-                             f"VALUES ({marks})", [dict(zip(columns, r)) for r in rows])
+                             f"VALUES ({marks}){suffix}", [dict(zip(columns, r)) for r in rows])
         return
     one = "(" + ", ".join((*(mark for _ in columns), *constants.values())) + ")"
     width = len(columns)
@@ -75,11 +76,11 @@ def insert_rows(s: Session, table: str, columns: Sequence[str],
     if full:
         flat = list(chain.from_iterable(rows[:full]))
         step = per * width
-        conn.exec_driver_sql(head + ", ".join([one] * per),
+        conn.exec_driver_sql(head + ", ".join([one] * per) + suffix,
                              [tuple(flat[i:i + step]) for i in range(0, len(flat), step)])
     if full < len(rows):
         rest = rows[full:]
-        conn.exec_driver_sql(head + ", ".join([one] * len(rest)),
+        conn.exec_driver_sql(head + ", ".join([one] * len(rest)) + suffix,
                              tuple(chain.from_iterable(rest)))
 
 

@@ -9,6 +9,7 @@ from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, Sp
 from models.records import (
     ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord)
 from models.services.projects import get_project
+from models.tokens import tokens_for_many
 
 
 def pick_layer(s: Session, project_id: int, layer: str | None) -> str | None:
@@ -53,7 +54,12 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                 best = layers.get(lay.document_id)
                 if best is None or counts.get(lay.id, 0) > counts.get(best.id, 0):
                     layers[lay.document_id] = lay
-        yield from _records(s, [docs[d] for d in chunk], layers, states, status)
+        recs = list(_records(s, [docs[d] for d in chunk], layers, states, status))
+        # every format aligns to the document's one stored tokenization
+        toks = tokens_for_many(s, [r.doc_id for r in recs], {r.doc_id: r.text for r in recs})
+        for rec in recs:
+            rec.tokens = toks[rec.doc_id]
+        yield from recs
 
 
 def _records(s, docs, layers, states, status):

@@ -27,6 +27,7 @@ from models.services.import_constraints import widen, widen_policies
 from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.layers import schema_for
 from models.services.projects import create_project, find_project, save_schema
+from models import tokens
 
 
 # A document larger than this is refused: no annotator labels 50 MB in one view.
@@ -73,6 +74,8 @@ def validate_record(rec: DocumentRecord) -> bool:
             rules.check_offsets(bad.start, bad.end, n, bad.fragments, label=bad.label)
         except ValidationError as exc:
             raise FormatError(path, line, exc.message) from None
+    if rec.tokens is not None:
+        tokens.check(rec.tokens, rec.text, path, line)
     for sp in rec.spans:  # one test per span; the details only to word the error
         if not (type(sp.label) is str and sp.label and sp.state in SPAN_STATES
                 and sp.source in SPAN_SOURCES):
@@ -214,6 +217,9 @@ def import_records(s: Session, actor: Actor, project_name: str,
                  for i, (rec, digest) in zip(new_ids, new_docs)))
     doc_ids = [d if d >= 0 else new_ids[-1 - d] for d in doc_ids]
     report.documents_added = len(new_docs)
+    # the tokens a labeled file brings are the document's tokens from now on
+    tokens.keep_file_tokens(s, [(d, rec.tokens) for rec, d in zip(records, doc_ids)
+                                if rec.tokens is not None])
 
     # ---- layers ----------------------------------------------------------------------------
     default_layer = annotator or actor.name

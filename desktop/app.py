@@ -24,11 +24,14 @@ def import_seeds(service) -> int:
     return service.import_records(DEFAULT_PROJECT, records).documents_added
 
 
-def open_service(db: str | None, user: str):
+def open_service(db: str | None, user: str, *, claimed: bool = True):
+    """A Service for `user`. On PostgreSQL the login acts: a name that was only a default
+    (the OS login) is not held against it, a claimed one must be the login."""
     from models.service import Service
     from models.store import Store
 
-    return Service(Store(db), user)
+    store = Store(db)
+    return Service(store, user if claimed or store.is_sqlite else None)
 
 
 def choose_project(service, wanted: str | None) -> str:
@@ -105,7 +108,8 @@ def screenshot(window, path: str) -> None:
 
 
 def run_gui(args) -> int:
-    service = open_service(args.db, args.user)
+    service = open_service(args.db, args.user,
+                           claimed=getattr(args, "user_claimed", True))
     if not service.list_projects():
         import_seeds(service)
     app = _app()
@@ -127,7 +131,7 @@ def run_gui(args) -> int:
         if not dlg.exec():
             return
         try:
-            svc = dlg.service or open_service(dlg.url, args.user)
+            svc = dlg.service or open_service(dlg.url, args.user, claimed=False)
             new = build_window(svc, dlg.project)
         except DomainError as exc:
             holder["window"].show_message(str(exc), True)

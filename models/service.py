@@ -13,12 +13,12 @@ from typing import Any, Callable
 
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
-from models.errors import StaleWriteError
+from models.errors import PermissionDenied, StaleWriteError
 from models.review import adjudication
 from models.schema import Schema
 from models.services import importing, labels, layers, projects, stats
 from models.services import review as review_ops
-from models.services.context import Actor, check_layer_read, ensure_user, get_actor
+from models.services.context import Actor, check_layer_read, get_actor
 from models.store import Store
 from models.views import Change, DocumentSummary, LayerView, ProjectSummary
 
@@ -52,17 +52,36 @@ def _op(fn: Callable) -> Callable:
     return method
 
 
+def acting_user(store: Store, claimed: str | None) -> tuple[str | None, bool]:
+    """(who acts, whether that is the database's own word). On PostgreSQL the acting user is
+    the connection's login (session_user): a claim naming someone else is refused. Only a
+    superuser, who can become anyone with SET SESSION AUTHORIZATION anyway, may name another
+    user (administration, tests). SQLite has no logins: the claim (the OS login) stands."""
+    login = store.login()
+    if login is None:
+        return claimed, False
+    name, superuser = login
+    if superuser:
+        return claimed or name, False
+    if claimed and claimed != name:
+        raise PermissionDenied(f"you are connected as {name}; --user {claimed} is not you")
+    return name, True
+
+
 class Service:
-    def __init__(self, store: Store, user: str, *, auto_create_users: bool | None = None):
+    def __init__(self, store: Store, user: str | None, *,
+                 auto_create_users: bool | None = None):
         self.store = store
-        self.user = user
+        self.user, self.is_login = acting_user(store, user)
         # One desktop (SQLite): unknown names become annotators. A team server (PostgreSQL):
         # an admin adds users first.
         self.auto_create_users = store.is_sqlite if auto_create_users is None \
             else auto_create_users
 
     def _actor(self, s) -> Actor:
-        return get_actor(s, self.user, create=self.auto_create_users)
+        # a login never becomes admin by being first: `team init` makes the first admin
+        return get_actor(s, self.user or "", create=self.auto_create_users,
+                         first_admin=not self.is_login)
 
     def actor(self) -> Actor:
         with self.store.session() as s:
@@ -108,12 +127,29 @@ class Service:
     delete_label = _op(projects.delete_label)
 
     # ---- users ------------------------------------------------------------------------------
-    def add_user(self, name: str, role: str = "annotator") -> None:
-        from models.services.context import check_admin
+    def add_user(self, name: str, role: str = "annotator",
+                 password: str | None = None) -> str:
+        """Add a user or change their role (admins only, audited). On a team database the
+        user is a login role with this password (needed for a new one); returns the role
+        they had ('' for a new user)."""
+        from models.services.users import add_user
 
         with self.store.session() as s:
-            check_admin(self._actor(s), "add users")
-            ensure_user(s, name, role)
+            return add_user(s, self._actor(s), name, role, password)
+
+    def list_users(self) -> list[tuple[str, str]]:
+        """(name, role) of every user (admins only; audited)."""
+        from models.services.users import list_users
+
+        with self.store.session() as s:
+            return list_users(s, self._actor(s))
+
+    def verify_audit(self, project: str | None = None, head: str | None = None):
+        """Follow the audit log's hash chain (team databases; reviewers and admins)."""
+        from models.services.users import verify_audit
+
+        with self.store.session() as s:
+            return verify_audit(s, self._actor(s), project, head)
 
     # ---- documents and layers ----------------------------------------------------------------
     def documents(self, project_id: int, layer: str | None = None) -> list[DocumentSummary]:

@@ -86,6 +86,7 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._login: tuple[str, bool] | None = None
         if migrate:
             self.migrate()
 
@@ -132,6 +133,19 @@ class Store:
             raise
         except (OperationalError, DBAPIError) as exc:
             raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+
+    def login(self) -> tuple[str, bool] | None:
+        """PostgreSQL: (the connection's login role, whether it is a superuser); None on
+        SQLite. session_user cannot be changed by SET ROLE, only by a superuser."""
+        if self.is_sqlite:
+            return None
+        if self._login is None:
+            with self.engine.connect() as conn:
+                name, sup = conn.execute(text(
+                    "SELECT session_user, rolsuper FROM pg_roles "
+                    "WHERE rolname = session_user")).one()
+            self._login = (name, bool(sup))
+        return self._login
 
     def describe(self) -> str:
         return str(self.path) if self.path else make_url(self.url).render_as_string(

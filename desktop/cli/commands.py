@@ -14,11 +14,12 @@ from pathlib import Path
 from desktop.cli.progress import Progress
 from models.schema import Schema
 from models.service import Service
-from models.store import Store
 
 
 def open_service(args) -> Service:
-    return Service(Store(args.db), args.user)
+    from desktop.app import open_service as open_for
+
+    return open_for(args.db, args.user, claimed=getattr(args, "user_claimed", True))
 
 
 def cmd_project(args) -> int:
@@ -119,23 +120,19 @@ def cmd_history(args) -> int:
 
 
 def cmd_user(args) -> int:
-    svc = open_service(args)
-    if args.action == "add":
-        svc.add_user(args.name, args.role)
-        print(f"user {args.name} ({args.role})")
-        return 0
-    from sqlalchemy import select
-
-    from models.orm import User
-
-    with svc.store.session() as s:
-        for u in s.scalars(select(User).order_by(User.name)):
-            print(f"{u.name}\t{u.role}")
-    return 0
+    return _delegate("team_cmd", args, "cmd_user")
 
 
-def _delegate(module: str, args) -> int:
-    return importlib.import_module(f"desktop.cli.{module}").run(args)
+def cmd_team(args) -> int:
+    return _delegate("team_cmd", args, "cmd_team")
+
+
+def cmd_audit(args) -> int:
+    return _delegate("team_cmd", args, "cmd_audit")
+
+
+def _delegate(module: str, args, name: str = "run") -> int:
+    return getattr(importlib.import_module(f"desktop.cli.{module}"), name)(args)
 
 
 def cmd_suggest(args) -> int:

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from desktop.cli.progress import Progress
-from models.service import Service
-from models.store import Store
+from desktop.cli.commands import open_service
 
 SHOWN_PROBLEMS = 20
 
@@ -20,7 +19,7 @@ def run(args) -> int:
     from exports import registry
     from exports.base import ExportOptions
 
-    svc = Service(Store(args.db), args.user)
+    svc = open_service(args)
     states = ("accepted",) if args.state == "accepted" else ("accepted", "suggested")
     layer, records = svc.export_records(args.project, args.layer, states=states,
                                         status=args.status)

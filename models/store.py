@@ -109,6 +109,7 @@ class Store:
         from alembic import command
         from alembic.script import ScriptDirectory
 
+        current = head = None
         try:
             script = ScriptDirectory.from_config(_alembic_config())
             head = script.get_current_head()
@@ -132,6 +133,11 @@ class Store:
         except StorageError:
             raise
         except (OperationalError, DBAPIError) as exc:
+            if getattr(exc.orig, "sqlstate", None) == "42501":  # a team member's login
+                raise StorageError(
+                    f"{self.describe()}: the database has schema revision {current} and this "
+                    f"Marginalia needs {head}; the database's owner upgrades it with "
+                    "`marginalia team init --admin NAME`") from None
             raise StorageError(f"{self.describe()}: {_short(exc)}") from None
 
     def login(self) -> tuple[str, bool] | None:
@@ -160,7 +166,7 @@ class Store:
             s.commit()
         except (OperationalError, DBAPIError) as exc:
             s.rollback()
-            raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+            raise database_error(exc, self.describe()) from None
         except BaseException:
             s.rollback()
             raise
@@ -175,6 +181,15 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def database_error(exc: Exception, where: str) -> Exception:
+    """The domain error a driver error stands for, as one line."""
+    from models.errors import PermissionDenied
+
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+        return PermissionDenied(f"the database refused it: {_short(exc)}")
+    return StorageError(f"{where}: {_short(exc)}")
 
 
 def _short(exc: Exception) -> str:

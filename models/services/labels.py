@@ -39,7 +39,11 @@ def row_dict(row, fields) -> dict[str, Any]:
 def _get(s: Session, model, row_id: int, what: str):
     row = s.get(model, row_id)
     if row is None:
-        raise NotFoundError(f"{what} {row_id} no longer exists (someone may have deleted it)")
+        # on PostgreSQL row-level security hides the rows of layers the login may not see
+        hidden = " or is in a layer you may not see" \
+            if s.get_bind().dialect.name == "postgresql" else ""
+        raise NotFoundError(f"{what} {row_id} no longer exists (someone may have deleted it)"
+                            + hidden)
     return row
 
 

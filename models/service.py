@@ -117,11 +117,23 @@ class Service:
             return dict(s.get(Project, project_id).settings or {})
 
     def set_project_setting(self, project_id: int, key: str, value: Any) -> None:
+        """Change one project setting (the suggest pipeline, mapping, auto-gold...): admins
+        only, audited."""
         from models.orm import Project
+        from models.services.context import audit, check_admin
 
         with self.store.session() as s:
+            actor = self._actor(s)
+            check_admin(actor, "change the project's settings")
             p = s.get(Project, project_id)
+            if p is None:
+                from models.errors import NotFoundError
+
+                raise NotFoundError(f"no project with id {project_id}")
+            before = (p.settings or {}).get(key)
             p.settings = {**(p.settings or {}), key: value}
+            audit(s, actor, "set_setting", "projects", project_id, project_id=project_id,
+                  before={key: before}, after={key: value})
 
     rename_label = _op(projects.rename_label)
     delete_label = _op(projects.delete_label)
@@ -219,11 +231,22 @@ class Service:
         """(layer exported, records): gold by default when it exists."""
         from models.services import exporting
 
+        from models.services.context import audit, check_reviewer
+
         with self.store.session() as s:
+            actor = self._actor(s)
             pid = projects.get_project(s, project).id
+            if layer is None and not actor.is_reviewer:
+                layer = actor.name  # an annotator's export is of their own layer
             chosen = exporting.pick_layer(s, pid, layer)
+            if chosen:
+                check_layer_read(actor, chosen)
+            else:
+                check_reviewer(actor, "export every annotator's layers")
             records = list(exporting.layer_records(s, project, chosen, states=states,
                                                    status=status))
+            audit(s, actor, "export", "projects", pid, project_id=pid,
+                  after={"layer": chosen, "documents": len(records), "states": list(states)})
             return chosen or "each document's annotator", records
 
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from models.errors import StorageError
 
@@ -167,6 +168,13 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             s.rollback()
             raise database_error(exc, self.describe()) from None
+        except OrmStaleDataError:  # a versioned row changed under a unit of work
+            s.rollback()
+            from models.errors import StaleWriteError
+
+            raise StaleWriteError("a label was changed or deleted by someone else meanwhile; "
+                                  "nothing from this action was stored: reload and try "
+                                  "again") from None
         except BaseException:
             s.rollback()
             raise
@@ -183,12 +191,27 @@ class Store:
         self.engine.dispose()
 
 
+_RACES = {  # what two people at once can cause, by SQLSTATE
+    "23505": "someone else stored the same thing a moment ago",  # unique violation
+    "40001": "someone else changed the same rows at the same moment",  # serialization
+    "40P01": "someone else changed the same rows at the same moment",  # deadlock
+    "55P03": "the rows are locked by someone else's unfinished change",  # lock timeout
+    "57014": "the database gave up waiting for a lock",  # statement timeout
+}
+
+
 def database_error(exc: Exception, where: str) -> Exception:
     """The domain error a driver error stands for, as one line."""
-    from models.errors import PermissionDenied
+    from models.errors import PermissionDenied, StaleWriteError
 
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state == "42501":
         return PermissionDenied(f"the database refused it: {_short(exc)}")
+    if state in _RACES or "UNIQUE constraint failed" in str(orig):
+        why = _RACES.get(state, _RACES["23505"])
+        return StaleWriteError(f"{why}; nothing from this action was stored: reload and "
+                               "try again")
     return StorageError(f"{where}: {_short(exc)}")
 
 

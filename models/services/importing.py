@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.errors import FormatError, ValidationError
+from models.errors import FormatError, PermissionDenied, ValidationError
 from models.orm import GOLD, Document, Layer
 from models.records import SPAN_SOURCES, SPAN_STATES, DocumentRecord
 from models.schema import Schema
@@ -170,6 +170,11 @@ def import_records(s: Session, actor: Actor, project_name: str,
     report.labels_added += check_schema(proj_schema, records, strict)
     report.labels_added += widen(proj_schema, records, strict)
     if report.labels_added:
+        if not actor.is_admin and not report.project_created:
+            raise PermissionDenied(
+                f"{actor.name} ({actor.role}) cannot add labels to the schema of "
+                f"{project_name!r} ({', '.join(report.labels_added)}); only admins can: "
+                "an admin adds them (or imports the file), or use labels the schema has")
         save_schema(s, None, project.id, proj_schema, reason="import")
 
     lock_for_write(s, project.id)
@@ -194,6 +199,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
             seen[digest] = -1 - len(new_docs)  # a placeholder until ids are allocated
             new_docs.append((rec, digest))
             doc_ids.append(seen[digest])
+    if new_docs and not actor.is_admin:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) cannot add documents to "
+                               f"{project_name!r} ({len(new_docs)} not there yet, e.g. "
+                               f"{new_docs[0][0].title or 'untitled'!r}); only admins can")
     new_ids = allocate_ids(s, "documents", len(new_docs))
     insert_rows(s, "documents", ("id", "project_id", "title", "source", "text", "sha256",
                                  "chars", "meta", "created_at"),

@@ -31,6 +31,8 @@ def open_service(db: str | None, user: str, *, claimed: bool = True):
     from models.store import Store
 
     store = Store(db)
+    for notice in store.notices:
+        print(f"marginalia: {notice}", file=sys.stderr)
     return Service(store, user if claimed or store.is_sqlite else None)
 
 

@@ -8,7 +8,6 @@ an older SQLite file aside as a backup; a database from a newer version is refus
 from __future__ import annotations
 
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -88,6 +87,7 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._login: tuple[str, bool] | None = None
+        self.notices: list[str] = []  # what the user should be told (a restored upgrade)
         if migrate:
             self.migrate()
 
@@ -102,6 +102,8 @@ class Store:
         """Bring the database to the newest revision (backing up an older SQLite file)."""
         from models.migrations import HEAD
 
+        if self.path is not None and self.path.exists():
+            self._recover_interrupted_upgrade()
         try:
             if self.current_revision() == HEAD:
                 return  # up to date: no need to load Alembic (a third of start-up)
@@ -121,16 +123,23 @@ class Store:
                 raise StorageError(
                     f"{self.describe()}: made by a newer Marginalia (schema revision {current}); "
                     "upgrade Marginalia to open it")
-            if current is not None and self.path and self.path.exists():
-                backup = self.path.with_name(f"{self.path.name}.{current}.bak")
-                with self.engine.connect() as conn:  # checkpoint WAL so the copy is whole
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                shutil.copy2(self.path, backup)
-            if self.is_sqlite:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-            with self.engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+            if not self.is_sqlite:
+                with self.engine.begin() as conn:  # PostgreSQL: transactional DDL as is
+                    command.upgrade(_alembic_config(conn), "head")
+                return
+            from models import sqlite_upgrade as up
+
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            on_disk = current is not None and self.path is not None and self.path.exists()
+            if on_disk:
+                self.engine.dispose()  # the backup reads the file: no open transaction
+                up.write_marker(self.path, up.write_backup(self.path, current))
+            with self.engine.connect() as conn:
+                up.upgrade_in_one_transaction(
+                    conn, lambda c: command.upgrade(_alembic_config(c), "head"))
+            if on_disk:
+                up.clear_marker(self.path)
         except StorageError:
             raise
         except (OperationalError, DBAPIError) as exc:
@@ -140,6 +149,19 @@ class Store:
                     f"Marginalia needs {head}; the database's owner upgrades it with "
                     "`marginalia team init --admin NAME`") from None
             raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+
+    def _recover_interrupted_upgrade(self) -> None:
+        from models import sqlite_upgrade as up
+
+        backup = up.interrupted_backup(self.path)
+        if backup is None:
+            up.marker_of(self.path).unlink(missing_ok=True)  # a marker without its backup
+            return
+        self.engine.dispose()
+        up.restore(self.path, backup)
+        up.clear_marker(self.path)
+        self.notices.append(f"{self.path}: an upgrade was interrupted; the database was put "
+                            f"back from its backup {backup.name} and upgraded again")
 
     def login(self) -> tuple[str, bool] | None:
         """PostgreSQL: (the connection's login role, whether it is a superuser); None on

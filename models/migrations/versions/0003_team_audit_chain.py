@@ -20,9 +20,7 @@ depends_on = None
 
 def fragments_key() -> str:
     """The fragments as comparable text (NULL for most spans, and NULLs never clash)."""
-    if op.get_bind().dialect.name == "postgresql":
-        return "coalesce(fragments::text, '')"
-    return "coalesce(fragments, '')"
+    return "coalesce(CAST(fragments AS TEXT), '')"
 
 
 def upgrade() -> None:

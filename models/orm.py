@@ -136,7 +136,7 @@ class Span(Base):
         # one accepted label per layer, offsets, label and fragments (revision 0003):
         # concurrent writers cannot store it twice
         Index("uq_spans_accepted", layer_id, start, end, label,
-              func.coalesce(cast(fragments, Text), ""), unique=True,
+              func.coalesce(func.nullif(cast(fragments, Text), "null"), ""), unique=True,
               sqlite_where=text("state = 'accepted'"),
               postgresql_where=text("state = 'accepted'")),
     )

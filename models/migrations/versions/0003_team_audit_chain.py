@@ -20,7 +20,7 @@ depends_on = None
 
 def fragments_key() -> str:
     """The fragments as comparable text (NULL for most spans, and NULLs never clash)."""
-    return "coalesce(CAST(fragments AS TEXT), '')"
+    return "coalesce(nullif(CAST(fragments AS TEXT), 'null'), '')"
 
 
 def upgrade() -> None:

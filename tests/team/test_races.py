@@ -111,3 +111,28 @@ def test_the_first_edit_of_a_fresh_document_from_two_windows(shared):
         from models.orm import Layer
 
         assert s.scalar(select(func.count(Layer.id)).where(Layer.name == "carol")) == 1
+
+
+def test_a_stale_row_in_a_batch_is_one_clear_message(shared, monkeypatch):
+    """Service.batch used to leak SQLAlchemy's StaleDataError (a versioned row that changed
+    between read and write inside the unit of work)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from models.errors import StaleWriteError
+    from models.services import labels
+
+    url, store, doc = shared
+    bob = Service(store, "bob")
+    start, end = _places()[0]
+    sid = bob.create_span(doc, start, end, "PERSON").id
+
+    def changed_meanwhile(s, actor, span_id, label, **kw):
+        raise StaleDataError("UPDATE statement on table 'spans' expected to update 1 row(s); "
+                             "0 were matched.")
+
+    monkeypatch.setattr(labels, "relabel_span", changed_meanwhile)
+    with pytest.raises(StaleWriteError) as err:
+        bob.batch([("set_note", (sid, "first"), {}), ("relabel_span", (sid, "ORG"), {})])
+    assert str(err.value) == ("a label was changed or deleted by someone else meanwhile; "
+                              "nothing from this action was stored: reload and try again")
+    assert bob.load(doc).span(sid).note is None  # the batch stored nothing

@@ -97,9 +97,10 @@ def screenshot(window, path: str) -> None:
 
 
 def run_gui(args) -> int:
+    from desktop.cli.session import open_for
     from models.open import open_service
 
-    service = open_service(args.db, args.user)
+    service = open_for(args)
     if not service.list_projects():
         import_seeds(service)
     app = _app()
@@ -121,7 +122,7 @@ def run_gui(args) -> int:
         if not dlg.exec():
             return
         try:
-            svc = dlg.service or open_service(dlg.url, args.user)
+            svc = dlg.service or open_service(dlg.url, args.user, claimed=False)
             new = build_window(svc, dlg.project)
         except DomainError as exc:
             holder["window"].show_message(str(exc), True)

@@ -21,6 +21,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -130,7 +133,6 @@ class Layer(Base):
 
 class Span(Base):
     __tablename__ = "spans"
-    __table_args__ = (Index("ix_spans_layer_start", "layer_id", "start"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
     start: Mapped[int] = mapped_column(Integer)
@@ -146,6 +148,15 @@ class Span(Base):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_spans_layer_start", "layer_id", "start"),
+        # one accepted label per layer, offsets, label and fragments (revision 0003):
+        # concurrent writers cannot store it twice
+        Index("uq_spans_accepted", layer_id, start, end, label,
+              func.coalesce(func.nullif(cast(fragments, Text), "null"), ""), unique=True,
+              sqlite_where=text("state = 'accepted'"),
+              postgresql_where=text("state = 'accepted'")),
+    )
 
 
 class Relation(Base):
@@ -220,3 +231,6 @@ class AuditLog(Base):
     document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # the hash chain of a team database (set by its trigger, see models/team_sql.py)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)

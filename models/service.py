@@ -14,12 +14,12 @@ from typing import Any, Callable
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from models import operations as ops
-from models.errors import StaleWriteError
+from models.errors import PermissionDenied, StaleWriteError
 from models.review import adjudication
 from models.schema import Schema
 from models.services import importing, layers, projects, stats
 from models.services import review as review_ops
-from models.services.context import Actor, check_layer_read, ensure_user, get_actor
+from models.services.context import Actor, check_layer_read, get_actor
 from models.store import Store
 from models.views import Change, DocumentSummary, LayerView, ProjectSummary
 
@@ -53,10 +53,27 @@ def _op(fn: Callable) -> Callable:
     return method
 
 
+def acting_user(store: Store, claimed: str | None) -> tuple[str | None, bool]:
+    """(who acts, whether that is the database's own word). On PostgreSQL the acting user is
+    the connection's login (session_user): a claim naming someone else is refused. Only a
+    superuser, who can become anyone with SET SESSION AUTHORIZATION anyway, may name another
+    user (administration, tests). SQLite has no logins: the claim (the OS login) stands."""
+    login = store.login()
+    if login is None:
+        return claimed, False
+    name, superuser = login
+    if superuser:
+        return claimed or name, False
+    if claimed and claimed != name:
+        raise PermissionDenied(f"you are connected as {name}; --user {claimed} is not you")
+    return name, True
+
+
 class Service:
-    def __init__(self, store: Store, user: str, *, auto_create_users: bool | None = None):
+    def __init__(self, store: Store, user: str | None, *,
+                 auto_create_users: bool | None = None):
         self.store = store
-        self.user = user
+        self.user, self.is_login = acting_user(store, user)
         # One desktop (SQLite): unknown names become annotators. A team server (PostgreSQL):
         # an admin adds users first.
         self.auto_create_users = store.is_sqlite if auto_create_users is None \
@@ -67,7 +84,9 @@ class Service:
         return [op.apply(s, actor) for op in operations]
 
     def _actor(self, s) -> Actor:
-        return get_actor(s, self.user, create=self.auto_create_users)
+        # a login never becomes admin by being first: `team init` makes the first admin
+        return get_actor(s, self.user or "", create=self.auto_create_users,
+                         first_admin=not self.is_login)
 
     def actor(self) -> Actor:
         with self.store.session() as s:
@@ -103,22 +122,51 @@ class Service:
             return dict(s.get(Project, project_id).settings or {})
 
     def set_project_setting(self, project_id: int, key: str, value: Any) -> None:
+        """Change one project setting (the suggest pipeline, mapping, auto-gold...): admins
+        only, audited."""
         from models.orm import Project
+        from models.services.context import audit, check_admin
 
         with self.store.session() as s:
+            actor = self._actor(s)
+            check_admin(actor, "change the project's settings")
             p = s.get(Project, project_id)
+            if p is None:
+                from models.errors import NotFoundError
+
+                raise NotFoundError(f"no project with id {project_id}")
+            before = (p.settings or {}).get(key)
             p.settings = {**(p.settings or {}), key: value}
+            audit(s, actor, "set_setting", "projects", project_id, project_id=project_id,
+                  before={key: before}, after={key: value})
 
     rename_label = _op(projects.rename_label)
     delete_label = _op(projects.delete_label)
 
     # ---- users ------------------------------------------------------------------------------
-    def add_user(self, name: str, role: str = "annotator") -> None:
-        from models.services.context import check_admin
+    def add_user(self, name: str, role: str = "annotator",
+                 password: str | None = None) -> str:
+        """Add a user or change their role (admins only, audited). On a team database the
+        user is a login role with this password (needed for a new one); returns the role
+        they had ('' for a new user)."""
+        from models.services.users import add_user
 
         with self.store.session() as s:
-            check_admin(self._actor(s), "add users")
-            ensure_user(s, name, role)
+            return add_user(s, self._actor(s), name, role, password)
+
+    def list_users(self) -> list[tuple[str, str]]:
+        """(name, role) of every user (admins only; audited)."""
+        from models.services.users import list_users
+
+        with self.store.session() as s:
+            return list_users(s, self._actor(s))
+
+    def verify_audit(self, project: str | None = None, head: str | None = None):
+        """Follow the audit log's hash chain (team databases; reviewers and admins)."""
+        from models.services.users import verify_audit
+
+        with self.store.session() as s:
+            return verify_audit(s, self._actor(s), project, head)
 
     # ---- documents and layers ----------------------------------------------------------------
     def documents(self, project_id: int, layer: str | None = None) -> list[DocumentSummary]:
@@ -192,11 +240,22 @@ class Service:
         """(layer exported, records): gold by default when it exists."""
         from models.services import exporting
 
+        from models.services.context import audit, check_reviewer
+
         with self.store.session() as s:
+            actor = self._actor(s)
             pid = projects.get_project(s, project).id
+            if layer is None and not actor.is_reviewer:
+                layer = actor.name  # an annotator's export is of their own layer
             chosen = exporting.pick_layer(s, pid, layer)
+            if chosen:
+                check_layer_read(actor, chosen)
+            else:
+                check_reviewer(actor, "export every annotator's layers")
             records = list(exporting.layer_records(s, project, chosen, states=states,
                                                    status=status))
+            audit(s, actor, "export", "projects", pid, project_id=pid,
+                  after={"layer": chosen, "documents": len(records), "states": list(states)})
             return chosen or "each document's annotator", records
 
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------

@@ -10,12 +10,11 @@ import json
 import sys
 
 from desktop.cli.progress import Progress
-from models.open import open_service
+from desktop.cli.session import open_for
 from models.schema import Schema
 
-
 def cmd_project(args) -> int:
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     if args.action == "create":
         schema = Schema.load(args.schema) if args.schema else None
         p = svc.create_project(args.name, schema)
@@ -30,7 +29,6 @@ def cmd_project(args) -> int:
         for r in rows:
             print(f"{r.name}\t{r.documents} documents\tschema v{r.schema_version}")
     return 0
-
 
 def cmd_import(args) -> int:
     from exports import registry
@@ -54,7 +52,7 @@ def cmd_import(args) -> int:
 
         raise FormatError(", ".join(args.paths), None, "no documents found (no file of a "
                           "known format, or files without any document)")
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     report = svc.import_records(args.project, records, annotator=args.annotator,
                                 strict=args.strict, schema=schema)
     for label in report.labels_added:
@@ -68,10 +66,8 @@ def cmd_import(args) -> int:
              if report.duplicate_labels else ""))
     return 0
 
-
-
 def cmd_stats(args) -> int:
-    data = open_service(args.db, args.user).stats(args.project)
+    data = open_for(args).stats(args.project)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -88,9 +84,8 @@ def cmd_stats(args) -> int:
         print(f"  suggester {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     return 0
 
-
 def cmd_history(args) -> int:
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     pid = svc.project_id(args.project)
     view = svc.load(args.document)
     if view.project_id != pid:
@@ -107,46 +102,40 @@ def cmd_history(args) -> int:
         print(format_row(r))  # who, when, action, row, and what changed (before -> after)
     return 0
 
-
 def cmd_user(args) -> int:
-    svc = open_service(args.db, args.user)
-    if args.action == "add":
-        svc.add_user(args.name, args.role)
-        print(f"user {args.name} ({args.role})")
-        return 0
-    from sqlalchemy import select
+    from desktop.cli import team_cmd
 
-    from models.orm import User
+    return team_cmd.cmd_user(args)
 
-    with svc.store.session() as s:
-        for u in s.scalars(select(User).order_by(User.name)):
-            print(f"{u.name}\t{u.role}")
-    return 0
+def cmd_team(args) -> int:
+    from desktop.cli import team_cmd
 
+    return team_cmd.cmd_team(args)
+
+def cmd_audit(args) -> int:
+    from desktop.cli import team_cmd
+
+    return team_cmd.cmd_audit(args)
 
 def cmd_suggest(args) -> int:
     from desktop.cli import suggest_cmd
 
     return suggest_cmd.run(args)
 
-
 def cmd_export(args) -> int:
     from desktop.cli import export_cmd
 
     return export_cmd.run(args)
-
 
 def cmd_agree(args) -> int:
     from desktop.cli import agree_cmd
 
     return agree_cmd.run(args)
 
-
 def cmd_train(args) -> int:
     from desktop.cli import train_cmd
 
     return train_cmd.run(args)
-
 
 def cmd_review(args) -> int:
     from desktop.cli import review_cmd

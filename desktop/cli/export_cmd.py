@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from desktop.cli.progress import Progress
-from models.open import open_service
+from desktop.cli.session import open_for
 
 SHOWN_PROBLEMS = 20
 
@@ -19,7 +19,7 @@ def run(args) -> int:
     from exports import registry
     from exports.base import ExportOptions
 
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     states = ("accepted",) if args.state == "accepted" else ("accepted", "suggested")
     layer, records = svc.export_records(args.project, args.layer, states=states,
                                         status=args.status)

@@ -143,12 +143,30 @@ def build_parser() -> argparse.ArgumentParser:
     ua = us.add_parser("add")
     ua.add_argument("name")
     ua.add_argument("--role", default="annotator", choices=["annotator", "reviewer", "admin"])
+    ua.add_argument("--password-file", metavar="FILE", help="the password on its first line "
+                    "(team databases; without it a terminal asks)")
     us.add_parser("list")
+
+    tm = sub.add_parser("team", help="team mode on PostgreSQL (its owner, once)")
+    tms = tm.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    ti = tms.add_parser("init", help="roles, grants, row-level security, audit triggers")
+    ti.add_argument("--admin", required=True, metavar="NAME")
+    ti.add_argument("--password-file", metavar="FILE")
+
+    au = sub.add_parser("audit", help="check the audit log")
+    aus = au.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    av = aus.add_parser("verify", help="follow the hash chain; exit 1 at the first bad row")
+    av.add_argument("--project")
+    av.add_argument("--head", metavar="HASH", help="a head printed by an earlier verify: "
+                    "it must still be in the chain")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # a name given (--user, MARGINALIA_USER) is a claim PostgreSQL checks against the login;
+    # the OS login is only the SQLite default
+    args.user_claimed = bool(args.user or os.environ.get("MARGINALIA_USER"))
     args.user = args.user or default_user()
     command = args.command or "gui"
     try:

@@ -30,9 +30,9 @@ def _conflict_json(c, text: str) -> dict:
 
 
 def run(args) -> int:
-    from models.open import open_service
+    from desktop.cli.session import open_for
 
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     pid = svc.project_id(args.project)
     decisions = [("accept", _ref(x)) for x in args.accept] + \
                 [("reject", _ref(x)) for x in args.reject]

@@ -7,12 +7,12 @@ and the schema's event and relation rules. A progress bar on stderr; a summary o
 
 from __future__ import annotations
 
-from models.open import open_service
+from desktop.cli.session import open_for
 from desktop.cli.progress import Progress
 
 
 def run(args) -> int:
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     bar: Progress | None = None
 
     def progress(done: int, total: int, _batch) -> None:

@@ -12,14 +12,14 @@ import os
 
 from desktop.cli.progress import Progress
 from models.errors import ValidationError
-from models.open import open_service
+from desktop.cli.session import open_for
 
 
 def run(args) -> int:
     steps = os.environ.get("MARGINALIA_TRAIN_STEPS")
     if steps is not None and not (steps.isdigit() and int(steps) > 0):
         raise ValidationError(f"MARGINALIA_TRAIN_STEPS must be a positive number, not {steps!r}")
-    svc = open_service(args.db, args.user)
+    svc = open_for(args)
     bar: Progress | None = None
 
     def progress(step: int, total: int) -> None:

@@ -106,7 +106,7 @@ class ProjectDialog(QDialog):
 
         url = to_url(self.db.text())
         if self.service is None or self.url != url:
-            self.service, self.url = open_service(url, self.user), url
+            self.service, self.url = open_service(url, self.user, claimed=False), url
         return self.service
 
     def _connect(self) -> None:

@@ -89,11 +89,21 @@ class LabelWriter:
         new: dict[tuple, int] = {}  # what this record adds to the layer
         new_accepted: dict[tuple, int] = {}
         for sp in rec.spans:
+            if sp.state == "accepted" and held is None:
+                # the same label twice in one record is one label (uq_spans_accepted)
+                key = span_key(sp.start, sp.end, sp.label, sp.fragments)
+                if key in new_accepted:
+                    self.duplicates += 1
+                    if sp.id:
+                        ids[sp.id] = new_accepted[key]
+                    continue
             if held is not None:
                 key = span_key(sp.start, sp.end, sp.label, sp.fragments)
                 # a label is there when the layer has it as a label: a suggestion (or a
                 # rejected one) at the same place does not stand for an accepted label
                 there = (held.accepted if sp.state == "accepted" else held.spans).get(key)
+                if there is None and sp.state == "accepted":
+                    there = new_accepted.get(key)  # twice in this very record
                 if there is not None:
                     self.duplicates += 1
                     if sp.id:
@@ -102,8 +112,8 @@ class LabelWriter:
             sid = next(self._span_ids)
             if held is not None:
                 new.setdefault(key, sid)
-                if sp.state == "accepted":
-                    new_accepted.setdefault(key, sid)
+            if sp.state == "accepted":
+                new_accepted.setdefault(key, sid)
             if linked and sp.id:
                 ids[sp.id] = sid
             if not (sp.fragments or sp.attributes or sp.kb_id or sp.note or sp.score is not None

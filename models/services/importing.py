@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import rules
-from models.errors import FormatError, ValidationError
+from models.errors import FormatError, PermissionDenied, ValidationError
 from models.orm import GOLD, Document, Layer
 from models.records import SPAN_SOURCES, SPAN_STATES, DocumentRecord
 from models.schema import Schema
@@ -165,6 +165,17 @@ def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) ->
     return missing
 
 
+def _grow_schema(s: Session, actor: Actor, report: ImportReport, project, project_name: str,
+                 schema: Schema, what: list[str]) -> None:
+    """Store the schema an import widened: admins only (or whoever creates the project)."""
+    if not actor.is_admin and not report.project_created:
+        raise PermissionDenied(
+            f"{actor.name} ({actor.role}) cannot add labels to the schema of "
+            f"{project_name!r} ({', '.join(what)}); only admins can: "
+            "an admin adds them (or imports the file), or use labels the schema has")
+    save_schema(s, None, project.id, schema, reason="import")
+
+
 def import_records(s: Session, actor: Actor, project_name: str,
                    records: Iterable[DocumentRecord], *, annotator: str | None = None,
                    strict: bool = False, schema: Schema | None = None,
@@ -186,6 +197,8 @@ def import_records(s: Session, actor: Actor, project_name: str,
         report.labels_added += added
     report.labels_added += check_schema(proj_schema, records, strict)
     report.labels_added += widen(proj_schema, records, strict)
+    if report.labels_added:
+        _grow_schema(s, actor, report, project, project_name, proj_schema, report.labels_added)
 
     lock_for_write(s, project.id)
     now = now_value(s)
@@ -209,6 +222,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
             seen[digest] = -1 - len(new_docs)  # a placeholder until ids are allocated
             new_docs.append((rec, digest))
             doc_ids.append(seen[digest])
+    if new_docs and not actor.is_admin:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) cannot add documents to "
+                               f"{project_name!r} ({len(new_docs)} not there yet, e.g. "
+                               f"{new_docs[0][0].title or 'untitled'!r}); only admins can")
     new_ids = allocate_ids(s, "documents", len(new_docs))
     insert_rows(s, "documents", ("id", "project_id", "title", "source", "text", "sha256",
                                  "chars", "meta", "created_at"),
@@ -267,9 +284,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
     held = load_held(s, sorted(old_layers))
     held.update({lid: Held() for lid, n in given.items() if n > 1 and lid not in held})
     # overlap policies, against what each layer holds: refused (strict) before any label
-    report.labels_added += widen_policies(proj_schema, labeled, held, strict, overlapping)
-    if report.labels_added:
-        save_schema(s, None, project.id, proj_schema, reason="import")
+    widened = widen_policies(proj_schema, labeled, held, strict, overlapping)
+    if widened:
+        report.labels_added += widened
+        _grow_schema(s, actor, report, project, project_name, proj_schema, widened)
     writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),
                          sum(len(rec.events) for rec, _ in labeled))
     for rec, lid in labeled:

@@ -23,6 +23,7 @@ from models.kinds import span as span_kind
 from models.orm import Document, Event, EventArgument, Layer, Relation, Span
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
+from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
 from models.services.layers import DocInfo, doc_info, ensure_layer, shared_schema
 from models.views import Change
@@ -38,7 +39,11 @@ STATE_ACTIONS = {"accepted": "accept", "rejected": "reject", "suggested": "unrev
 def _get(s: Session, model, row_id: int, what: str):
     row = s.get(model, row_id)
     if row is None:
-        raise NotFoundError(f"{what} {row_id} no longer exists (someone may have deleted it)")
+        # on PostgreSQL row-level security hides the rows of layers the login may not see
+        hidden = " or is in a layer you may not see" \
+            if s.get_bind().dialect.name == "postgresql" else ""
+        raise NotFoundError(f"{what} {row_id} no longer exists (someone may have deleted it)"
+                            + hidden)
     return row
 
 
@@ -89,17 +94,25 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
     doc = doc_info(s, document_id)
     schema = shared_schema(s, doc.project_id)
     validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments, state=state)
-    span = Span(layer_id=lay.id, start=start, end=end, label=label, source=source, state=state,
-                score=score, suggester=suggester, attributes=dict(attributes or {}),
-                kb_id=kb_id, fragments=[list(f) for f in fragments] if fragments else None,
-                note=note)
-    s.add(span)
+    after = {"layer_id": lay.id, "start": start, "end": end, "label": label,
+             "fragments": [list(f) for f in fragments] if fragments else None,
+             "attributes": dict(attributes or {}), "kb_id": kb_id, "note": note,
+             "source": source, "suggester": suggester, "state": state, "score": score,
+             "version": 1}
+    # ON CONFLICT: a writer that checked at the same moment may have stored the very same
+    # label first (uq_spans_accepted); then this one stores nothing and says so
+    new_id = s.execute(insert_ignoring_conflicts(s, Span).values(**after)
+                       .returning(Span.id)).scalar()
+    if new_id is None:
+        raise ValidationError(f"[{start}, {end}) is already labeled {label} (stored by "
+                              "someone else a moment ago)")
+    after = {"id": new_id, **after}
+    after = {f: after[f] for f in SPAN_FIELDS}
     _touch(lay)
     s.flush()
-    after = span_kind.to_dict(span)
-    audit(s, actor, "create", "spans", span.id, project_id=doc.project_id,
+    audit(s, actor, "create", "spans", new_id, project_id=doc.project_id,
           document_id=doc.id, after=after)
-    return Change("create", "span", span.id, doc.id, after=after)
+    return Change("create", "span", new_id, doc.id, after=after)
 
 
 def update_span(s: Session, actor: Actor, span_id: int, fields: dict[str, Any],
@@ -232,7 +245,10 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     """Undo a delete: put back the rows (with their ids) that a delete Change lists. The
     Change's `after` is what was stored: a re-inserted row starts again at version 1."""
     first = before.get("span") or before.get("relation") or (before.get("event") or {})
+    if "layer_id" not in first or "id" not in first:
+        raise ValidationError("nothing to restore: not the record of a delete")
     layer, doc, schema = _layer_of(s, actor, first["layer_id"])
+    _check_restore(s, doc, schema, layer.id, before)
     after = copy.deepcopy(before)
     stored: list[tuple[dict, Any]] = []  # (dict in `after`, its new row)
     if "span" in before:
@@ -272,6 +288,54 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     audit(s, actor, "restore", table, row_id, project_id=doc.project_id, document_id=doc.id,
           after=after)
     return Change("restore", kind, row_id, doc.id, after=after)
+
+
+def _check_restore(s: Session, doc: DocInfo, schema: Schema, layer_id: int,
+                   before: dict[str, Any]) -> None:
+    """A restore puts back what a delete took, so it is validated like any write: one layer
+    (the one the actor may write), offsets inside the text, labels in the schema, and
+    every reference inside that layer."""
+    events = before.get("events", []) + ([before] if "event" in before else [])
+    relations = before.get("relations", []) + ([before["relation"]] if "relation" in before
+                                               else [])
+    args = list(before.get("arguments", [])) + [a for ev in before.get("events", [])
+                                                for a in ev.get("arguments", [])]
+    rows = ([before["span"]] if "span" in before else []) + relations + \
+        [ev["event"] for ev in events]
+    if any(r.get("layer_id") != layer_id for r in rows):
+        raise ValidationError("a restore puts back the rows of one layer; these name another")
+    spans = {before["span"]["id"]} if "span" in before else set()
+    own_events = {ev["event"]["id"] for ev in events}
+
+    def in_layer(model, row_id) -> bool:
+        found = s.scalar(select(model.layer_id).where(model.id == row_id))
+        return found == layer_id
+
+    if "span" in before:
+        sp = before["span"]
+        if sp.get("source") not in SPAN_SOURCES or sp.get("state") not in SPAN_STATES:
+            raise ValidationError(f"unknown source {sp.get('source')!r} or state "
+                                  f"{sp.get('state')!r}")  # the rest: restore's rule book
+    for r in relations:
+        if schema.relation(r.get("label")) is None:
+            raise ValidationError(f"relation type {r.get('label')!r} is not in the schema")
+        if not all(x in spans or in_layer(Span, x) for x in (r["head_id"], r["tail_id"])):
+            raise ValidationError("a relation must link two spans of its own layer")
+    for ev in events:
+        e = ev["event"]
+        if schema.event(e.get("type")) is None:
+            raise ValidationError(f"event type {e.get('type')!r} is not in the schema")
+        if not (e["trigger_id"] in spans or in_layer(Span, e["trigger_id"])):
+            raise ValidationError("an event's trigger must be a span of its own layer")
+    for a in args:
+        if a.get("span_id") is not None and not (a["span_id"] in spans
+                                                 or in_layer(Span, a["span_id"])):
+            raise ValidationError("an argument must be in the same layer as its event")
+        target = a.get("target_event_id")
+        if target is not None and not (target in own_events or in_layer(Event, target)):
+            raise ValidationError("an argument must be in the same layer as its event")
+        if not (a["event_id"] in own_events or in_layer(Event, a["event_id"])):
+            raise ValidationError("an argument must be in the same layer as its event")
 
 
 # ---- relations --------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from models.errors import NotFoundError, PermissionDenied, ValidationError
 from models.orm import (
     GOLD, LAYER_STATUSES, AuditLog, Comment, Document, Event, EventArgument, Layer, Relation,
-    SchemaVersion, Span, User)
+    SchemaVersion, Span, User, utcnow)
 from models.schema import Schema
+from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
 from models.views import (
     ArgumentView, Change, CommentView, DocumentSummary, EventView, LayerView, RelationView,
@@ -117,11 +118,13 @@ def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = 
     layer = find_layer(s, document_id, name)
     if layer is None:
         user = None if name == GOLD else s.scalar(select(User).where(User.name == name))
-        layer = Layer(document_id=document_id, name=name, user_id=user.id if user else None,
-                      status="new")
-        check_layer_write(actor, layer)
-        s.add(layer)
-        s.flush()
+        check_layer_write(actor, Layer(document_id=document_id, name=name))
+        # two windows making the first edit of a document at once: one INSERT stores the
+        # layer, the other finds it (ON CONFLICT DO NOTHING on uq_layers_document_id)
+        s.execute(insert_ignoring_conflicts(s, Layer).values(
+            document_id=document_id, name=name, user_id=user.id if user else None,
+            status="new", version=1, updated_at=utcnow()))
+        layer = find_layer(s, document_id, name)
     return layer
 
 

@@ -217,11 +217,14 @@ GRANTS = {
         "events": "SELECT, INSERT, UPDATE, DELETE",
         "event_arguments": "SELECT, INSERT, UPDATE, DELETE",
         "audit_log": "SELECT, INSERT",
+        # tokens are made lazily by whoever first needs them (open, export, agreement)
+        "document_tokens": "SELECT, INSERT",
     },
     "reviewer": {},
     "admin": {
         "projects": "INSERT, UPDATE, DELETE", "schemas": "INSERT, UPDATE, DELETE",
         "documents": "INSERT, UPDATE, DELETE", "users": "INSERT, UPDATE, DELETE",
+        "document_tokens": "UPDATE, DELETE",  # a file's tokens replace spaCy's on import
     },
 }
 

@@ -119,6 +119,7 @@ def test_a_stale_row_in_a_batch_is_one_clear_message(shared, monkeypatch):
     from sqlalchemy.orm.exc import StaleDataError
 
     from models.errors import StaleWriteError
+    from models.operations import RelabelSpan, SetNote
     from models.services import labels
 
     url, store, doc = shared
@@ -132,7 +133,7 @@ def test_a_stale_row_in_a_batch_is_one_clear_message(shared, monkeypatch):
 
     monkeypatch.setattr(labels, "relabel_span", changed_meanwhile)
     with pytest.raises(StaleWriteError) as err:
-        bob.batch([("set_note", (sid, "first"), {}), ("relabel_span", (sid, "ORG"), {})])
+        bob.run([SetNote(sid, "first"), RelabelSpan(sid, "ORG")])
     assert str(err.value) == ("a label was changed or deleted by someone else meanwhile; "
                               "nothing from this action was stored: reload and try again")
     assert bob.load(doc).span(sid).note is None  # the batch stored nothing

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.jobs.message.connect(self.show_message)
         ws.documentOpened.connect(self._document_opened)
         ws.layerChanged.connect(self._layer_changed)
+        ws.schemaChanged.connect(self._schema_changed)
         self.set_theme(theme.saved_mode(), remember=False)
         self._guard = TextInputGuard(self)  # text fields keep their keys
         QGuiApplication.styleHints().colorSchemeChanged.connect(
@@ -158,7 +159,8 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&File")
         b.add(m, "open_project", "Open or create project…", self.projectRequested.emit,
               ["Ctrl+O"])
-        b.add(m, "import", "Import files…", self._import_dialog, ["Ctrl+I"])
+        b.add(m, "import", "Import…", self.show_import, ["Ctrl+I"])
+        b.add(m, "export", "Export…", self.show_export, ["Ctrl+E"])
         m.addSeparator()
         b.add(m, "quit", "Quit", self.close, ["Ctrl+Q"])
 
@@ -349,12 +351,28 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "Marginalia", "Marginalia: build labeled NLP datasets.\n"
                           "Every edit is stored when it is made.")
 
-    def _import_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+    def show_import(self, paths=()) -> None:
+        from desktop.dialogs.import_dialog import ImportDialog
 
-        files, _ = QFileDialog.getOpenFileNames(self, "Import files")
-        if files:
-            self.importer.import_paths(files)
+        dlg = ImportDialog(self.ws, self.jobs, paths, self)
+        dlg.imported.connect(self.importer.imported)
+        self._dialog(dlg)
+
+    def show_export(self) -> None:
+        from desktop.dialogs.export_dialog import ExportDialog
+
+        self._dialog(ExportDialog(self.ws, self.jobs, self))
+
+    def _dialog(self, dlg) -> None:
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        theme.style_scrollbars(dlg, self.dark)
+        self.current_dialog = dlg  # tests and screenshots reach it here
+        dlg.show()
+
+    def _schema_changed(self, schema) -> None:
+        self.palette_list.set_schema(schema)
+        if self.ws.view is not None:
+            self.docview.set_document(self.ws.view, schema)
 
     # ---- drag and drop ----------------------------------------------------------------------------
     def dragEnterEvent(self, e) -> None:

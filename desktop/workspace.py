@@ -26,6 +26,7 @@ class Workspace(QObject):
     documentsChanged = Signal()  # the document list (status, counts) changed
     documentUpdated = Signal(object)  # DocumentSummary of the open document after an edit
     message = Signal(str, bool)  # text, is_error
+    schemaChanged = Signal(object)  # Schema: an import (or an admin) changed it
 
     def __init__(self, service: Service, project: str):
         super().__init__()
@@ -41,6 +42,12 @@ class Workspace(QObject):
     def refresh_documents(self) -> None:
         self.documents = self.service.documents(self.project_id)
         self.documentsChanged.emit()
+
+    def reload_schema(self) -> None:
+        schema = self.service.schema(self.project_id)
+        if schema.to_dict() != self.schema.to_dict():
+            self.schema = schema
+            self.schemaChanged.emit(schema)
 
     @property
     def document_id(self) -> int | None:

@@ -190,6 +190,12 @@ class Service:
                                                    status=status))
             return chosen or "each document's annotator", records
 
+    def layer_names(self, project_id: int) -> list[str]:
+        from models.services import exporting
+
+        with self.store.session() as s:
+            return exporting.layer_names(s, project_id)
+
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------
     def agreement(self, project: str | int) -> dict:
         """The agreement report of `marginalia agree` (pairs, per label, documents, alpha)."""

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
               lambda: e.label_all_occurrences(True), ["Ctrl+Shift+L"])
         m.addSeparator()
         b.add(m, "find", "Find in document…", self.findbar.open, ["Ctrl+F"])
+        b.add(m, "search_project", "Search the project…", self.show_search, ["Ctrl+Shift+F"])
         b.add(m, "find_next", "Find next", lambda: self.findbar.find(True), ["F3"])
         b.add(m, "find_prev", "Find previous", lambda: self.findbar.find(False), ["Shift+F3"])
         b.add(m, "snap", "Snap selection to tokens", self.docview.set_snap_to_tokens, ["Ctrl+T"],
@@ -362,6 +363,29 @@ class MainWindow(QMainWindow):
         from desktop.dialogs.export_dialog import ExportDialog
 
         self._dialog(ExportDialog(self.ws, self.jobs, self))
+
+    def show_search(self) -> None:
+        from desktop.dialogs.search_dialog import SearchDialog
+
+        dlg = getattr(self, "search_dialog", None)
+        if dlg is None:  # one search window, kept with its results
+            dlg = self.search_dialog = SearchDialog(self.ws, self.jobs, self.edits, self)
+            dlg.placeChosen.connect(self.go_to)
+            theme.style_scrollbars(dlg, self.dark)
+        dlg.show()
+        dlg.raise_()
+        dlg.pattern.setFocus()
+        dlg.pattern.selectAll()
+
+    def go_to(self, document_id: int, start: int, end: int, span_id=None) -> None:
+        """Open a place: the document, the label there (if one) or the text selected."""
+        self.nav.open(document_id)
+        if self.ws.document_id != document_id:
+            return
+        if span_id is not None and self.ws.view.span(span_id) is not None:
+            self.edits.select(span_id)
+        else:
+            self.docview.set_selection(start, end)
 
     def _dialog(self, dlg) -> None:
         dlg.setAttribute(Qt.WA_DeleteOnClose)

@@ -190,6 +190,16 @@ class Service:
                                                    status=status))
             return chosen or "each document's annotator", records
 
+    def search(self, project_id: int, query, *, layer: str | None = None, progress=None):
+        """Matches of a models.services.search.Query in the project, with the labels of the
+        layer (the actor's own by default) found at each."""
+        from models.services import search
+
+        with self.store.session() as s:
+            actor = self._actor(s)
+            check_layer_read(actor, layer or actor.name)
+            return search.search(s, project_id, layer or actor.name, query, progress=progress)
+
     def layer_names(self, project_id: int) -> list[str]:
         from models.services import exporting
 

@@ -105,6 +105,12 @@ def screenshot(window, path: str) -> None:
 
 
 def run_gui(args) -> int:
+    if not getattr(args, "screenshot", None):
+        from desktop import check_system
+
+        if check_system.uses_xcb() and (message := check_system.check()):
+            print(f"marginalia: {message}", file=sys.stderr)  # instead of Qt's abort
+            return 1
     service = open_service(args.db, args.user)
     if not service.list_projects():
         import_seeds(service)

@@ -146,7 +146,8 @@ def run_gui(args) -> int:
         holder["window"] = new
 
     window.projectRequested.connect(switch)
-    window.resize(1280, 800)
+    if not window.restore_size():
+        window.resize(1280, 800)
     window.show()
     return app.exec()
 

@@ -34,6 +34,7 @@ from desktop.keys import TextInputGuard
 from desktop.widgets.document_list import DocumentList
 from desktop.widgets.palette import LabelPalette
 from desktop.widgets.side_panel import SidePanel
+from desktop.widgets.text_splitter import TextFirstSplitter
 from desktop.workspace import Workspace
 
 
@@ -142,7 +143,8 @@ class MainWindow(QMainWindow):
         self.docview.spanActivated.connect(
             lambda sid: self.side.show_span(sid if sid >= 0 else None))
 
-        split = QSplitter(Qt.Horizontal)
+        split = TextFirstSplitter(Qt.Horizontal)
+        self.splitter = split
         split.addWidget(left)
         split.addWidget(centre)
         split.addWidget(self.side)
@@ -165,8 +167,9 @@ class MainWindow(QMainWindow):
         b.add(m, "quit", "Quit", self.close, ["Ctrl+Q"])
 
         m = mb.addMenu("&Edit")
-        undo = b.add(m, "undo", "Undo", self.undo.undo, ["Ctrl+Z"])
-        redo = b.add(m, "redo", "Redo", self.undo.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        undo = b.add(m, "undo", "Undo", e.undo_step, ["Ctrl+Z"])
+        redo = b.add(m, "redo", "Redo", lambda: e.undo_step(redo=True),
+                     ["Ctrl+Shift+Z", "Ctrl+Y"])
         self.undo.canUndoChanged.connect(undo.setEnabled)
         self.undo.canRedoChanged.connect(redo.setEnabled)
         self.undo.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}" if t else "Undo"))
@@ -409,7 +412,13 @@ class MainWindow(QMainWindow):
             e.acceptProposedAction()
             self.importer.import_paths(paths)
 
+    def restore_size(self) -> bool:
+        """The size and place the window had when it was last closed (False: none saved)."""
+        saved = QSettings().value("window/geometry")
+        return bool(saved) and self.restoreGeometry(saved)
+
     def closeEvent(self, e) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
         self.jobs.cancel()
         self.jobs.wait()
         super().closeEvent(e)

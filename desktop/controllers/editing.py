@@ -62,7 +62,18 @@ class EditController(QObject):
     def _after_undo(self, changes: list[Change] | None = None) -> None:
         self.refresh(changes=changes)
 
+    def undo_step(self, redo: bool = False) -> None:
+        """Undo (or redo) and say what was undone: the status bar kept the edit's message."""
+        text = self.undo.redoText() if redo else self.undo.undoText()
+        if not text:
+            return
+        self.undo_failed = False
+        self.undo.redo() if redo else self.undo.undo()
+        if not self.undo_failed:
+            self.ws.say(f"{'redone' if redo else 'undone'}: {text}")
+
     def _undo_failed(self, exc: DomainError) -> None:
+        self.undo_failed = True
         self.ws.say(f"cannot undo/redo: {exc} (document reloaded)", error=True)
         self.refresh()
 

@@ -1,0 +1,51 @@
+"""The newcomer's papercuts of issue 18, each as a user would meet it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.desktop.helpers import press, select_text
+
+
+def settle(qtbot, window):
+    qtbot.wait(50)
+
+
+def test_the_text_keeps_half_the_window_down_to_800x600(qtbot, window):
+    for w, h in ((800, 600), (1024, 700), (1280, 800)):
+        window.resize(w, h)
+        qtbot.waitUntil(lambda w=w: window.width() == w)
+        settle(qtbot, window)
+        sizes = window.splitter.sizes()
+        assert sizes[1] >= sum(sizes) // 2 - 1, (w, sizes)
+        assert min(sizes[0], sizes[2]) > 100  # the panels shrink, they do not vanish
+
+
+def test_the_window_size_is_remembered(qtbot, window, gui_db):
+    from desktop.app import build_window, open_service
+
+    window.resize(760, 560)  # within the offscreen screen (800x600)
+    qtbot.waitUntil(lambda: window.width() == 760)
+    window.close()
+    again = build_window(open_service(gui_db, "alice"), "news")
+    qtbot.addWidget(again)
+    assert again.restore_size()
+    assert (again.width(), again.height()) == (760, 560)
+    again.close()
+    again.ws.service.store.dispose()
+
+
+def test_the_label_count_column_is_explained(window):
+    model = window.doclist.tree.model()
+    tip = model.headerData(2, Qt.Horizontal, Qt.ToolTipRole)
+    assert "entities" in tip and "relations" in tip and "events" in tip
+
+
+def test_undo_says_what_it_undid(qtbot, window):
+    select_text(window, "Honduras")
+    press(qtbot, window, Qt.Key_3)  # GPE
+    assert window.undo.count() == 1
+    window.actions_by_name["undo"].trigger()
+    assert window.statusBar().currentMessage().startswith("undone: ")
+    window.actions_by_name["redo"].trigger()
+    assert window.statusBar().currentMessage().startswith("redone: ")

@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
               lambda: self.nav.mark_done(False), ["Ctrl+Shift+D"])
 
         m = mb.addMenu("&View")
+        b.add(m, "guidelines", "Guidelines", self.toggle_guidelines, ["F2"])
         b.add(m, "stats", "Statistics…", self.show_stats, ["F9"])
         sub = m.addMenu("Theme")
         b.group(sub, "theme", [("system", "Follow the system"), ("light", "Light"),
@@ -366,6 +367,27 @@ class MainWindow(QMainWindow):
         from desktop.dialogs.export_dialog import ExportDialog
 
         self._dialog(ExportDialog(self.ws, self.jobs, self))
+
+    def toggle_guidelines(self) -> None:
+        """The guidelines pane, docked on the right; F2 shows and hides it."""
+        from PySide6.QtWidgets import QDockWidget
+
+        from desktop.widgets.guidelines_pane import GuidelinesPane
+
+        dock = getattr(self, "guidelines_dock", None)
+        if dock is None:
+            self.guidelines = GuidelinesPane(self.ws.service, self.ws.project_id,
+                                             self.ws.schema)
+            self.guidelines.message.connect(self.show_message)
+            self.ws.schemaChanged.connect(self.guidelines.set_schema)
+            dock = self.guidelines_dock = QDockWidget("Guidelines", self)
+            dock.setObjectName("guidelines_dock")
+            dock.setWidget(self.guidelines)
+            self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            theme.style_scrollbars(dock, self.dark)
+            self.resizeDocks([dock], [max(260, self.width() // 4)], Qt.Horizontal)
+            return
+        dock.setVisible(not dock.isVisible())
 
     def show_search(self) -> None:
         from desktop.dialogs.search_dialog import SearchDialog

@@ -104,6 +104,24 @@ class Service:
             p = s.get(Project, project_id)
             p.settings = {**(p.settings or {}), key: value}
 
+    def guidelines(self, project_id: int) -> str:
+        from models.services import guidelines
+
+        with self.store.session() as s:
+            return guidelines.get_guidelines(s, project_id)
+
+    def set_guidelines(self, project_id: int, text: str) -> str:
+        """Admins only; `text` is Markdown."""
+        from models.services import guidelines
+
+        with self.store.session() as s:
+            return guidelines.set_guidelines(s, self._actor(s), project_id, text)
+
+    def import_guidelines(self, project_id: int, path: str) -> str:
+        from models.services import guidelines
+
+        return self.set_guidelines(project_id, guidelines.read_guidelines_file(path))
+
     rename_label = _op(projects.rename_label)
     delete_label = _op(projects.delete_label)
 

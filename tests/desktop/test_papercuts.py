@@ -49,3 +49,32 @@ def test_undo_says_what_it_undid(qtbot, window):
     assert window.statusBar().currentMessage().startswith("undone: ")
     window.actions_by_name["redo"].trigger()
     assert window.statusBar().currentMessage().startswith("redone: ")
+
+
+def test_statistics_names_every_label_in_full_and_counts_in_whole_numbers(qtbot, window, db):
+    from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
+    from PySide6.QtGui import QFontMetricsF
+
+    from desktop.widgets.stats_view import StatsDialog
+
+    doc = window.ws.documents[0].id
+    text = db.load(doc).text
+    for word, label in (("Honduras", "GPE"), ("Tenosique", "GPE"), ("Joe Biden", "PERSON"),
+                        ("Monday, March 8, 2021", "DATE")):
+        start = text.index(word)
+        db.create_span(doc, start, start + len(word), label)
+    dlg = StatsDialog(window.ws, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    chart = dlg.labels_chart
+    values = next(a for a in chart.axes() if isinstance(a, QValueAxis))
+    ticks = [values.min() + i * (values.max() - values.min()) / (values.tickCount() - 1)
+             for i in range(values.tickCount())]
+    assert ticks == [0, 1, 2]  # GPE has 2: 0, 1, 2, not 0, 0, 1, 1, 2
+    names = next(a for a in chart.axes() if isinstance(a, QBarCategoryAxis))
+    assert names.categories() == ["DATE", "PERSON", "GPE"]
+    qtbot.waitUntil(lambda: chart.plotArea().left() > 0)
+    widest = max(QFontMetricsF(names.labelsFont()).horizontalAdvance(n)
+                 for n in names.categories())
+    assert chart.plotArea().left() - chart.margins().left() >= widest  # room for each name

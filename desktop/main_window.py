@@ -45,9 +45,10 @@ class FindBar(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel("Find:"))
-        self.edit = QLineEdit(placeholderText="text in this document (Enter: next)")
+        self.edit = QLineEdit(placeholderText="text in this document (Enter: select it, "
+                                              "then a label key; F3: next)")
         self.edit.setObjectName("find")
-        self.edit.returnPressed.connect(lambda: self.find(True))
+        self.edit.returnPressed.connect(self._enter)
         lay.addWidget(self.edit, 1)
         close = QPushButton("×")
         close.setFlat(True)
@@ -59,6 +60,12 @@ class FindBar(QWidget):
         self.show()
         self.edit.setFocus()
         self.edit.selectAll()
+
+    def _enter(self) -> None:
+        """Found: the text takes the keys, so the next label key labels what was found
+        instead of being typed into this box."""
+        if self.find(True):
+            self.docview.setFocus()
 
     def find(self, forward: bool = True) -> bool:
         text = self.edit.text()
@@ -140,8 +147,10 @@ class MainWindow(QMainWindow):
 
         self.side = SidePanel(self.ws, self.edits)
         self.side.spanChosen.connect(self.edits.select)
+        # the panel shows what the text has selected once the click is handled (R + a click
+        # on the tail makes a relation and selects the head again, not the tail clicked)
         self.docview.spanActivated.connect(
-            lambda sid: self.side.show_span(sid if sid >= 0 else None))
+            lambda _sid: self.side.show_span(self.docview.selected_span()))
 
         split = TextFirstSplitter(Qt.Horizontal)
         self.splitter = split

@@ -78,3 +78,41 @@ def test_statistics_names_every_label_in_full_and_counts_in_whole_numbers(qtbot,
     widest = max(QFontMetricsF(names.labelsFont()).horizontalAdvance(n)
                  for n in names.categories())
     assert chart.plotArea().left() - chart.margins().left() >= widest  # room for each name
+
+
+def test_after_r_and_a_click_the_panel_and_the_text_agree(qtbot, window, db):
+    from tests.desktop.helpers import answer_picker
+
+    select_text(window, "Joe Biden")
+    press(qtbot, window, Qt.Key_1)
+    biden = window.docview.selected_span()
+    select_text(window, "Mexico City")
+    press(qtbot, window, Qt.Key_3)
+    mexico = window.docview.selected_span()
+    window.edits.select(biden)
+    press(qtbot, window, Qt.Key_R)
+    answer_picker(qtbot, "citizen_of")
+    window.docview.select_span(mexico)  # scrolled into view, then clicked
+    where = window.docview.span_rect(mexico).center().toPoint()
+    target = window.docview.childAt(where)
+    qtbot.mouseClick(target, Qt.LeftButton, pos=target.mapFrom(window.docview, where))
+    qtbot.waitUntil(lambda: db.load(window.ws.document_id).relations != [])
+    assert window.side.span_id == window.docview.selected_span()
+    shown = window.side.span_id
+    press(qtbot, window, Qt.Key_Delete)
+    left = {s.id for s in db.load(window.ws.document_id).spans}
+    assert shown not in left and ({biden, mexico} - {shown}) <= left
+
+
+def test_find_then_enter_then_a_label_key_labels_what_was_found(qtbot, window, db):
+    press(qtbot, window, Qt.Key_F, Qt.ControlModifier)
+    find = window.findbar.edit
+    qtbot.waitUntil(find.hasFocus)
+    qtbot.keyClicks(find, "Tenosique")
+    qtbot.keyClick(find, Qt.Key_Return)
+    press(qtbot, window, Qt.Key_3)  # GPE
+    assert find.text() == "Tenosique"
+    text = window.ws.view.text
+    start = text.index("Tenosique")
+    assert [(s.start, s.end, s.label) for s in db.load(window.ws.document_id).spans] == [
+        (start, start + len("Tenosique"), "GPE")]

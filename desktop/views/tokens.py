@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-# Numbers keep their inner separators (1,200.50); words keep inner apostrophes (don't);
+# Abbreviations of single letters with dots stay whole (D.C., U.S., e.g.: spaCy's English
+# tokenizer keeps them too, so a label snapped here lines up with the exported tokens);
+# numbers keep their inner separators (1,200.50); words keep inner apostrophes (don't);
 # any other non-space character is a token of its own. \w is Unicode-aware.
-TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
 
 
 class Tokens:

@@ -116,3 +116,33 @@ def test_find_then_enter_then_a_label_key_labels_what_was_found(qtbot, window, d
     start = text.index("Tenosique")
     assert [(s.start, s.end, s.label) for s in db.load(window.ws.document_id).spans] == [
         (start, start + len("Tenosique"), "GPE")]
+
+
+def test_resizing_with_keys_keeps_d_c_whole(qtbot, window, db):
+    text = window.ws.view.text
+    start = text.index("WASHINGTON")
+    select_text(window, "WASHINGTON")
+    press(qtbot, window, Qt.Key_3)  # GPE
+    window.actions_by_name["grow_end"].trigger()  # + ","
+    window.actions_by_name["grow_end"].trigger()  # + "D.C.", one token as spaCy has it
+    (span,) = db.load(window.ws.document_id).spans
+    assert text[span.start:span.end] == "WASHINGTON, D.C."
+    window.actions_by_name["shrink_end"].trigger()
+    (span,) = db.load(window.ws.document_id).spans
+    assert (span.start, text[span.start:span.end]) == (start, "WASHINGTON,")
+
+
+def test_the_views_abbreviations_are_spacys_tokens():
+    import re
+
+    import spacy
+
+    from desktop.views.tokens import Tokens
+    from tests.conftest import ROOT
+
+    text = (ROOT / "seeds" / "000_8c189482ad872ddc.txt").read_text(encoding="utf-8")
+    ours = Tokens(text)
+    dotted = [t for t in spacy.blank("en")(text) if re.fullmatch(r"(?:[^\W\d_]\.){2,}", t.text)]
+    assert dotted  # D.C., U.S.
+    for t in dotted:
+        assert ours.token_at(t.idx) == (t.idx, t.idx + len(t.text)), t.text

@@ -79,6 +79,9 @@ class Frag:
     x2: float
 
 
+HANDLE_KNOB = 3.5  # radius of the resize handle's knob under a selected label's edge
+
+
 @dataclass(eq=False)
 class Tag:
     span_id: int
@@ -378,14 +381,30 @@ class ParagraphLayout:
             pen = QPen(theme.focus, 2.0)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
+            span = ctx.spans.get(ctx.selected)
             for line in visible:
                 for f in line.frags:
                     if f.span_id == ctx.selected:
                         p.drawRect(QRectF(f.x1 - 1, line.text_y - 1, f.x2 - f.x1 + 2,
                                           line.text_h + 2))
+                        if span is not None:  # the handles that resize it with the mouse
+                            if f.start == span.start:
+                                self._paint_handle(p, theme, f.x1 - 1, line)
+                            if f.end == span.end:
+                                self._paint_handle(p, theme, f.x2 + 1, line)
                 for tag in line.tags:
                     if tag.span_id == ctx.selected:
                         p.drawRoundedRect(tag.rect.adjusted(-2, -2, 2, 2), 4, 4)
+
+    @staticmethod
+    def _paint_handle(p: QPainter, theme, x: float, line) -> None:
+        """A bar on the edge with a knob below it: where a drag resizes the label."""
+        p.save()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.focus)
+        p.drawRect(QRectF(x - 1.5, line.text_y - 1, 3, line.text_h + 2))
+        p.drawEllipse(QPointF(x, line.text_y + line.text_h + 3), HANDLE_KNOB, HANDLE_KNOB)
+        p.restore()
 
     def _paint_tag(self, p: QPainter, ctx, tag: Tag) -> None:
         color = ctx.color(tag.label)

@@ -146,3 +146,40 @@ def test_the_views_abbreviations_are_spacys_tokens():
     assert dotted  # D.C., U.S.
     for t in dotted:
         assert ours.token_at(t.idx) == (t.idx, t.idx + len(t.text)), t.text
+
+
+def test_the_event_picker_starts_on_the_type_the_schema_lists_the_lemma_under(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.widgets.picker import PickerDialog
+
+    seen = []
+
+    def look_and_cancel():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, PickerDialog):
+            QTimer.singleShot(20, look_and_cancel)
+            return
+        seen.append((dlg.items()[0], dlg.choice()))
+        dlg.reject()
+
+    for word in ("walk", "discussed", "briefed"):
+        select_text(window, word)
+        QTimer.singleShot(0, look_and_cancel)
+        press(qtbot, window, Qt.Key_E)
+    first = window.ws.schema.events[0].name
+    assert seen == [(first, "Transport"), (first, "Meet"), (first, "Meet")]
+
+
+def test_trigger_lemmas_from_english_forms():
+    from models.schema import default_schema
+    from models.triggers import event_type_for
+
+    schema = default_schema()
+    assert event_type_for(schema, "arrested") == "Arrest"
+    assert event_type_for(schema, "fled") == "Transport"
+    assert event_type_for(schema, "arriving") == "Transport"
+    assert event_type_for(schema, "paid") == "Transfer-Money"
+    assert event_type_for(schema, "the talks") == "Meet"
+    assert event_type_for(schema, "sunny") is None

@@ -26,6 +26,10 @@ from desktop.views.annotations import Arc, Piece
 from desktop.views.stacking import stack
 
 
+TAG_SCALE = 0.86  # tag font / text font
+TAG_CAP_PX = 8.0  # the least height of a tag's capital letters, in logical pixels
+
+
 class Style:
     """Fonts and sizes, all derived from the widget font (logical pixels, so high-DPI safe)."""
 
@@ -33,10 +37,19 @@ class Style:
         self.font = QFont(font)
         self.tag_font = QFont(font)
         if font.pointSizeF() > 0:
-            self.tag_font.setPointSizeF(font.pointSizeF() * 0.78)
+            self.tag_font.setPointSizeF(font.pointSizeF() * TAG_SCALE)
         else:
-            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * 0.78)))
+            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * TAG_SCALE)))
         self.tag_font.setWeight(QFont.Weight.DemiBold)
+        # tags are capitals: at least TAG_CAP_PX tall, whatever the widget font (at 0.78 of
+        # a 10 pt font they were about 7 px, hard to read)
+        for _ in range(12):
+            if QFontMetricsF(self.tag_font).capHeight() >= TAG_CAP_PX:
+                break
+            if self.tag_font.pointSizeF() > 0:
+                self.tag_font.setPointSizeF(self.tag_font.pointSizeF() + 0.5)
+            else:
+                self.tag_font.setPixelSize(self.tag_font.pixelSize() + 1)
         self.arc_font = QFont(self.tag_font)
         self.arc_font.setWeight(QFont.Weight.Normal)
         self.arc_font.setItalic(True)

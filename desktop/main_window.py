@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(ws, self.jobs, self)
         self.suggesting = SuggestController(ws, self.jobs, self.edits, self)
         self.live = LiveUpdates(ws, self.edits, self)
+        from desktop.controllers.active_time import ActiveTime
+
+        self.active_time = ActiveTime(self, ws, parent=self)
         self._build_layout()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.jobs_widget)
@@ -450,6 +453,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
+        self.active_time.stop()
         self.jobs.cancel()
         self.jobs.wait()
         super().closeEvent(e)

@@ -156,6 +156,7 @@ class Service:
             return stats.project_stats(s, project)
 
     set_status = _op(layers.set_status)
+    add_active_time = _op(layers.add_active_time)  # (document_id, seconds) -> layer total
     add_comment = _op(layers.add_comment)
 
     # ---- labels ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QTabWidget, QVBoxLayout
 
-from desktop.widgets.document_list import STATUS_TEXT
+from desktop.widgets.document_list import STATUS_TEXT, duration
 from desktop.workspace import Workspace
 
 STATUS_COLORS = {"new": "#9aa0a6", "in_progress": "#f2a65a", "done": "#4caf50",
@@ -64,6 +64,11 @@ class StatsDialog(QDialog):
         lay.addWidget(QLabel(f"{data['documents']} documents · {data['spans']} spans · "
                              f"{data['relations']} relations · {data['events']} events · "
                              f"{data['suggestions']} suggestions"))
+        active = {name: layer.get("active_seconds", 0) for name, layer in
+                  sorted(data["layers"].items()) if layer.get("active_seconds")}
+        self.active_label = QLabel("active time: " + (", ".join(
+            f"{name} {duration(sec)}" for name, sec in active.items()) or "none yet"))
+        lay.addWidget(self.active_label)
         tabs = QTabWidget()
         lay.addWidget(tabs)
         top = QGridLayout()

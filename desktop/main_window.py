@@ -260,6 +260,9 @@ class MainWindow(QMainWindow):
         b.add(m, "prev_doc", "Previous document", lambda: self.nav.step(-1),
               ["Ctrl+PgUp", "Alt+Left"])
         b.add(m, "next_not_done", "Next document not done", self.nav.next_not_done, ["Ctrl+J"])
+        b.add(m, "next_uncertain", "Next by model uncertainty",
+              lambda: self.nav.next_uncertain(self.suggesting.order_by_uncertainty),
+              ["Ctrl+U"])
         m.addSeparator()
         b.add(m, "mark_done", "Mark document done", self.nav.mark_done, ["Ctrl+D"])
         b.add(m, "mark_not_done", "Mark document in progress",

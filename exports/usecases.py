@@ -129,6 +129,33 @@ class ExportOutcome:
         return out
 
 
+    def grouped_lines(self, shown: int = 200) -> list[str]:
+        """For a person reading the report: what was written, then each kind of problem
+        once with its count, then the details."""
+        out = [line for line in self.lines(shown=0) if not line.endswith(" more")]
+        groups: dict[tuple[str, str], list[str]] = {}
+        for p in self.report.problems:
+            groups.setdefault((p.kind, _reason(p.action)), []).append(p.document)
+        for (kind, why), docs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            where = len(set(docs))
+            out.append(f"{len(docs)} × {kind}: {why} (in {where} document"
+                       f"{'s' if where != 1 else ''})")
+        if self.report.problems:
+            out.append("")
+            out.append("details:")
+            out += [f"  {p}" for p in self.report.problems[:shown]]
+            if len(self.report.problems) > shown:
+                out.append(f"  ... and {len(self.report.problems) - shown} more")
+        return out
+
+
+def _reason(action: str) -> str:
+    """An action without its numbers ("expanded to [3, 9)" -> "expanded"), to group by."""
+    import re
+
+    return re.sub(r"\s*[\[(]\d+, \d+[)\]]", "", action).strip()
+
+
 def status_matches(status: str, wanted: str) -> bool:
     if wanted == "all":
         return True

@@ -162,7 +162,7 @@ class ExportDialog(QDialog):
         self.panel.finished(f"exported {r.documents} document(s) to {self.out.text()}"
                             + (f"; {left} left out" if left else "")
                             + (f"; {len(r.problems)} label problem(s)" if r.problems else ""),
-                            outcome.lines(shown=200))
+                            outcome.grouped_lines())
         self._update_run()
         self.exported.emit(outcome)
 

@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml requirements-spacy-model.txt
 	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements-spacy-model.txt
 	touch $(STAMP)
 
+# The system libraries Qt's X11 plugin needs are checked first: one apt/dnf line if not.
 run: install
+	$(BIN)/python -m desktop.check_system
 	$(BIN)/marginalia gui
 
 test: install

@@ -97,6 +97,12 @@ def screenshot(window, path: str) -> None:
 
 
 def run_gui(args) -> int:
+    if not getattr(args, "screenshot", None):
+        from desktop import check_system
+
+        if check_system.uses_xcb() and (message := check_system.check()):
+            print(f"marginalia: {message}", file=sys.stderr)  # instead of Qt's abort
+            return 1
     from desktop.cli.session import open_for
     from models.open import open_service
 
@@ -135,6 +141,7 @@ def run_gui(args) -> int:
         holder["window"] = new
 
     window.projectRequested.connect(switch)
-    window.resize(1280, 800)
+    if not window.restore_size():
+        window.resize(1280, 800)
     window.show()
     return app.exec()

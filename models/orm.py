@@ -126,6 +126,9 @@ class Layer(Base):
     name: Mapped[str] = mapped_column(String(120))  # the user's name, or "gold"
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="new")
+    # time the document was open in an active window with input at most a minute apart
+    # (revision 0003); added by a plain UPDATE, so it never bumps the label version
+    active_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __mapper_args__ = {"version_id_col": version}

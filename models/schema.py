@@ -37,6 +37,7 @@ class EntityLabel:
     key: str = ""
     overlap: str = "allow"
     description: str = ""
+    examples: list[str] = field(default_factory=list)  # shown in the guidelines
 
 
 @dataclass
@@ -47,6 +48,7 @@ class RelationType:
     symmetric: bool = False
     color: str = ""
     description: str = ""
+    examples: list[str] = field(default_factory=list)
 
     def allows(self, head_label: str, tail_label: str) -> bool:
         ok = (not self.heads or head_label in self.heads) and (
@@ -75,6 +77,7 @@ class EventType:
     key: str = ""
     triggers: list[str] = field(default_factory=list)  # lemmas that suggest this event
     description: str = ""
+    examples: list[str] = field(default_factory=list)
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)

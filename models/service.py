@@ -140,6 +140,24 @@ class Service:
             audit(s, actor, "set_setting", "projects", project_id, project_id=project_id,
                   before={key: before}, after={key: value})
 
+    def guidelines(self, project_id: int) -> str:
+        from models.services import guidelines
+
+        with self.store.session() as s:
+            return guidelines.get_guidelines(s, project_id)
+
+    def set_guidelines(self, project_id: int, text: str) -> str:
+        """Admins only; `text` is Markdown."""
+        from models.services import guidelines
+
+        with self.store.session() as s:
+            return guidelines.set_guidelines(s, self._actor(s), project_id, text)
+
+    def import_guidelines(self, project_id: int, path: str) -> str:
+        from models.services import guidelines
+
+        return self.set_guidelines(project_id, guidelines.read_guidelines_file(path))
+
     rename_label = _op(projects.rename_label)
     delete_label = _op(projects.delete_label)
 
@@ -200,6 +218,7 @@ class Service:
             return stats.project_stats(s, project)
 
     set_status = _op(ops.SetStatus.call)
+    add_active_time = _op(layers.add_active_time)  # (document_id, seconds) -> layer total
     add_comment = _op(layers.add_comment)
 
     # ---- labels: each runs one typed operation, its Change carries the exact inverse ----------
@@ -257,6 +276,22 @@ class Service:
             audit(s, actor, "export", "projects", pid, project_id=pid,
                   after={"layer": chosen, "documents": len(records), "states": list(states)})
             return chosen or "each document's annotator", records
+
+    def search(self, project_id: int, query, *, layer: str | None = None, progress=None):
+        """Matches of a models.services.search.Query in the project, with the labels of the
+        layer (the actor's own by default) found at each."""
+        from models.services import search
+
+        with self.store.session() as s:
+            actor = self._actor(s)
+            check_layer_read(actor, layer or actor.name)
+            return search.search(s, project_id, layer or actor.name, query, progress=progress)
+
+    def layer_names(self, project_id: int) -> list[str]:
+        from models.services import exporting
+
+        with self.store.session() as s:
+            return exporting.layer_names(s, project_id)
 
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------
     def agreement(self, project: str | int) -> dict:

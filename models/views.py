@@ -100,6 +100,7 @@ class DocumentSummary:
     events: int
     suggestions: int
     chars: int
+    active_seconds: int = 0  # the layer's active annotation time
 
 
 @dataclass(frozen=True)

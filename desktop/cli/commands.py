@@ -5,7 +5,6 @@ dispatched to it, so each stays small."""
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 
@@ -31,30 +30,13 @@ def cmd_project(args) -> int:
     return 0
 
 def cmd_import(args) -> int:
-    from exports import registry
-    from exports.collect import expand, read_all
+    from exports.usecases import import_paths
 
-    pairs = expand(args.paths, args.format)
-    progress = Progress("reading", len(pairs))
-    records = []
-    schema = None
-    gc.disable()  # reading makes many small objects and no cycles (see Service._no_gc)
-    for path, fmt in pairs:
-        records.extend(read_all([(path, fmt)]))
-        read_schema = registry.get(fmt).read_schema  # a schema the files bring (brat's conf)
-        if read_schema is not None:
-            schema = read_schema(path) or schema
-        progress.step()
-    progress.done()
-    gc.enable()
-    if not records:
-        from models.errors import FormatError
-
-        raise FormatError(", ".join(args.paths), None, "no documents found (no file of a "
-                          "known format, or files without any document)")
-    svc = open_for(args)
-    report = svc.import_records(args.project, records, annotator=args.annotator,
-                                strict=args.strict, schema=schema)
+    bar = Progress("reading", 0)
+    outcome = import_paths(open_for(args), args.project, args.paths, args.format,
+                           annotator=args.annotator, strict=args.strict, progress=bar.update)
+    bar.done()
+    report = outcome.report
     for label in report.labels_added:
         print(f"added to the schema: {label}", file=sys.stderr)
     for title in report.existing_titles:
@@ -65,6 +47,7 @@ def cmd_import(args) -> int:
           + (f" ({report.duplicate_labels} labels already there, not stored twice)"
              if report.duplicate_labels else ""))
     return 0
+
 
 def cmd_stats(args) -> int:
     data = open_for(args).stats(args.project)

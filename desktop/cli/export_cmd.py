@@ -2,38 +2,35 @@
 
 What the format cannot carry, or a label that does not line up with the tokens it needs, is
 never dropped silently: each is reported on stderr (how many, where), handled as
---misaligned chose (expand to token boundaries, or skip)."""
+--misaligned chose (expand to token boundaries, or skip). The work is the use case of
+exports/usecases.py, which the window's export dialog calls too."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from desktop.cli.progress import Progress
 from desktop.cli.session import open_for
 
-SHOWN_PROBLEMS = 20
-
 
 def run(args) -> int:
-    from exports import registry
     from exports.base import ExportOptions
+    from exports.usecases import export_project
+
+    from exports import registry
 
     svc = open_for(args)
-    states = ("accepted",) if args.state == "accepted" else ("accepted", "suggested")
-    layer, records = svc.export_records(args.project, args.layer, states=states,
-                                        status=args.status)
-    progress = Progress("exporting", len(records))
     # every option a format declares is on the command line (desktop/cli/main.py)
     chosen = {opt.field: getattr(args, opt.field) for opt, _ in registry.export_options()}
-    options = ExportOptions(**chosen, progress=lambda n: progress.step())
-    report = registry.get(args.format).write(records, Path(args.out), svc.schema(args.project),
-                                             options)
-    progress.done()
-    for problem in report.problems[:SHOWN_PROBLEMS]:
-        print(f"{args.format}: {problem}", file=sys.stderr)
-    if len(report.problems) > SHOWN_PROBLEMS:
-        print(f"{args.format}: ... and {len(report.problems) - SHOWN_PROBLEMS} more",
-              file=sys.stderr)
-    print(f"layer {layer}: {report.summary()}")
+    options = ExportOptions(**chosen)
+    bar = Progress("exporting", 0)
+    outcome = export_project(svc, args.project, args.format, args.out, layer=args.layer,
+                             state=args.state, status=args.status, options=options,
+                             progress=bar.update)
+    bar.done()
+    head, *rest = outcome.lines()
+    for line in rest:
+        if not line.startswith("  "):  # the files written are for the window's report
+            print(line, file=sys.stderr)
+    print(head)
     return 0

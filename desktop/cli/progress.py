@@ -23,6 +23,16 @@ class Progress:
             self.stream.write(f"\r{self.what} [{bar:<30}] {self.n}/{self.total}")
             self.stream.flush()
 
+    def update(self, done: int, total: int, what: str = "") -> None:
+        """The use cases' callback form: (done, total, what is being done)."""
+        if what and what != self.what:
+            if self.live and self.n:
+                self.stream.write("\n")
+            self.what, self.n = what, 0
+        self.total = max(total, 1)
+        self.live = self.stream.isatty() and total > 1
+        self.step(done - self.n)
+
     def done(self) -> None:
         if self.live:
             self.stream.write("\n")

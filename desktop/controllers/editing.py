@@ -26,7 +26,7 @@ class EditController(QObject):
         super().__init__(parent_widget)
         self.ws, self.docview, self.undo = ws, docview, undo
         self.parent_widget = parent_widget
-        self.picker = pick  # (parent, title, prompt, items) -> str | None
+        self.picker = pick  # (parent, title, prompt, items, current=None) -> str | None
         self.pending_head: int | None = None  # R pressed: waiting for the tail span
         ws.documentOpened.connect(self._on_open)
         docview.selectionChanged.connect(self._on_selection)
@@ -63,7 +63,18 @@ class EditController(QObject):
     def _after_undo(self, changes: list[Change] | None = None) -> None:
         self.refresh(changes=changes)
 
+    def undo_step(self, redo: bool = False) -> None:
+        """Undo (or redo) and say what was undone: the status bar kept the edit's message."""
+        text = self.undo.redoText() if redo else self.undo.undoText()
+        if not text:
+            return
+        self.undo_failed = False
+        self.undo.redo() if redo else self.undo.undo()
+        if not self.undo_failed:
+            self.ws.say(f"{'redone' if redo else 'undone'}: {text}")
+
     def _undo_failed(self, exc: DomainError) -> None:
+        self.undo_failed = True
         self.ws.say(f"cannot undo/redo: {exc} (document reloaded)", error=True)
         self.refresh()
 
@@ -228,8 +239,15 @@ class EditController(QObject):
             return
         trigger = self.ws.view.text[span.start:span.end] if span else \
             self.ws.view.text[sel[0]:sel[1]]
+        from models.triggers import event_type_for
+
+        # the type the schema lists this word's lemma under comes first (the suggester's type
+        # when the span is a suggested trigger)
+        current = event_type_for(self.ws.schema, trigger)
+        if span is not None and span.label in types:
+            current = span.label
         etype = self.picker(self.parent_widget, "Event", f"Event triggered by “{trigger}”",
-                            types)
+                            types, current)
         if not etype:
             return
         svc, doc = self.ws.service, self.ws.view.document_id

@@ -16,11 +16,12 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QToolTip, QVBoxLayout, QWidget
 
 from desktop.views.canvas import DocumentCanvas
+from desktop.views.paragraph import HANDLE_KNOB
 from desktop.views.tokens import Source, Tokens, next_word_end, prev_word_start
 from models.schema import Schema
 from models.views import LayerView
 
-EDGE_GRAB = 5.0  # pixels either side of a selected span's edge that start a resize
+EDGE_GRAB = 9.0  # pixels either side of a selected span's edge (and its handle) that resize
 
 _NAV_KEYS = {
     Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
@@ -108,7 +109,7 @@ class _Canvas(DocumentCanvas):
 
     def _near_edges(self, pl, x: float, y: float, span_id: int) -> list:
         line = pl.line_at(y)
-        if not (line.text_y - 2 <= y <= line.text_y + line.text_h + 2):
+        if not (line.text_y - 2 <= y <= line.text_y + line.text_h + 3 + 2 * HANDLE_KNOB):
             return []
         return [(f.span_id, f) for f in line.frags
                 if f.span_id == span_id and min(abs(x - f.x1), abs(x - f.x2)) <= EDGE_GRAB]

@@ -22,6 +22,13 @@ def pick_layer(s: Session, project_id: int, layer: str | None) -> str | None:
     return GOLD if has_gold else None
 
 
+def layer_names(s: Session, project_id: int) -> list[str]:
+    """The names of the layers the project's documents have (gold first), for a chooser."""
+    names = set(s.scalars(select(Layer.name).join(Document, Document.id == Layer.document_id)
+                          .where(Document.project_id == project_id).distinct()))
+    return sorted(names, key=lambda n: (n != GOLD, n))
+
+
 def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                   states: tuple[str, ...] = ("accepted",), status: str | None = None,
                   batch: int = 500):

@@ -9,7 +9,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, bindparam, func, select, type_coerce
+from sqlalchemy import Text, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, PermissionDenied, ValidationError
@@ -222,8 +222,23 @@ def list_documents(s: Session, project_id: int, layer_name: str) -> list[Documen
         lid = lay.id if lay else None
         out.append(DocumentSummary(doc_id, title, lay.status if lay else "new",
                                    spans.get(lid, 0), rels.get(lid, 0), evs.get(lid, 0),
-                                   sugg.get(lid, 0), length or 0))
+                                   sugg.get(lid, 0), length or 0,
+                                   lay.active_seconds or 0 if lay else 0))
     return out
+
+
+def add_active_time(s: Session, actor: Actor, document_id: int, seconds: int) -> int:
+    """Add to the actor's own layer of the document the seconds they worked on it; the
+    layer's total. A plain UPDATE: no label version moves, so no edit goes stale."""
+    seconds = int(seconds)
+    if seconds <= 0:
+        raise ValidationError(f"active time must be positive, not {seconds}")
+    lay = ensure_layer(s, actor, document_id)
+    s.flush()
+    s.execute(update(Layer).where(Layer.id == lay.id)
+              .values(active_seconds=Layer.active_seconds + seconds)
+              .execution_options(synchronize_session=False))
+    return s.scalar(select(Layer.active_seconds).where(Layer.id == lay.id))
 
 
 def set_status(s: Session, actor: Actor, document_id: int, status: str,

@@ -22,7 +22,8 @@ def test_the_text_keeps_half_the_window_down_to_800x600(qtbot, window):
 
 
 def test_the_window_size_is_remembered(qtbot, window, gui_db):
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
 
     window.resize(760, 560)  # within the offscreen screen (800x600)
     qtbot.waitUntil(lambda: window.width() == 760)

@@ -22,7 +22,8 @@ Emirates NNPS I-NP I-LOC
 
 @pytest.fixture
 def tokens_window(qtbot, sqlite_url, tmp_path):
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
     from exports import conll
     from models.records import DocumentRecord
     from models.service import Service

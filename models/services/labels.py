@@ -175,7 +175,7 @@ def set_attribute(s, actor, kind: str, row_id: int, name: str, value: Any,
     if adef is None:
         raise ValidationError(f"attribute {name!r} is not in the schema")
     label = row.label if kind == "span" else row.type
-    if adef.labels and label not in adef.labels:
+    if not adef.applies(label, kind == "event"):
         raise ValidationError(f"attribute {name!r} does not apply to label {label}")
     if value is not None and adef.values and value not in adef.values:
         raise ValidationError(f"attribute {name!r} takes one of {', '.join(adef.values)}, "
@@ -403,7 +403,7 @@ def _check_argument(s: Session, schema: Schema, event: Event, role: str,
         label = target.type
     if target.layer_id != event.layer_id:
         raise ValidationError("an argument must be in the same layer as its event")
-    if r.labels and label not in r.labels:
+    if not r.takes(label, span_id is None):
         raise ValidationError(f"role {event.type}.{role} takes {', '.join(r.labels)}, "
                               f"not {label}")
     if not r.multiple:

@@ -439,6 +439,8 @@ def _loads(raw: bytes, path: Path, lineno: int | None) -> Any:
                                              f"{exc.start})") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise FormatError(str(path), lineno, "JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise FormatError(str(path), exc.lineno if lineno is None else lineno,
                           f"malformed JSON: {exc.msg} (column {exc.colno})") from None

@@ -36,7 +36,7 @@ bench: install
 	$(BIN)/python -m tests.benchmarks.report bench-results.json
 
 fuzz: install
-	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q tests -k fuzz
+	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests -k fuzz
 
 lint: install
 	$(BIN)/ruff check desktop models exports tests

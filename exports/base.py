@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import glob
 import json
 import os
+import shutil
+import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,24 +125,63 @@ def doc_name(doc: DocumentRecord) -> str:
     return "document"
 
 
-def output_file(out: Path, default_name: str) -> Path:
-    """Where a one-file format writes: OUT itself, or OUT/default_name when OUT is a folder
-    (or has no suffix, so is meant as one)."""
+def output_file(out: Path, default_name: str, extensions: tuple[str, ...] = ()) -> Path:
+    """Where a one-file format writes: OUT itself when it names a file of the format (its
+    suffix is default_name's or one of `extensions`, or it is a file already), else
+    OUT/default_name: a folder, even one with a dot in its name ("exports/v1.2")."""
     out = Path(out)
-    return out / default_name if out.suffix == "" or out.is_dir() else out
+    if out.is_dir():
+        return out / default_name
+    if out.is_file():  # an earlier export, rewritten
+        return out
+    known = {Path(default_name).suffix.lower(), *(e.lower() for e in extensions)}
+    return out if out.suffix.lower() in known else out / default_name
 
 
 # ---- atomic writes -------------------------------------------------------------------------
+
+_UMASK_LOCK = threading.Lock()
+PART = ".part"
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and back: POSIX has no other way)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o22)
+        os.umask(mask)
+    return mask
+
+
+def file_mode(path: Path) -> int:
+    """The mode a new file gets from open(): 0o666 less the umask; a file rewritten keeps
+    its own mode."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def remove_stale_parts(folder: Path, name: str) -> None:
+    """Temporary files (or folders) of an earlier write of `name` that was killed before
+    it could clean up: a rename never happened, so they hold nothing anyone reads."""
+    with contextlib.suppress(OSError):
+        for p in Path(folder).glob(f".{glob.escape(name)}.*{PART}"):
+            with contextlib.suppress(OSError):
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
 
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
-    If the body raises, the temporary file is removed and `path` is left as it was."""
+    If the body raises, the temporary file is removed and `path` is left as it was. The
+    file gets the mode open() would give it (the umask's), not mkstemp's 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    remove_stale_parts(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART, dir=path.parent)
     try:
+        os.fchmod(fd, file_mode(path))
         if "b" in mode:
             f = os.fdopen(fd, mode)
         else:
@@ -152,6 +195,46 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A folder written whole or not at all: the body fills a temporary folder beside
+    `out`, which is then renamed to `out`. An earlier export in `out` is replaced (moved
+    aside, then removed); a folder holding anything else is refused, so that no file of
+    the user's is lost."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValidationError(f"{out} is a file; a folder export needs a folder")
+    if out.is_dir():
+        strange = [p.name for p in out.iterdir() if not _exported_file(p)]
+        if strange:
+            raise ValidationError(f"{out} holds files that are not an earlier export "
+                                  f"(such as {strange[0]!r}); choose a new or empty folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(out.parent, out.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=PART, dir=out.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        if out.is_dir():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=PART, dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# what a folder export writes: an earlier one may be replaced
+_EXPORTED = (".txt", ".ann", ".conf", ".spacy", ".cfg", ".json", ".jsonl")
+
+
+def _exported_file(p: Path) -> bool:
+    return p.is_file() and not p.is_symlink() and p.suffix.lower() in _EXPORTED
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -351,6 +434,8 @@ def _loads(raw: bytes, path: Path, lineno: int | None) -> Any:
                                              f"{exc.start})") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise FormatError(str(path), lineno, "JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise FormatError(str(path), exc.lineno if lineno is None else lineno,
                           f"malformed JSON: {exc.msg} (column {exc.colno})") from None

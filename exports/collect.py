@@ -72,5 +72,8 @@ def read_all(pairs: list[tuple[Path, str]]) -> Iterator[DocumentRecord]:
             yield from reader(path)
         except FormatError:
             raise
-        except (OSError, UnicodeError, ValueError, KeyError, TypeError) as exc:
+        except RecursionError:
+            raise FormatError(str(path), None, f"cannot read as {fmt}: nested too deeply"
+                              ) from None
+        except (OSError, UnicodeError, ValueError, KeyError, TypeError, OverflowError) as exc:
             raise FormatError(str(path), None, f"cannot read as {fmt}: {exc}") from None

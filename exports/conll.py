@@ -102,7 +102,7 @@ def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = output_file(out, "data.conll")
+    out = output_file(out, "data.conll", EXTENSIONS + (".txt", ".tsv"))
     report = ExportReport(NAME)
     with atomic_open(out, "w") as f:
         for n, doc in enumerate(records, 1):

@@ -51,6 +51,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import zlib
 import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -388,6 +389,7 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    inflated_size(data, path)
     try:
         with _msgpack_registries_looked_up_once():
             db = DocBin(store_user_data=True).from_bytes(data)
@@ -403,6 +405,35 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise FormatError(str(path), None, f"document {n}: malformed Marginalia data "
                                                f"({type(exc).__name__}: {exc})") from None
+
+
+# A DocBin inflates to some tens of times its size; a file that inflates past this many
+# times its size, or past MAX_INFLATED, is refused before it is inflated in memory.
+MAX_RATIO = 200
+MAX_INFLATED = 400 * 2**20
+
+
+def inflated_size(data: bytes, path: Path) -> int:
+    """The size `data` inflates to, found by streaming zlib (a chunk at a time, nothing
+    kept), or a FormatError as soon as it passes the limit: a "zip bomb" of a few MB that
+    inflates to GBs never reaches memory."""
+    limit = min(MAX_INFLATED, max(32 * 2**20, MAX_RATIO * len(data)))
+    inflater = zlib.decompressobj()
+    total, view, chunk = 0, memoryview(data), 1 << 20
+    try:
+        for i in range(0, len(data), chunk):
+            piece = inflater.decompress(view[i:i + chunk], chunk)
+            while True:
+                total += len(piece)
+                if total > limit:
+                    raise FormatError(str(path), None, f"inflates past {limit // 2**20} MB "
+                                      f"({len(data):,} bytes on disk): refused")
+                if not inflater.unconsumed_tail:
+                    break
+                piece = inflater.decompress(inflater.unconsumed_tail, chunk)
+    except zlib.error:
+        raise FormatError(str(path), None, "not a spaCy DocBin file (not zlib data)") from None
+    return total
 
 
 def _lists(value: Any) -> Any:

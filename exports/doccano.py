@@ -47,7 +47,7 @@ RESERVED = ("text", "entities", "relations", "label", "title")
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = output_file(out, "doccano.jsonl")
+    out = output_file(out, "doccano.jsonl", (".json", ".ndjson"))
     report = ExportReport(NAME)
     form = options.doccano_form
 

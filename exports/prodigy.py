@@ -79,7 +79,7 @@ def stable_hash(value: object) -> int:
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = output_file(out, "prodigy.jsonl")
+    out = output_file(out, "prodigy.jsonl", (".json", ".ndjson"))
     report = ExportReport(NAME)
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):

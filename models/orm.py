@@ -145,6 +145,9 @@ class Span(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     kb_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # what a format said about the label that has no column of its own (brat's notes of
+    # any type, normalizations with their text, attributes on relations): written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="accepted")
@@ -170,6 +173,9 @@ class Relation(Base):
     head_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     tail_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(120))
+    # what a format said about the label that has no column of its own (brat's notes of
+    # any type, normalizations with their text, attributes on relations): written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="accepted")
@@ -187,6 +193,9 @@ class Event(Base):
         ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(120))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # what a format said about the label that has no column of its own (brat's notes of
+    # any type, normalizations with their text, attributes on relations): written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="accepted")

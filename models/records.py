@@ -30,6 +30,9 @@ class SpanRecord:
     source: str = "import"
     score: float | None = None
     note: str | None = None
+    # what a format said that has no field here, kept to be written back (brat: "notes"
+    # [[type, text, on]], "norms" [[type, ref, text]], "m" attribute names written as M)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,6 +44,7 @@ class RelationRecord:
     state: str = "accepted"
     source: str = "import"
     score: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # brat: "notes", "attributes"
 
 
 @dataclass
@@ -59,6 +63,7 @@ class EventRecord:
     state: str = "accepted"
     source: str = "import"
     score: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # brat: "notes", "m"
 
 
 @dataclass

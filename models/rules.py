@@ -254,9 +254,10 @@ def check_event_type(schema: Schema, type: str) -> None:
 
 # ---- 6. arguments -------------------------------------------------------------------------------
 
-def takes(role, label: str) -> bool:
-    """Does this role take a target with this label (entity label or event type)?"""
-    return not role.labels or label in role.labels
+def takes(role, label: str, event: bool = False) -> bool:
+    """Does this role take a target with this label (entity label, or an event's type when
+    `event`)? brat's type classes (<ENTITY>, <EVENT>, <ANY>) are the schema's Role.takes."""
+    return role.takes(label, event)
 
 
 def takes_another(role, filled: int) -> bool:
@@ -265,7 +266,7 @@ def takes_another(role, filled: int) -> bool:
 
 
 def argument_problem(schema: Schema, event_type: str, role: str, target_label: str | None,
-                     filled: int = 0) -> str | None:
+                     filled: int = 0, target_is_event: bool = False) -> str | None:
     """`target_label`: the target span's label or event's type (None: not checked);
     `filled`: how many arguments the event already has in this role."""
     etype = schema.event(event_type)
@@ -275,7 +276,7 @@ def argument_problem(schema: Schema, event_type: str, role: str, target_label: s
     if r is None:
         return (f"event {event_type} has no role {role!r}; roles: "
                 f"{', '.join(x.name for x in etype.roles) or 'none'}")
-    if target_label is not None and not takes(r, target_label):
+    if target_label is not None and not takes(r, target_label, target_is_event):
         return f"role {event_type}.{role} takes {', '.join(r.labels)}, not {target_label}"
     if not takes_another(r, filled):
         return f"role {event_type}.{role} is already filled"
@@ -283,10 +284,11 @@ def argument_problem(schema: Schema, event_type: str, role: str, target_label: s
 
 
 def check_argument(schema: Schema, event_type: str, role: str, target_label: str, *,
-                   filled: int = 0, same_layer: bool = True) -> None:
+                   filled: int = 0, same_layer: bool = True, target_is_event: bool = False
+                   ) -> None:
     if not same_layer:
         raise ValidationError("an argument must be in the same layer as its event")
-    problem = argument_problem(schema, event_type, role, target_label, filled)
+    problem = argument_problem(schema, event_type, role, target_label, filled, target_is_event)
     if problem:
         raise ValidationError(problem)
 

@@ -164,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from desktop.cli.safe_output import escaped_output
+
+    with escaped_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # a name given (--user, MARGINALIA_USER) is a claim PostgreSQL checks against the login;
     # the OS login is only the SQLite default

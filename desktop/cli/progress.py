@@ -9,7 +9,8 @@ import time
 class Progress:
     def __init__(self, what: str, total: int, *, stream=None):
         self.what, self.total, self.n = what, max(total, 1), 0
-        self.stream = stream or sys.stderr
+        # its own fixed text: drawn with \r past the escaping of desktop/cli/safe_output
+        self.stream = stream or getattr(sys.stderr, "unescaped", sys.stderr)
         self.live = self.stream.isatty() and total > 1
         self._last = 0.0
 

@@ -257,7 +257,7 @@ class SidePanel(QWidget):
     def _show_attributes(self, span) -> None:
         """The attribute editors of the span's label. The same set of editors (the usual
         case from one span to the next) is kept and only given the span's values."""
-        defs = [a for a in self.ws.schema.attributes if not a.labels or span.label in a.labels]
+        defs = [a for a in self.ws.schema.attributes if a.applies(span.label)]
         self._attr_span = span.id
         if tuple(a.name for a in defs) != tuple(self._attr_widgets):
             self._clear_attributes()

@@ -112,19 +112,21 @@ def _records(s, docs, layers, states, status):
                     sp.start, sp.end, sp.label, id=f"T{sp.id}",
                     fragments=[tuple(f) for f in sp.fragments] if sp.fragments else None,
                     attributes=dict(sp.attributes or {}), kb_id=sp.kb_id, state=sp.state,
-                    source=sp.source, score=sp.score, note=sp.note))
+                    source=sp.source, score=sp.score, note=sp.note,
+                    extra=dict(sp.extra or {})))
             for r in rels.get(lay.id, []):
                 if r.head_id in present and r.tail_id in present:
                     rec.relations.append(RelationRecord(f"T{r.head_id}", f"T{r.tail_id}",
                                                         r.label, id=f"R{r.id}", state=r.state,
-                                                        source=r.source, score=r.score))
+                                                        source=r.source, score=r.score,
+                                                        extra=dict(r.extra or {})))
             kept = {e.id for e in events.get(lay.id, []) if e.trigger_id in present}
             for e in events.get(lay.id, []):
                 if e.id not in kept:
                     continue
                 ev = EventRecord(f"T{e.trigger_id}", e.type, id=f"E{e.id}",
                                  attributes=dict(e.attributes or {}), state=e.state,
-                                 source=e.source, score=e.score)
+                                 source=e.source, score=e.score, extra=dict(e.extra or {}))
                 for a in args.get(e.id, []):
                     if a.span_id in present:
                         ev.arguments.append(ArgumentRecord(a.role, f"T{a.span_id}"))

@@ -40,17 +40,20 @@ def widen(schema: Schema, records: list[DocumentRecord], strict: bool) -> list[s
             et = schema.event(ev.type)
             if et is None:
                 continue
-            filled = Counter(arg.role for arg in ev.arguments)
+            # brat's "Theme2" is a second Theme
+            filled = Counter(et.role(arg.role).name for arg in ev.arguments
+                             if et.role(arg.role))
             for arg in ev.arguments:
                 role = et.role(arg.role)
                 if role is None:
                     continue
                 # a span first, as the writer resolves it, else an event
+                is_event = arg.target not in label_of
                 target = label_of.get(arg.target) or type_of.get(arg.target, "")
-                if not rules.takes(role, target):
+                if not rules.takes(role, target, is_event):
                     what = f"role:{ev.type}.{arg.role} takes {target}"
                     wanted.setdefault(what, (rec.where, _allow_label(role, target)))
-                if not rules.takes_another(role, filled[arg.role] - 1):
+                if not rules.takes_another(role, filled[role.name] - 1):
                     what = f"role:{ev.type}.{arg.role} takes more than one"
                     wanted.setdefault(what, (rec.where, _allow_several(role)))
     if strict and wanted:
@@ -136,4 +139,5 @@ def _allow_label(role, label: str):
 def _allow_several(role):
     def allow() -> None:
         role.multiple = True
+        role.count = "+" if role.count in ("", "+") or role.count.startswith("{") else "*"
     return allow

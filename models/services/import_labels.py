@@ -117,7 +117,7 @@ class LabelWriter:
             if linked and sp.id:
                 ids[sp.id] = sid
             if not (sp.fragments or sp.attributes or sp.kb_id or sp.note or sp.score is not None
-                    or sp.state != "accepted" or sp.source != "import"):
+                    or sp.state != "accepted" or sp.source != "import" or sp.extra):
                 # the common case: only offsets and label to store, the rest are defaults
                 self.plain_spans.append((sid, lid, sp.start, sp.end, sp.label))
             else:
@@ -125,7 +125,7 @@ class LabelWriter:
                     sid, lid, sp.start, sp.end, sp.label,
                     dumps([list(f) for f in sp.fragments]) if sp.fragments else None,
                     dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source, sp.state,
-                    sp.score, 1))
+                    sp.score, 1, dumps(sp.extra) if sp.extra else None))
         if held is not None:
             for key, sid in new.items():
                 held.spans.setdefault(key, sid)
@@ -144,7 +144,8 @@ class LabelWriter:
                 self.duplicates += 1
                 continue
             rels.add(key)
-            self.relations.append((lid, *key, rel.source, rel.state, rel.score, 1))
+            self.relations.append((lid, *key, rel.source, rel.state, rel.score, 1,
+                                   dumps(rel.extra) if rel.extra else None))
         events: dict[str, int] = {}  # the record's event ids -> rows
         fresh: set[int] = set()
         for k, ev in enumerate(rec.events):
@@ -158,7 +159,8 @@ class LabelWriter:
                 fresh.add(eid)
                 evs.setdefault(key, eid)
                 self.events.append((eid, lid, key[0], ev.type, dumps(ev.attributes or {}),
-                                    ev.source, ev.state, ev.score, 1))
+                                    ev.source, ev.state, ev.score, 1,
+                                    dumps(ev.extra) if ev.extra else None))
             events[ev.id or f"#{k}"] = eid
         for k, ev in enumerate(rec.events):
             eid = events[ev.id or f"#{k}"]
@@ -180,15 +182,15 @@ class LabelWriter:
         s = self.s
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label", "fragments",
                                  "attributes", "kb_id", "note", "source", "state", "score",
-                                 "version"), self.spans)
+                                 "version", "extra"), self.spans)
         # the rest as SQL constants: a fifth of the parameters to bind
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label"), self.plain_spans,
                     constants={"attributes": "'{}'", "source": "'import'",
                                "state": "'accepted'", "version": "1"})
         insert_rows(s, "relations", ("layer_id", "head_id", "tail_id", "label", "source",
-                                     "state", "score", "version"), self.relations)
+                                     "state", "score", "version", "extra"), self.relations)
         insert_rows(s, "events", ("id", "layer_id", "trigger_id", "type", "attributes",
-                                  "source", "state", "score", "version"), self.events)
+                                  "source", "state", "score", "version", "extra"), self.events)
         insert_rows(s, "event_arguments", ("event_id", "role", "span_id", "target_event_id"),
                     self.arguments)
         return len(self.spans) + len(self.plain_spans), len(self.relations), len(self.events)

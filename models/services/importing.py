@@ -26,6 +26,7 @@ from models.services.context import Actor, check_admin, ensure_user
 from models.services.import_constraints import widen, widen_policies
 from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.layers import schema_for
+from models.services.record_checks import check_fields
 from models.services.projects import create_project, find_project, save_schema
 from models import tokens
 
@@ -67,6 +68,7 @@ def validate_record(rec: DocumentRecord) -> bool:
     if len(rec.text) > MAX_CHARS:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
+    check_fields(rec)
     n = len(rec.text)
     bad, apart = rules.scan_offsets(rec.spans, n)
     if bad is not None:

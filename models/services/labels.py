@@ -176,7 +176,7 @@ def set_attribute(s, actor, kind: str, row_id: int, name: str, value: Any,
     if adef is None:
         raise ValidationError(f"attribute {name!r} is not in the schema")
     label = row.label if kind == "span" else row.type
-    if adef.labels and label not in adef.labels:
+    if not adef.applies(label, kind == "event"):
         raise ValidationError(f"attribute {name!r} does not apply to label {label}")
     if value is not None and adef.values and value not in adef.values:
         raise ValidationError(f"attribute {name!r} takes one of {', '.join(adef.values)}, "
@@ -435,7 +435,8 @@ def _check_argument(s: Session, schema: Schema, event: Event, role: str,
     filled = s.scalar(select(func.count(EventArgument.id)).where(
         EventArgument.event_id == event.id, EventArgument.role == role)) if event.id else 0
     rules.check_argument(schema, event.type, role, label, filled=filled,
-                         same_layer=target.layer_id == event.layer_id)
+                         same_layer=target.layer_id == event.layer_id,
+                         target_is_event=span_id is None)
 
 
 def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,

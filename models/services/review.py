@@ -155,9 +155,10 @@ def progress(s: Session, actor: Actor, project_id: int) -> dict[str, dict[str, i
                      .where(Document.project_id == project_id, Layer.name != GOLD)
                      .group_by(Layer.name, Layer.status)).all()
     for name, status, n in rows:
-        out.setdefault(name, {st: 0 for st in LAYER_STATUSES})[status] += n
+        row = out.setdefault(name, {st: 0 for st in LAYER_STATUSES})
+        row[status] = row.get(status, 0) + n  # a Prodigy answer (rejected, ignored) too
     for name, row in out.items():
-        row["new"] += total - sum(row[st] for st in LAYER_STATUSES)
+        row["new"] += total - sum(row.values())
         row["documents"] = total
     if not actor.is_reviewer:
         out = {k: v for k, v in out.items() if k == actor.name}

@@ -63,7 +63,7 @@ class EventRules:
                 for target in _dependents(tok, specs):
                     for i in _entities_at(target, ent_at):
                         ref, _, _, label, _, _ = ents[i]
-                        if (role.labels and label not in role.labels) or ref in found:
+                        if not role.takes(label) or ref in found:
                             continue
                         found.append(ref)
                         if not role.multiple:

@@ -47,8 +47,10 @@ def _op(fn: Callable) -> Callable:
             try:
                 return fn(s, actor, *args, **kwargs)
             except OrmStaleDataError:
-                raise StaleWriteError("the label was changed or deleted by someone else "
-                                      "meanwhile; reload and try again") from None
+                # the unit of work rolls back whole: one edit or a whole batch
+                raise StaleWriteError("a label was changed or deleted by someone else "
+                                      "meanwhile; nothing from this action was stored: "
+                                      "reload and try again") from None
 
     return method
 

@@ -1,5 +1,6 @@
 """Concurrent writers never duplicate a label: three processes create the same spans at
-the same moment (a barrier before each round), two reviewers run auto-gold at once, two
+the same moment (a barrier before each round), three reviewers run auto-gold at once, three
+processes import the same files (growing the schema), two
 windows make the first edit of a fresh document. On SQLite and on PostgreSQL."""
 
 import multiprocessing as mp
@@ -44,6 +45,23 @@ def _gold(url, user, doc, barrier, results):
         results.put((type(exc).__name__, str(exc)))
 
 
+def _importer(url, user, _doc, barrier, results):
+    from models.records import SpanRecord
+
+    svc = Service(Store(url, migrate=False), user)
+    # the same ten articles, each with a label the schema lacks: documents, labels and the
+    # schema all grow at once in every process
+    records = [DocumentRecord(text=f"Article {i} names Widget{i} here.", title=f"a{i}",
+                              spans=[SpanRecord(17, 17 + len(f"Widget{i}"), "WIDGET")])
+               for i in range(10)]
+    barrier.wait()
+    try:
+        report = svc.import_records("news", records, annotator="bob")
+        results.put(("ok", report.documents_added))
+    except Exception as exc:
+        results.put((type(exc).__name__, str(exc)))
+
+
 def _run(target, args_list):
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(len(args_list))
@@ -69,6 +87,7 @@ def shared(db_url):
     alice.add_user("carol", "annotator")
     alice.add_user("rita", "reviewer")
     alice.add_user("ruth", "reviewer")
+    alice.add_user("rhea", "reviewer")
     doc = alice.documents(alice.project_id("news"))[0].id
     yield db_url, store, doc
     store.dispose()
@@ -89,14 +108,14 @@ def test_three_processes_creating_the_same_spans_store_each_once(shared):
     assert sorted((x.start, x.end) for x in spans) == _places()
 
 
-def test_two_reviewers_running_auto_gold_at_once_copy_each_label_once(shared):
+def test_three_reviewers_running_auto_gold_at_once_copy_each_label_once(shared):
     url, store, doc = shared
     for who in ("bob", "carol"):
         svc = Service(store, who)
         for start, end in _places()[:4]:
             svc.create_span(doc, start, end, "PERSON")
-    results = _run(_gold, [(url, "rita", doc), (url, "ruth", doc)])
-    assert sorted(n for kind, n in results if kind == "ok") == [0, 4]
+    results = _run(_gold, [(url, "rita", doc), (url, "ruth", doc), (url, "rhea", doc)])
+    assert sorted(n for kind, n in results if kind == "ok") == [0, 0, 4]
     gold = Service(store, "rita").load(doc, "gold").spans
     assert sorted((x.start, x.end) for x in gold) == _places()[:4]
 
@@ -137,3 +156,21 @@ def test_a_stale_row_in_a_batch_is_one_clear_message(shared, monkeypatch):
     assert str(err.value) == ("a label was changed or deleted by someone else meanwhile; "
                               "nothing from this action was stored: reload and try again")
     assert bob.load(doc).span(sid).note is None  # the batch stored nothing
+
+
+def test_three_processes_importing_the_same_files_store_everything_once(shared):
+    url, store, doc = shared
+    results = _run(_importer, [(url, "alice", doc)] * 3)
+    assert len(results) == 3
+    for kind, message in results:  # a clear refusal at most, never a raw driver error
+        if kind != "ok":
+            assert kind in ("ValidationError", "StaleWriteError", "StorageError"), message
+            assert "\n" not in message and "duplicate key" not in message, message
+    assert sum(n for kind, n in results if kind == "ok") == 10  # each article stored once
+    alice = Service(store, "alice")
+    pid = alice.project_id("news")
+    assert alice.schema(pid).entity("WIDGET") is not None
+    bob_docs = {d.title: d.id for d in alice.documents(pid, "bob")}
+    for i in range(10):
+        spans = alice.load(bob_docs[f"a{i}"], "bob").spans
+        assert [(x.start, x.label) for x in spans] == [(17, "WIDGET")]

@@ -41,7 +41,8 @@ from exports.brat_ann import ann_text
 from exports.brat_read import read_pair
 from models.errors import FormatError, ValidationError
 from models.records import DocumentRecord, RelationRecord
-from models.schema import AttributeDef, Schema, parse_brat_conf, to_brat_conf
+from models.brat_conf import parse_brat_conf, to_brat_conf
+from models.schema import AttributeDef, Schema
 
 NAME = "brat"
 EXTENSIONS = (".ann",)
@@ -135,12 +136,17 @@ def _write(path: Path, text: str) -> None:
 
 # ---- reading -----------------------------------------------------------------------------------
 
+def conf_of(path: Path) -> Path | None:
+    """The annotation.conf of `path` (a folder, .txt or .ann): the nearest one in its folder
+    or above it, as brat looks for it."""
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    return next((d / CONF for d in [folder.absolute(), *folder.absolute().parents]
+                 if (d / CONF).is_file()), None)
+
+
 def read_schema(path: Path) -> Schema | None:
     """The annotation.conf of `path` (a folder, .txt or .ann), parsed; None if none."""
-    folder = Path(path) if Path(path).is_dir() else Path(path).parent
-    # the nearest annotation.conf in the folder or above it, as brat looks for it
-    conf = next((d / CONF for d in [folder.absolute(), *folder.absolute().parents]
-                 if (d / CONF).is_file()), None)
+    conf = conf_of(path)
     if conf is None:
         return None
     try:
@@ -199,4 +205,4 @@ def _document_key(path: Path) -> Path:
 
 FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
                 sniff_folder=_holds_ann, reads_folders=True, document_key=_document_key,
-                read_schema=read_schema)
+                read_schema=read_schema, schema_file=conf_of, writes_folder=True)

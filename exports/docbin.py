@@ -517,7 +517,7 @@ from exports.format import MISALIGNED, Format, Option  # noqa: E402 (the declara
 
 FORMAT = Format(
     name=NAME, extensions=EXTENSIONS, read=read, write=write, reads_folders=True,
-    options=(MISALIGNED,
+    writes_folder=True, options=(MISALIGNED,
              Option("dev_ratio", "--dev-ratio", type=float,
                     help="the share of documents in dev.spacy"),
              Option("seed", "--seed", type=int, help="seed of the train/dev shuffle")))

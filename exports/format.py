@@ -103,7 +103,9 @@ class Format:
     # the files that are one document share a key (brat: DOC.txt and DOC.ann), read once
     document_key: Callable[[Path], Path] | None = None
     read_schema: Callable[[Path], Any] | None = None  # the schema the files bring, if any
+    schema_file: Callable[[Path], Path | None] | None = None  # and the file it is read from
     options: tuple[Option, ...] = ()  # the export options its writer reads
+    writes_folder: bool = False  # the export is a folder (spaCy's train/dev, brat's pairs)
 
     def claims(self, probe: Probe) -> bool:
         if self.sniff is not None:

@@ -41,7 +41,7 @@ class ImportOutcome:
         if r.project_created:
             out.append(f"created the project {r.project!r}")
         for conf in self.schemas_read:
-            out.append(f"schema read with {conf}")
+            out.append(f"schema read from {conf}")
         if r.documents_existing:
             out.append(f"skipped {r.documents_existing} document(s) already stored (the same "
                        "text): their labels went to the existing documents")
@@ -72,12 +72,13 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
         for i, (path, f) in enumerate(pairs):
             progress(i, len(pairs), f"reading {path.name}")
             records.extend(read_all([(path, f)]))
-            read_schema = registry.get(f).read_schema  # a schema the files bring (brat's conf)
-            found = read_schema(path) if read_schema is not None else None
+            decl = registry.get(f)  # a schema the files bring (brat's annotation.conf)
+            found = decl.read_schema(path) if decl.read_schema is not None else None
             if found is not None:
                 schema = found if schema is None else _merged(schema, found)
-                if path not in confs:
-                    confs.append(path)
+                source = decl.schema_file(path) if decl.schema_file is not None else path
+                if source not in confs:
+                    confs.append(source)
     finally:
         if enabled:
             gc.enable()

@@ -8,7 +8,6 @@ per event type, dependency labels per role, and relation rules.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -357,15 +356,14 @@ class Schema:
 
     @classmethod
     def load(cls, path: str | Path) -> Schema:
-        """Read a schema from TOML, JSON or a brat annotation.conf, by its content."""
+        """Read a schema from TOML or JSON (a brat annotation.conf too: see
+        models/schema_files.load_schema)."""
         path = Path(path)
         try:
             raw = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(f"cannot read schema: {exc}", where=str(path)) from None
-        if path.name.endswith(".conf") or re.search(r"^\[entities\]\s*$", raw, re.M):
-            schema = parse_brat_conf(raw, where=str(path))
-        elif path.suffix == ".json":
+        if path.suffix == ".json":
             try:
                 data = json.loads(raw)
             except json.JSONDecodeError as exc:
@@ -406,17 +404,3 @@ def default_schema() -> Schema:
     if not path.exists():  # installed as a wheel: the copy shipped inside the package
         path = Path(__file__).resolve().parent / "data" / "news.toml"
     return Schema.load(path)
-
-
-# ---- brat annotation.conf: read and written by models/brat_conf.py ---------------------------
-
-def parse_brat_conf(text: str, *, where: str = "annotation.conf") -> Schema:
-    from models.brat_conf import parse_brat_conf as parse
-
-    return parse(text, where=where)
-
-
-def to_brat_conf(schema: Schema) -> str:
-    from models.brat_conf import to_brat_conf as write
-
-    return write(schema)

@@ -10,12 +10,12 @@ import sys
 
 from desktop.cli.progress import Progress
 from desktop.cli.session import open_for
-from models.schema import Schema
+from models.schema_files import load_schema
 
 def cmd_project(args) -> int:
     svc = open_for(args)
     if args.action == "create":
-        schema = Schema.load(args.schema) if args.schema else None
+        schema = load_schema(args.schema) if args.schema else None
         p = svc.create_project(args.name, schema)
         print(f"created project {p.name!r}")
         return 0

@@ -20,12 +20,21 @@ from exports import registry
 from exports.base import CONLL_SCHEMES, DOCCANO_FORMS, ExportOptions
 from models.orm import LAYER_STATUSES
 
-# Which ExportOptions each format reads, and whether it writes a folder (else one file,
-# OUT itself or OUT/<its default name> when OUT is a folder).
-OPTIONS = {"spacy": ("misaligned", "dev_ratio", "seed"), "prodigy": ("misaligned",),
-           "doccano": ("doccano_form",), "brat": (), "conll": ("misaligned", "conll_scheme")}
-FOLDER_FORMATS = ("spacy", "brat")
-SUFFIX = {"prodigy": ".jsonl", "doccano": ".jsonl", "conll": ".conll"}
+
+
+def options_of(fmt: str) -> set[str]:
+    """The ExportOptions fields a format's writer reads, as the format declares them."""
+    return {opt.field for opt in registry.get(fmt).options}
+
+
+def writes_folder(fmt: str) -> bool:
+    """A folder export, else one file (OUT itself, or OUT/<its default name>)."""
+    return registry.get(fmt).writes_folder
+
+
+def suffix(fmt: str) -> str:
+    return registry.get(fmt).extensions[0]
+
 DEFAULT_LAYER = ""  # gold when it has labels, else each document's annotator
 
 
@@ -40,7 +49,7 @@ class ExportDialog(QDialog):
         lay = QVBoxLayout(self)
         form = QFormLayout()
         self.format = QComboBox(objectName="format")
-        for name in registry.LABELED:
+        for name in registry.labeled():
             self.format.addItem(name, name)
         form.addRow("Format:", self.format)
         self.layer = QComboBox(objectName="layer")
@@ -108,20 +117,20 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         fmt = self.format.currentData()
         for key, (_text, widget) in self._option_rows.items():
-            self._form.setRowVisible(widget, key in OPTIONS[fmt])
-        self.out.setPlaceholderText("a folder" if fmt in FOLDER_FORMATS
-                                    else f"a {SUFFIX[fmt]} file, or a folder")
+            self._form.setRowVisible(widget, key in options_of(fmt))
+        self.out.setPlaceholderText("a folder" if writes_folder(fmt)
+                                    else f"a {suffix(fmt)} file, or a folder")
         self._update_run()
 
     def _browse(self) -> None:
         fmt = self.format.currentData()
         start = self.out.text() or str(Path.home())
-        if fmt in FOLDER_FORMATS:
+        if writes_folder(fmt):
             path = QFileDialog.getExistingDirectory(self, "Export into folder", start)
         else:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Export to file", str(Path(start) / f"{self.ws.project_name}{SUFFIX[fmt]}")
-                if Path(start).is_dir() else start, f"{fmt} (*{SUFFIX[fmt]});;all files (*)")
+                self, "Export to file", str(Path(start) / f"{self.ws.project_name}{suffix(fmt)}")
+                if Path(start).is_dir() else start, f"{fmt} (*{suffix(fmt)});;all files (*)")
         if path:
             self.out.setText(path)
 

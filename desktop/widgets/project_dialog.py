@@ -134,10 +134,10 @@ class ProjectDialog(QDialog):
             self.schema_path.setText(path)
 
     def _create(self) -> None:
-        from models.schema import Schema
+        from models.schema_files import load_schema
 
         try:
-            schema = Schema.load(self.schema_path.text()) if self.schema_path.text() else None
+            schema = load_schema(self.schema_path.text()) if self.schema_path.text() else None
             p = self._svc().create_project(self.new_name.text(), schema)
         except DomainError as exc:
             self.error.setText(str(exc))

@@ -133,22 +133,6 @@ def test_resizing_with_keys_keeps_d_c_whole(qtbot, window, db):
     assert (span.start, text[span.start:span.end]) == (start, "WASHINGTON,")
 
 
-def test_the_views_abbreviations_are_spacys_tokens():
-    import re
-
-    import spacy
-
-    from desktop.views.tokens import Tokens
-    from tests.conftest import ROOT
-
-    text = (ROOT / "seeds" / "000_8c189482ad872ddc.txt").read_text(encoding="utf-8")
-    ours = Tokens(text)
-    dotted = [t for t in spacy.blank("en")(text) if re.fullmatch(r"(?:[^\W\d_]\.){2,}", t.text)]
-    assert dotted  # D.C., U.S.
-    for t in dotted:
-        assert ours.token_at(t.idx) == (t.idx, t.idx + len(t.text)), t.text
-
-
 def test_the_event_picker_starts_on_the_type_the_schema_lists_the_lemma_under(qtbot, window):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

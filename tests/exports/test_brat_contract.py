@@ -12,7 +12,7 @@ import pytest
 
 from desktop.cli.main import main
 from exports import brat
-from models.schema import parse_brat_conf
+from models.brat_conf import parse_brat_conf
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "formats" / "brat_full"
 

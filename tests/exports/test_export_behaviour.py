@@ -13,7 +13,8 @@ from exports import brat, conll, docbin, doccano, prodigy, registry
 from exports.base import ExportOptions, blank_tokenizer
 from models.errors import ValidationError
 from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
-from models.schema import EntityLabel, Schema, parse_brat_conf
+from models.brat_conf import parse_brat_conf
+from models.schema import EntityLabel, Schema
 
 TEXT = "Angela Merkel visited Paris on Monday."
 

@@ -14,6 +14,8 @@ from typing import Any
 
 SPAN_STATES = ("suggested", "accepted", "rejected")
 SPAN_SOURCES = ("manual", "model", "pattern", "import")
+ANSWERS = ("accept", "reject", "ignore")
+TASK_KINDS = ("manual", "binary")
 
 
 @dataclass
@@ -30,6 +32,10 @@ class SpanRecord:
     source: str = "import"
     score: float | None = None
     note: str | None = None
+    # The index in DocumentRecord.tasks of the task the span came with, and the span's own
+    # answer there (accept | reject | ignore, None when it had none).
+    task: int | None = None
+    answer: str | None = None
 
 
 @dataclass
@@ -41,6 +47,19 @@ class RelationRecord:
     state: str = "accepted"
     source: str = "import"
     score: float | None = None
+    task: int | None = None
+
+
+@dataclass
+class TaskRecord:
+    """One annotation task as a labeled format gave it (a Prodigy line): its answer
+    (accept | reject | ignore, or None), its kind (manual: every entity marked; binary:
+    suggestions accepted or rejected one by one, as ner.teach) and every other top-level
+    field, kept as given so that the task is written back as itself."""
+
+    answer: str | None = None
+    kind: str = "manual"
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +95,9 @@ class DocumentRecord:
     relations: list[RelationRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # The tasks the labels came with (spans and relations point here by index); empty for
+    # formats without tasks and for labels made in the app.
+    tasks: list[TaskRecord] = field(default_factory=list)
     # Stable id of the document in the store (set on export; ignored on import).
     doc_id: int | None = None
 
@@ -84,6 +106,13 @@ class DocumentRecord:
         """file:line (or the file, or the title) for messages about this record."""
         path, line = self.origin
         return f"{path}:{line}" if line is not None else (path or self.title or "document")
+
+    @property
+    def binary(self) -> bool:
+        """Whether the labels are incomplete: binary tasks only (each says something about
+        its own spans, nothing about the rest of the text), no manual task accepted."""
+        kinds = {t.kind for t in self.tasks if t.kind == "binary" or t.answer == "accept"}
+        return "binary" in kinds and "manual" not in kinds
 
     @property
     def has_labels(self) -> bool:

@@ -179,15 +179,20 @@ class Service:
 
     # ---- export --------------------------------------------------------------------------
     def export_records(self, project: str, layer: str | None = None, *,
-                       states: tuple[str, ...] = ("accepted",), status: str | None = None):
-        """(layer exported, records): gold by default when it exists."""
+                       states: tuple[str, ...] = ("accepted",), status: str | None = None,
+                       task_spans: bool = False, left_out=None):
+        """(layer exported, records): gold by default when it exists. `status`: None or
+        "all" every document, "finished" the finished ones, else that status; `left_out`
+        (a Counter) counts the others by (reason, status). `task_spans`: imported tasks come
+        with all their spans, rejected and ignored ones too."""
         from models.services import exporting
 
         with self.store.session() as s:
             pid = projects.get_project(s, project).id
             chosen = exporting.pick_layer(s, pid, layer)
             records = list(exporting.layer_records(s, project, chosen, states=states,
-                                                   status=status))
+                                                   status=status, task_spans=task_spans,
+                                                   left_out=left_out))
             return chosen or "each document's annotator", records
 
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------

@@ -7,6 +7,7 @@ never dropped silently: each is reported on stderr (how many, where), handled as
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from desktop.cli.progress import Progress
@@ -14,6 +15,9 @@ from models.service import Service
 from models.store import Store
 
 SHOWN_PROBLEMS = 20
+# Formats that carry a rejected span as rejected (Prodigy's "answer": "reject", DocBin's
+# doc.spans["incorrect_spans"]); the others get accepted labels only.
+REJECTIONS = ("prodigy",)
 
 
 def run(args) -> int:
@@ -22,19 +26,28 @@ def run(args) -> int:
 
     svc = Service(Store(args.db), args.user)
     states = ("accepted",) if args.state == "accepted" else ("accepted", "suggested")
+    if args.format in REJECTIONS:  # these formats say what was rejected, as rejected
+        states += ("rejected",)
+    left_out: Counter = Counter()
     layer, records = svc.export_records(args.project, args.layer, states=states,
-                                        status=args.status)
+                                        status=args.status, left_out=left_out,
+                                        task_spans=args.format == "prodigy")
     progress = Progress("exporting", len(records))
     options = ExportOptions(misaligned=args.misaligned, conll_scheme=args.scheme,
                             doccano_form=args.doccano_form, dev_ratio=args.dev_ratio,
                             seed=args.seed, progress=lambda n: progress.step())
     module = registry.get(args.format)
     report = module.write(records, Path(args.out), svc.schema(args.project), options)
+    report.left_out = dict(left_out)
     progress.done()
     for problem in report.problems[:SHOWN_PROBLEMS]:
         print(f"{args.format}: {problem}", file=sys.stderr)
     if len(report.problems) > SHOWN_PROBLEMS:
         print(f"{args.format}: ... and {len(report.problems) - SHOWN_PROBLEMS} more",
               file=sys.stderr)
+    for line in report.left_out_block():
+        print(f"{args.format}: {line}", file=sys.stderr)
+    if not left_out:
+        print(f"{args.format}: 0 documents left out", file=sys.stderr)
     print(f"layer {layer}: {report.summary()}")
     return 0

@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--doccano-form", default="entities", choices=["entities", "label"])
     e.add_argument("--dev-ratio", type=float, default=0.2)
     e.add_argument("--seed", type=int, default=0)
-    e.add_argument("--status", default="all", help="which documents: all, or a status")
+    e.add_argument("--status", default="finished",
+                   help="which documents: finished (done or approved; gold: a finished "
+                        "review), all, or a status")
 
     st = sub.add_parser("stats", help="counts of documents and labels")
     st.add_argument("--project", required=True)

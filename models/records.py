@@ -109,10 +109,11 @@ class DocumentRecord:
 
     @property
     def binary(self) -> bool:
-        """Whether the labels are incomplete: binary tasks only (each says something about
-        its own spans, nothing about the rest of the text), no manual task accepted."""
-        kinds = {t.kind for t in self.tasks if t.kind == "binary" or t.answer == "accept"}
-        return "binary" in kinds and "manual" not in kinds
+        """Whether the labels are incomplete: the record has tasks and none is a manual task
+        answered accept (binary tasks say something about their own spans only; a rejected,
+        ignored or unanswered task says nothing about the rest of the text)."""
+        return bool(self.tasks) and not any(t.kind == "manual" and t.answer == "accept"
+                                            for t in self.tasks)
 
     @property
     def has_labels(self) -> bool:

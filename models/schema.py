@@ -70,6 +70,9 @@ class EventType:
     key: str = ""
     triggers: list[str] = field(default_factory=list)  # lemmas that suggest this event
     description: str = ""
+    # DocBin: its trigger spans go into doc.ents (and the NER labels) as well as into
+    # doc.spans["events"]; off, a trigger is not an entity
+    export_as_entity: bool = False
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)

@@ -17,7 +17,7 @@ from models.store import Store
 SHOWN_PROBLEMS = 20
 # Formats that carry a rejected span as rejected (Prodigy's "answer": "reject", DocBin's
 # doc.spans["incorrect_spans"]); the others get accepted labels only.
-REJECTIONS = ("prodigy",)
+REJECTIONS = ("prodigy", "spacy")
 
 
 def run(args) -> int:

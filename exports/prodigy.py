@@ -18,7 +18,8 @@ that does not start and end on token boundaries is expanded or skipped as
 
 Tasks keep their identity. A task read from a file is a `TaskRecord` of its record: its
 answer (or none), whether it is binary (``_view_id`` "ner", "classification" or "binary", as
-``ner.teach`` saves) or manual, and every other top-level field as given (``_input_hash``,
+``ner.teach`` saves; with no ``_view_id``, one span with a model's ``score`` or ``rank``) or
+manual, and every other top-level field as given (``_input_hash``,
 ``_task_hash``, ``_view_id``, ``_session_id``, ``_timestamp``, ``meta``, ...); its spans and
 relations point at it. The writer writes each task back as itself, one line per task even
 when several have one text, with its own answer, spans (each with its own answer) and fields.
@@ -237,6 +238,18 @@ def _answer(value: object, path: Path, lineno: int, what: str) -> str | None:
     raise FormatError(str(path), lineno, f"{what} {value!r} is not accept, reject or ignore")
 
 
+def _is_binary(obj: dict) -> bool:
+    """A binary task: saved by a binary view; or, when the task names no view (older
+    Prodigy), one span that a model suggested (it carries the model's "score" or "rank",
+    as ner.teach's do)."""
+    view = obj.get("_view_id")
+    if view is not None:
+        return view in BINARY_VIEWS
+    spans = obj.get("spans")
+    return (isinstance(spans, list) and len(spans) == 1 and isinstance(spans[0], dict)
+            and ("score" in spans[0] or "rank" in spans[0]))
+
+
 def _task_of(obj: dict, path: Path, lineno: int) -> TaskRecord:
     answer = _answer(obj.get("answer"), path, lineno, "answer")
     for key in HASHES:
@@ -244,7 +257,7 @@ def _task_of(obj: dict, path: Path, lineno: int) -> TaskRecord:
         if key in obj and (not isinstance(value, int) or isinstance(value, bool)):
             raise FormatError(str(path), lineno, f"{key} {value!r} is not an integer")
     fields = {k: v for k, v in obj.items() if k not in OWN_KEYS}
-    kind = "binary" if obj.get("_view_id") in BINARY_VIEWS else "manual"
+    kind = "binary" if _is_binary(obj) else "manual"
     return TaskRecord(answer=answer, kind=kind, fields=fields)
 
 

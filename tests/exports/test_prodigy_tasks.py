@@ -109,7 +109,7 @@ def test_every_task_comes_back_as_itself(tmp_path, tasks):
 
 
 def test_binary_tasks_store_rejected_spans_as_rejected_and_nothing_unanswered_accepted(
-        tmp_path):
+        tmp_path, capsys):
     db, _ = roundtrip(tmp_path, BINARY + MANUAL[2:], "--status", "all")
     with Store(db).session() as s:
         rows = {(sp.start, sp.end, sp.label, sp.state, sp.answer)
@@ -124,6 +124,11 @@ def test_binary_tasks_store_rejected_spans_as_rejected_and_nothing_unanswered_ac
                      ("ignore", "binary"), (None, "binary"), ("reject", "manual")]
     # one accepted task finishes the ner.teach text; the rejected manual task does not
     assert sorted(status.values()) == ["done", "rejected"]
+    capsys.readouterr()
+    assert run("--db", db, "stats", "--project", "p", "--json") == 0
+    stats = json.loads(capsys.readouterr().out)
+    # both incomplete: binary tasks, and a manual task that was rejected
+    assert stats["binary_documents"] == 2 and stats["layers"]["alice"]["binary_documents"] == 2
 
 
 def test_span_answers_are_kept_and_a_rerun_stores_nothing_twice(tmp_path):

@@ -52,27 +52,12 @@ DOCSTART = "-DOCSTART- -X- -X- O"
 _SENT_END = {".", "!", "?", "...", "…"}
 
 
-def non_overlapping(items: list[tuple[int, int, object]]) -> tuple[list, list]:
-    """Greedy longest-first choice of non-overlapping (start, end, x); (kept, left out)."""
-    order = sorted(range(len(items)), key=lambda i: (-(items[i][1] - items[i][0]),
-                                                     items[i][0], i))
-    taken: list[tuple[int, int]] = []
-    kept_idx, out_idx = [], []
-    for i in order:
-        s, e, _ = items[i]
-        if any(s < te and ts < e for ts, te in taken):
-            out_idx.append(i)
-        else:
-            taken.append((s, e))
-            kept_idx.append(i)
-    return [items[i] for i in sorted(kept_idx)], [items[i] for i in sorted(out_idx)]
-
-
 def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
              sentence_starts: set[int] = frozenset()) -> list[str]:
-    """Tags for tokens [0, n) given chunks (first, last inclusive, label).
-
-    IOB1 needs B- only between two chunks of one label that touch in one sentence."""
+    """Tags for tokens [0, n) given chunks (first, last inclusive, label), by hand: the
+    writer uses it for IOB1 only, which spaCy has no helper for (IOB2 and BILUO come from
+    spacy.training). IOB1 needs B- only between two chunks of one label that touch in one
+    sentence."""
     tags = ["O"] * n_tokens
     prev_end, prev_label = -2, None
     for first, last, label in sorted(chunks):
@@ -124,10 +109,11 @@ def _doc_sentences(doc: DocumentRecord, tokenize, options: ExportOptions,
         se = align_span(s, index, doc, options, report)
         if se is not None:
             aligned.append((se[0], se[1], s))
-    kept, left = non_overlapping(aligned)
-    for s, e, span in left:
-        report.add(doc, "overlap", span.label, span.start, span.end,
-                   "left out: CoNLL tags cannot overlap")
+    kept = _longest_first(tdoc, index, aligned)
+    for s, e, span in aligned:
+        if not any(k[2] is span for k in kept):
+            report.add(doc, "overlap", span.label, span.start, span.end,
+                       "left out: CoNLL tags cannot overlap")
     report.spans += len(kept)
     chunks = []
     inside = [False] * len(tdoc)  # token i continues a chunk begun before it
@@ -144,7 +130,14 @@ def _doc_sentences(doc: DocumentRecord, tokenize, options: ExportOptions,
         if prev is not None and not inside[tok.i] and ("\n" in gap or prev.text in _SENT_END):
             starts.add(tok.i)
         prev = tok
-    tags = tags_for(len(tdoc), chunks, options.conll_scheme, starts)
+    if options.conll_scheme == "iob1":
+        tags = tags_for(len(tdoc), chunks, "iob1", starts)
+    else:
+        from spacy.training import biluo_to_iob, offsets_to_biluo_tags
+
+        tags = offsets_to_biluo_tags(tdoc, [(s, e, span.label) for s, e, span in kept])
+        if options.conll_scheme == "iob2":
+            tags = biluo_to_iob(tags)
     sentences: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     for tok in words:
@@ -160,6 +153,21 @@ def _doc_sentences(doc: DocumentRecord, tokenize, options: ExportOptions,
     if current:
         sentences.append(current)
     return sentences
+
+
+def _longest_first(tdoc, index: TokenIndex, aligned: list) -> list:
+    """The (start, end, span) that spacy.util.filter_spans keeps (the longest first, then
+    the earliest), in text order."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    pairs = []
+    for item in aligned:
+        first, last = index.token_range(item[0], item[1])
+        pairs.append((Span(tdoc, first, last + 1, label=item[2].label), item))
+    of = {id(sp): item for sp, item in pairs}
+    chosen = filter_spans([sp for sp, _ in pairs])
+    return sorted((of[id(sp)] for sp in chosen), key=lambda x: (x[0], x[1]))
 
 
 # ---- reading -----------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml requirements-spacy-model.txt
 	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements-spacy-model.txt
 	touch $(STAMP)
 
+# The system libraries Qt's X11 plugin needs are checked first: one apt/dnf line if not.
 run: install
+	$(BIN)/python -m desktop.check_system
 	$(BIN)/marginalia gui
 
 test: install
@@ -34,7 +36,7 @@ bench: install
 	$(BIN)/python -m tests.benchmarks.report bench-results.json
 
 fuzz: install
-	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest -q tests -k fuzz
+	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests -k fuzz
 
 lint: install
 	$(BIN)/ruff check desktop models exports tests

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -22,13 +21,6 @@ def import_seeds(service) -> int:
     if not records:
         return 0
     return service.import_records(DEFAULT_PROJECT, records).documents_added
-
-
-def open_service(db: str | None, user: str):
-    from models.service import Service
-    from models.store import Store
-
-    return Service(Store(db), user)
 
 
 def choose_project(service, wanted: str | None) -> str:
@@ -105,7 +97,16 @@ def screenshot(window, path: str) -> None:
 
 
 def run_gui(args) -> int:
-    service = open_service(args.db, args.user)
+    if not getattr(args, "screenshot", None):
+        from desktop import check_system
+
+        if check_system.uses_xcb() and (message := check_system.check()):
+            print(f"marginalia: {message}", file=sys.stderr)  # instead of Qt's abort
+            return 1
+    from desktop.cli.session import open_for
+    from models.open import open_service
+
+    service = open_for(args)
     if not service.list_projects():
         import_seeds(service)
     app = _app()
@@ -127,7 +128,7 @@ def run_gui(args) -> int:
         if not dlg.exec():
             return
         try:
-            svc = dlg.service or open_service(dlg.url, args.user)
+            svc = dlg.service or open_service(dlg.url, args.user, claimed=False)
             new = build_window(svc, dlg.project)
         except DomainError as exc:
             holder["window"].show_message(str(exc), True)
@@ -140,13 +141,7 @@ def run_gui(args) -> int:
         holder["window"] = new
 
     window.projectRequested.connect(switch)
-    window.resize(1280, 800)
+    if not window.restore_size():
+        window.resize(1280, 800)
     window.show()
     return app.exec()
-
-
-if __name__ == "__main__":  # pragma: no cover - handy during development
-    os.environ.setdefault("MARGINALIA_USER", "annotator")
-    from desktop.cli.main import main
-
-    sys.exit(main(["gui", *sys.argv[1:]]))

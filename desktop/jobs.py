@@ -66,6 +66,7 @@ class JobsWidget(QWidget):
 
 class Jobs(QObject):
     message = Signal(str, bool)
+    progressed = Signal(int, int, str)  # for a dialog that shows the running job too
 
     def __init__(self, widget: JobsWidget):
         super().__init__()
@@ -77,7 +78,8 @@ class Jobs(QObject):
         return self.worker is not None
 
     def start(self, name: str, fn: Callable[[JobState], Any],
-              done: Callable[[Any], None]) -> bool:
+              done: Callable[[Any], None],
+              failed: Callable[[BaseException], None] | None = None) -> bool:
         if self.worker is not None:
             self.message.emit(f"wait for “{self.widget.label.text()}” to finish", True)
             return False
@@ -88,7 +90,7 @@ class Jobs(QObject):
         self.widget.setVisible(True)
         w.progressed.connect(self._progress)
         w.finished_ok.connect(lambda result: self._end(lambda: done(result)))
-        w.failed.connect(lambda exc: self._end(lambda: self._failed(name, exc)))
+        w.failed.connect(lambda exc: self._end(lambda: self._failed(name, exc, failed)))
         w.start()
         return True
 
@@ -102,6 +104,7 @@ class Jobs(QObject):
         self.widget.bar.setValue(done)
         if text:
             self.widget.bar.setFormat(text)
+        self.progressed.emit(done, total, text)
 
     def _end(self, then: Callable[[], None]) -> None:
         w, self.worker = self.worker, None
@@ -110,7 +113,9 @@ class Jobs(QObject):
         self.widget.setVisible(False)
         then()
 
-    def _failed(self, name: str, exc: BaseException) -> None:
+    def _failed(self, name: str, exc: BaseException, then=None) -> None:
+        if then is not None:
+            then(exc)
         if isinstance(exc, Cancelled):
             self.message.emit(f"{name}: cancelled; nothing was stored", False)
         else:

@@ -34,6 +34,7 @@ from desktop.keys import TextInputGuard
 from desktop.widgets.document_list import DocumentList
 from desktop.widgets.palette import LabelPalette
 from desktop.widgets.side_panel import SidePanel
+from desktop.widgets.text_splitter import TextFirstSplitter
 from desktop.workspace import Workspace
 
 
@@ -44,9 +45,10 @@ class FindBar(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel("Find:"))
-        self.edit = QLineEdit(placeholderText="text in this document (Enter: next)")
+        self.edit = QLineEdit(placeholderText="text in this document (Enter: select it, "
+                                              "then a label key; F3: next)")
         self.edit.setObjectName("find")
-        self.edit.returnPressed.connect(lambda: self.find(True))
+        self.edit.returnPressed.connect(self._enter)
         lay.addWidget(self.edit, 1)
         close = QPushButton("×")
         close.setFlat(True)
@@ -58,6 +60,12 @@ class FindBar(QWidget):
         self.show()
         self.edit.setFocus()
         self.edit.selectAll()
+
+    def _enter(self) -> None:
+        """Found: the text takes the keys, so the next label key labels what was found
+        instead of being typed into this box."""
+        if self.find(True):
+            self.docview.setFocus()
 
     def find(self, forward: bool = True) -> bool:
         text = self.edit.text()
@@ -84,6 +92,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(ws, self.jobs, self)
         self.suggesting = SuggestController(ws, self.jobs, self.edits, self)
         self.live = LiveUpdates(ws, self.edits, self)
+        from desktop.controllers.active_time import ActiveTime
+
+        self.active_time = ActiveTime(self, ws, parent=self)
         self._build_layout()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.jobs_widget)
@@ -101,6 +112,7 @@ class MainWindow(QMainWindow):
         self.jobs.message.connect(self.show_message)
         ws.documentOpened.connect(self._document_opened)
         ws.layerChanged.connect(self._layer_changed)
+        ws.schemaChanged.connect(self._schema_changed)
         self.set_theme(theme.saved_mode(), remember=False)
         self._guard = TextInputGuard(self)  # text fields keep their keys
         QGuiApplication.styleHints().colorSchemeChanged.connect(
@@ -138,10 +150,13 @@ class MainWindow(QMainWindow):
 
         self.side = SidePanel(self.ws, self.edits)
         self.side.spanChosen.connect(self.edits.select)
+        # the panel shows what the text has selected once the click is handled (R + a click
+        # on the tail makes a relation and selects the head again, not the tail clicked)
         self.docview.spanActivated.connect(
-            lambda sid: self.side.show_span(sid if sid >= 0 else None))
+            lambda _sid: self.side.show_span(self.docview.selected_span()))
 
-        split = QSplitter(Qt.Horizontal)
+        split = TextFirstSplitter(Qt.Horizontal)
+        self.splitter = split
         split.addWidget(left)
         split.addWidget(centre)
         split.addWidget(self.side)
@@ -158,13 +173,15 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&File")
         b.add(m, "open_project", "Open or create project…", self.projectRequested.emit,
               ["Ctrl+O"])
-        b.add(m, "import", "Import files…", self._import_dialog, ["Ctrl+I"])
+        b.add(m, "import", "Import…", self.show_import, ["Ctrl+I"])
+        b.add(m, "export", "Export…", self.show_export, ["Ctrl+E"])
         m.addSeparator()
         b.add(m, "quit", "Quit", self.close, ["Ctrl+Q"])
 
         m = mb.addMenu("&Edit")
-        undo = b.add(m, "undo", "Undo", self.undo.undo, ["Ctrl+Z"])
-        redo = b.add(m, "redo", "Redo", self.undo.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        undo = b.add(m, "undo", "Undo", e.undo_step, ["Ctrl+Z"])
+        redo = b.add(m, "redo", "Redo", lambda: e.undo_step(redo=True),
+                     ["Ctrl+Shift+Z", "Ctrl+Y"])
         self.undo.canUndoChanged.connect(undo.setEnabled)
         self.undo.canRedoChanged.connect(redo.setEnabled)
         self.undo.undoTextChanged.connect(lambda t: undo.setText(f"Undo {t}" if t else "Undo"))
@@ -188,6 +205,7 @@ class MainWindow(QMainWindow):
               lambda: e.label_all_occurrences(True), ["Ctrl+Shift+L"])
         m.addSeparator()
         b.add(m, "find", "Find in document…", self.findbar.open, ["Ctrl+F"])
+        b.add(m, "search_project", "Search the project…", self.show_search, ["Ctrl+Shift+F"])
         b.add(m, "find_next", "Find next", lambda: self.findbar.find(True), ["F3"])
         b.add(m, "find_prev", "Find previous", lambda: self.findbar.find(False), ["Shift+F3"])
         b.add(m, "snap", "Snap selection to tokens", self.docview.set_snap_to_tokens, ["Ctrl+T"],
@@ -242,12 +260,16 @@ class MainWindow(QMainWindow):
         b.add(m, "prev_doc", "Previous document", lambda: self.nav.step(-1),
               ["Ctrl+PgUp", "Alt+Left"])
         b.add(m, "next_not_done", "Next document not done", self.nav.next_not_done, ["Ctrl+J"])
+        b.add(m, "next_uncertain", "Next by model uncertainty",
+              lambda: self.nav.next_uncertain(self.suggesting.order_by_uncertainty),
+              ["Ctrl+U"])
         m.addSeparator()
         b.add(m, "mark_done", "Mark document done", self.nav.mark_done, ["Ctrl+D"])
         b.add(m, "mark_not_done", "Mark document in progress",
               lambda: self.nav.mark_done(False), ["Ctrl+Shift+D"])
 
         m = mb.addMenu("&View")
+        b.add(m, "guidelines", "Guidelines", self.toggle_guidelines, ["F2"])
         b.add(m, "stats", "Statistics…", self.show_stats, ["F9"])
         sub = m.addMenu("Theme")
         b.group(sub, "theme", [("system", "Follow the system"), ("light", "Light"),
@@ -260,7 +282,9 @@ class MainWindow(QMainWindow):
     # ---- reactions --------------------------------------------------------------------------------
     def _document_opened(self, view) -> None:
         self.undo.clear()  # undo history is per document: it never jumps elsewhere
-        self.docview.set_document(view, self.ws.schema)
+        # snapping uses the document's stored tokens, fetched when a selection first snaps
+        self.docview.set_document(view, self.ws.schema,
+                                  lambda d=view.document_id: self.ws.tokens(d))
         self.heading.setText(view.title or f"document {view.document_id}")
         self._status_label(view)
         QSettings().setValue(f"last_document/{self.ws.project_name}", view.document_id)
@@ -349,12 +373,72 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "Marginalia", "Marginalia: build labeled NLP datasets.\n"
                           "Every edit is stored when it is made.")
 
-    def _import_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+    def show_import(self, paths=()) -> None:
+        from desktop.dialogs.import_dialog import ImportDialog
 
-        files, _ = QFileDialog.getOpenFileNames(self, "Import files")
-        if files:
-            self.importer.import_paths(files)
+        dlg = ImportDialog(self.ws, self.jobs, paths, self)
+        dlg.imported.connect(self.importer.imported)
+        self._dialog(dlg)
+
+    def show_export(self) -> None:
+        from desktop.dialogs.export_dialog import ExportDialog
+
+        self._dialog(ExportDialog(self.ws, self.jobs, self))
+
+    def toggle_guidelines(self) -> None:
+        """The guidelines pane, docked on the right; F2 shows and hides it."""
+        from PySide6.QtWidgets import QDockWidget
+
+        from desktop.widgets.guidelines_pane import GuidelinesPane
+
+        dock = getattr(self, "guidelines_dock", None)
+        if dock is None:
+            self.guidelines = GuidelinesPane(self.ws.service, self.ws.project_id,
+                                             self.ws.schema)
+            self.guidelines.message.connect(self.show_message)
+            self.ws.schemaChanged.connect(self.guidelines.set_schema)
+            dock = self.guidelines_dock = QDockWidget("Guidelines", self)
+            dock.setObjectName("guidelines_dock")
+            dock.setWidget(self.guidelines)
+            self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            theme.style_scrollbars(dock, self.dark)
+            self.resizeDocks([dock], [max(260, self.width() // 4)], Qt.Horizontal)
+            return
+        dock.setVisible(not dock.isVisible())
+
+    def show_search(self) -> None:
+        from desktop.dialogs.search_dialog import SearchDialog
+
+        dlg = getattr(self, "search_dialog", None)
+        if dlg is None:  # one search window, kept with its results
+            dlg = self.search_dialog = SearchDialog(self.ws, self.jobs, self.edits, self)
+            dlg.placeChosen.connect(self.go_to)
+            theme.style_scrollbars(dlg, self.dark)
+        dlg.show()
+        dlg.raise_()
+        dlg.pattern.setFocus()
+        dlg.pattern.selectAll()
+
+    def go_to(self, document_id: int, start: int, end: int, span_id=None) -> None:
+        """Open a place: the document, the label there (if one) or the text selected."""
+        self.nav.open(document_id)
+        if self.ws.document_id != document_id:
+            return
+        if span_id is not None and self.ws.view.span(span_id) is not None:
+            self.edits.select(span_id)
+        else:
+            self.docview.set_selection(start, end)
+
+    def _dialog(self, dlg) -> None:
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        theme.style_scrollbars(dlg, self.dark)
+        self.current_dialog = dlg  # tests and screenshots reach it here
+        dlg.show()
+
+    def _schema_changed(self, schema) -> None:
+        self.palette_list.set_schema(schema)
+        if self.ws.view is not None:
+            self.docview.set_document(self.ws.view, schema)
 
     # ---- drag and drop ----------------------------------------------------------------------------
     def dragEnterEvent(self, e) -> None:
@@ -367,7 +451,14 @@ class MainWindow(QMainWindow):
             e.acceptProposedAction()
             self.importer.import_paths(paths)
 
+    def restore_size(self) -> bool:
+        """The size and place the window had when it was last closed (False: none saved)."""
+        saved = QSettings().value("window/geometry")
+        return bool(saved) and self.restoreGeometry(saved)
+
     def closeEvent(self, e) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        self.active_time.stop()
         self.jobs.cancel()
         self.jobs.wait()
         super().closeEvent(e)

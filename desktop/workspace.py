@@ -26,6 +26,7 @@ class Workspace(QObject):
     documentsChanged = Signal()  # the document list (status, counts) changed
     documentUpdated = Signal(object)  # DocumentSummary of the open document after an edit
     message = Signal(str, bool)  # text, is_error
+    schemaChanged = Signal(object)  # Schema: an import (or an admin) changed it
 
     def __init__(self, service: Service, project: str):
         super().__init__()
@@ -41,6 +42,12 @@ class Workspace(QObject):
     def refresh_documents(self) -> None:
         self.documents = self.service.documents(self.project_id)
         self.documentsChanged.emit()
+
+    def reload_schema(self) -> None:
+        schema = self.service.schema(self.project_id)
+        if schema.to_dict() != self.schema.to_dict():
+            self.schema = schema
+            self.schemaChanged.emit(schema)
 
     @property
     def document_id(self) -> int | None:
@@ -79,6 +86,15 @@ class Workspace(QObject):
         self.layerChanged.emit(self.view)
         return self.view
 
+    def active_time_changed(self, document_id: int, total: int) -> None:
+        """The document's row after its active time was stored."""
+        from dataclasses import replace
+
+        for i, d in enumerate(self.documents):
+            if d.id == document_id:
+                self.documents[i] = replace(d, active_seconds=total)
+                self.documentUpdated.emit(self.documents[i])
+
     def _update_summary(self) -> None:
         """Refresh the current document's row from the loaded layer (no project query)."""
         v = self.view
@@ -87,7 +103,8 @@ class Workspace(QObject):
             v.document_id, v.title, v.status, len(acc),
             sum(r.state == "accepted" for r in v.relations),
             sum(e.state == "accepted" for e in v.events),
-            sum(s.state == "suggested" for s in v.spans), len(v.text))
+            sum(s.state == "suggested" for s in v.spans), len(v.text),
+            next((d.active_seconds for d in self.documents if d.id == v.document_id), 0))
         self.documents = [row if d.id == v.document_id else d for d in self.documents]
         self.documentUpdated.emit(row)  # one row redrawn, not the whole list
 
@@ -113,6 +130,11 @@ class Workspace(QObject):
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.emit(text, error)
+
+    def tokens(self, document_id: int):
+        """The document's stored tokens (made on first use); None, said in the status bar,
+        when they cannot be had (the document was deleted meanwhile)."""
+        return self.attempt(lambda: self.service.tokens(document_id))
 
     # ---- small look-ups -----------------------------------------------------------------------
     def span_text(self, span_id: int) -> str:

@@ -1,12 +1,8 @@
 """What every format module shares: options, the export report, atomic writes, tokens.
 
-A format module exposes::
-
-    NAME: str
-    EXTENSIONS: tuple[str, ...]
-    read(path: Path) -> Iterator[DocumentRecord]
-    write(records: Iterable[DocumentRecord], out: Path, schema: Schema,
-          options: ExportOptions | None = None) -> ExportReport
+A format module ends in its declaration, `FORMAT = Format(...)` (exports/format.py), naming
+its read(path) -> Iterator[DocumentRecord] and its write(records, out, schema, options)
+-> ExportReport.
 
 Readers raise only `FormatError(path, line, message)` for bad input. Writers never drop a
 label silently: whatever the format cannot carry, or a label that does not line up with the
@@ -20,18 +16,22 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import glob
 import json
 import os
+import shutil
+import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import msgspec
 
 from models.errors import FormatError, ValidationError
-from models.records import DocumentRecord, SpanRecord
+from models.records import DocumentRecord, SpanRecord, Tokenization
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
 CONLL_SCHEMES = ("iob2", "iob1", "biluo")
@@ -43,7 +43,8 @@ class ExportOptions:
     # A span whose ends do not fall on token boundaries where the format needs tokens:
     # "expand" it to the enclosing tokens, "skip" it, or "error" (stop the export).
     misaligned: str = "expand"
-    conll_scheme: str = "iob2"  # iob2 | iob1 | biluo
+    # iob2 | iob1 | biluo; None: the scheme of the CoNLL file a document came from, else iob2
+    conll_scheme: str | None = None
     doccano_form: str = "entities"  # entities | label (the older [[start, end, label]] form)
     dev_ratio: float = 0.2  # spaCy: share of documents in dev.spacy
     seed: int = 0  # spaCy: seed of the train/dev shuffle
@@ -58,7 +59,7 @@ class ExportOptions:
         if self.misaligned not in MISALIGNED_CHOICES:
             raise ValidationError(f"misaligned must be one of {', '.join(MISALIGNED_CHOICES)},"
                                   f" not {self.misaligned!r}")
-        if self.conll_scheme not in CONLL_SCHEMES:
+        if self.conll_scheme is not None and self.conll_scheme not in CONLL_SCHEMES:
             raise ValidationError(f"CoNLL scheme must be one of {', '.join(CONLL_SCHEMES)}, "
                                   f"not {self.conll_scheme!r}")
         if self.doccano_form not in DOCCANO_FORMS:
@@ -66,18 +67,6 @@ class ExportOptions:
                                   f"not {self.doccano_form!r}")
         if not 0.0 <= self.dev_ratio < 1.0:
             raise ValidationError(f"dev ratio must be in [0, 1), not {self.dev_ratio}")
-
-
-class FormatModule(Protocol):
-    """What every module in exports/ that the registry knows provides."""
-
-    NAME: str
-    EXTENSIONS: tuple[str, ...]
-
-    def read(self, path: Path) -> Iterator[DocumentRecord]: ...
-
-    def write(self, records: Iterable[DocumentRecord], out: Path, schema: Any = None,
-              options: ExportOptions | None = None) -> ExportReport: ...
 
 
 @dataclass
@@ -169,24 +158,63 @@ def doc_name(doc: DocumentRecord) -> str:
     return "document"
 
 
-def output_file(out: Path, default_name: str) -> Path:
-    """Where a one-file format writes: OUT itself, or OUT/default_name when OUT is a folder
-    (or has no suffix, so is meant as one)."""
+def output_file(out: Path, default_name: str, extensions: tuple[str, ...] = ()) -> Path:
+    """Where a one-file format writes: OUT itself when it names a file of the format (its
+    suffix is default_name's or one of `extensions`, or it is a file already), else
+    OUT/default_name: a folder, even one with a dot in its name ("exports/v1.2")."""
     out = Path(out)
-    return out / default_name if out.suffix == "" or out.is_dir() else out
+    if out.is_dir():
+        return out / default_name
+    if out.is_file():  # an earlier export, rewritten
+        return out
+    known = {Path(default_name).suffix.lower(), *(e.lower() for e in extensions)}
+    return out if out.suffix.lower() in known else out / default_name
 
 
 # ---- atomic writes -------------------------------------------------------------------------
+
+_UMASK_LOCK = threading.Lock()
+PART = ".part"
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and back: POSIX has no other way)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o22)
+        os.umask(mask)
+    return mask
+
+
+def file_mode(path: Path) -> int:
+    """The mode a new file gets from open(): 0o666 less the umask; a file rewritten keeps
+    its own mode."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def remove_stale_parts(folder: Path, name: str) -> None:
+    """Temporary files (or folders) of an earlier write of `name` that was killed before
+    it could clean up: a rename never happened, so they hold nothing anyone reads."""
+    with contextlib.suppress(OSError):
+        for p in Path(folder).glob(f".{glob.escape(name)}.*{PART}"):
+            with contextlib.suppress(OSError):
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
 
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
     """Write to a temporary file beside `path`, then rename it over `path`.
 
-    If the body raises, the temporary file is removed and `path` is left as it was."""
+    If the body raises, the temporary file is removed and `path` is left as it was. The
+    file gets the mode open() would give it (the umask's), not mkstemp's 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    remove_stale_parts(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PART, dir=path.parent)
     try:
+        os.fchmod(fd, file_mode(path))
         if "b" in mode:
             f = os.fdopen(fd, mode)
         else:
@@ -202,6 +230,46 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A folder written whole or not at all: the body fills a temporary folder beside
+    `out`, which is then renamed to `out`. An earlier export in `out` is replaced (moved
+    aside, then removed); a folder holding anything else is refused, so that no file of
+    the user's is lost."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValidationError(f"{out} is a file; a folder export needs a folder")
+    if out.is_dir():
+        strange = [p.name for p in out.iterdir() if not _exported_file(p)]
+        if strange:
+            raise ValidationError(f"{out} holds files that are not an earlier export "
+                                  f"(such as {strange[0]!r}); choose a new or empty folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(out.parent, out.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=PART, dir=out.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        if out.is_dir():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=PART, dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# what a folder export writes: an earlier one may be replaced
+_EXPORTED = (".txt", ".ann", ".conf", ".spacy", ".cfg", ".json", ".jsonl")
+
+
+def _exported_file(p: Path) -> bool:
+    return p.is_file() and not p.is_symlink() and p.suffix.lower() in _EXPORTED
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     with atomic_open(path, "w") as f:
         f.write(text)
@@ -214,39 +282,49 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 # ---- tokens --------------------------------------------------------------------------------
 
-_BLANK = None
-
-
 def blank_tokenizer() -> Callable[[str], Any]:
     """spaCy's English rule-based tokenizer (spacy.blank("en")), built once."""
-    global _BLANK
-    if _BLANK is None:
-        import spacy
+    from models.tokens import blank_nlp
 
-        _BLANK = spacy.blank("en")
-    return _BLANK.make_doc
+    return blank_nlp().make_doc
 
 
 def tokenizer_of(options: ExportOptions) -> Callable[[str], Any]:
     return options.tokenizer or blank_tokenizer()
 
 
+def tokens_of(doc: DocumentRecord, options: ExportOptions) -> Tokenization:
+    """The record's own tokens (the stored ones, or those its file brought); a record that
+    has none is tokenized with options.tokenizer (default spacy.blank("en"))."""
+    if doc.tokens is not None:
+        return doc.tokens
+    from models.tokens import from_doc
+
+    return from_doc(tokenizer_of(options)(doc.text))
+
+
 class TokenIndex:
-    """Character offsets of a tokenised text, for snapping spans to token boundaries."""
+    """Character offsets of a tokenised text, for snapping spans to token boundaries.
+    White-space tokens are never the first or last token of a span."""
 
-    def __init__(self, doc: Any):
-        self.doc = doc
-        try:  # one array call instead of a Token object per token (exports of 10,000 docs)
-            from spacy.attrs import IDX, LENGTH
-
-            arr = doc.to_array([IDX, LENGTH])
-            self.starts = arr[:, 0].tolist()
-            self.ends = (arr[:, 0] + arr[:, 1]).tolist()
-        except (ImportError, AttributeError, TypeError, ValueError):
-            self.starts = [t.idx for t in doc]
-            self.ends = [t.idx + len(t.text) for t in doc]
+    def __init__(self, tokens: Tokenization, text: str):
+        self.tokens = tokens
+        self.starts = tokens.starts
+        self.ends = tokens.ends
+        self.text = text
         self._start_set = set(self.starts)
         self._end_set = set(self.ends)
+
+    @classmethod
+    def of_doc(cls, doc: Any) -> TokenIndex:
+        """The index of a spaCy Doc's tokens."""
+        from models.tokens import from_doc
+
+        return cls(from_doc(doc), doc.text)
+
+    def is_space(self, i: int) -> bool:
+        """Token i is white space only (looked at on demand: spans touch few tokens)."""
+        return self.text[self.starts[i]:self.ends[i]].isspace()
 
     def aligned(self, start: int, end: int) -> bool:
         """Whether [start, end) starts and ends on the edges of non-space tokens."""
@@ -260,9 +338,9 @@ class TokenIndex:
         first = bisect.bisect_right(self.ends, start)  # first token ending after start
         last = bisect.bisect_left(self.starts, end) - 1  # last token starting before end
         # skip white-space tokens at either edge
-        while first <= last and self.doc[first].is_space:
+        while first <= last and self.is_space(first):
             first += 1
-        while last >= first and self.doc[last].is_space:
+        while last >= first and self.is_space(last):
             last -= 1
         if first > last:
             return None
@@ -389,6 +467,8 @@ def _loads(raw: bytes, path: Path, lineno: int | None) -> Any:
                                              f"{exc.start})") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise FormatError(str(path), lineno, "JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise FormatError(str(path), exc.lineno if lineno is None else lineno,
                           f"malformed JSON: {exc.msg} (column {exc.colno})") from None

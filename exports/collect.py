@@ -35,8 +35,9 @@ def _once(pairs: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
     seen, out = set(), []
     for path, fmt in pairs:
         key = path.resolve()
-        if fmt == "brat" and path.suffix.lower() in (".txt", ".ann"):
-            key = key.with_suffix("")
+        same = registry.get(fmt).document_key
+        if same is not None:
+            key = same(key)
         if (key, fmt) not in seen:
             seen.add((key, fmt))
             out.append((path, fmt))
@@ -44,19 +45,20 @@ def _once(pairs: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
 
 
 def _walk(folder: Path, fmt: str) -> list[tuple[Path, str]]:
-    if fmt == "brat" or (fmt == "auto" and any(folder.rglob("*.ann"))):
-        return [(folder, "brat")]
-    if fmt == "spacy" or fmt == "conll":  # these readers take a folder of their files
+    whole = registry.folder_format(folder) if fmt == "auto" else None
+    if whole is not None:  # brat: a folder holding .ann files is read as one
+        return [(folder, whole)]
+    if fmt != "auto" and registry.get(fmt).reads_folders:  # the reader walks the folder
         return [(folder, fmt)]
-    found = []
+    found, known = [], registry.known_extensions()
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             f = Path(root) / name
-            if name.startswith(".") or f.suffix.lower() not in registry.KNOWN_EXTENSIONS:
+            if name.startswith(".") or f.suffix.lower() not in known:
                 continue
             if fmt != "auto":
-                if f.suffix.lower() in registry.get(fmt).EXTENSIONS:
+                if f.suffix.lower() in registry.get(fmt).extensions:
                     found.append((f, fmt))
             else:
                 found.append((f, registry.detect(f)))
@@ -65,10 +67,13 @@ def _walk(folder: Path, fmt: str) -> list[tuple[Path, str]]:
 
 def read_all(pairs: list[tuple[Path, str]]) -> Iterator[DocumentRecord]:
     for path, fmt in pairs:
-        module = registry.get(fmt)
+        reader = registry.get(fmt).read
         try:
-            yield from module.read(path)
+            yield from reader(path)
         except FormatError:
             raise
-        except (OSError, UnicodeError, ValueError, KeyError, TypeError) as exc:
+        except RecursionError:
+            raise FormatError(str(path), None, f"cannot read as {fmt}: nested too deeply"
+                              ) from None
+        except (OSError, UnicodeError, ValueError, KeyError, TypeError, OverflowError) as exc:
             raise FormatError(str(path), None, f"cannot read as {fmt}: {exc}") from None

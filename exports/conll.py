@@ -1,13 +1,17 @@
 """CoNLL-2003 NER: one token per line, the tag in the last column.
 
-Written as ``TOKEN _ _ TAG`` (the four CoNLL-2003 columns, part-of-speech and chunk left
-empty as ``_``), a blank line between sentences, and ``-DOCSTART- -X- -X- O`` plus a blank
-line before each document. Tags are IOB2 by default, IOB1 or BILUO on request
+Tokens are the document's own: the stored ones, or those its CoNLL file brought, with the
+file's sentences, the columns between token and tag (POS, chunk, anything), its
+``-DOCSTART-`` line (or none, when the document had none) and its tag scheme, so a CoNLL file
+comes back line for line (one space between columns). A document with no tokens of a CoNLL
+file is written as ``TOKEN _ _ TAG`` (the four CoNLL-2003 columns, part-of-speech and chunk
+``_``) after ``-DOCSTART- -X- -X- O`` and a blank line; a record without tokens is tokenized
+with the tokenizer in ExportOptions (default ``spacy.blank("en")``). White-space tokens are
+not written. Without the file's sentences, sentences end at line breaks of the text and
+after ``.``, ``!``, ``?`` tokens, never inside a span; a sentence break of the file that a
+span now crosses is dropped (reported). A blank line ends each sentence. Tags are IOB2 by
+default (the file's own scheme for a document read from CoNLL), IOB1 or BILUO on request
 (``ExportOptions.conll_scheme``).
-
-Tokens come from the tokenizer in ExportOptions (default ``spacy.blank("en")``);
-white-space tokens are not written. Sentences end at line breaks of the text and after
-``.``, ``!``, ``?`` tokens, but never inside a span.
 
 Carried: tokens, non-overlapping contiguous spans with their label. Not carried, each
 reported: overlapping spans (the longest are kept, first come first on ties, like
@@ -27,6 +31,8 @@ unfinished ``B-X`` in BILUO, an unknown prefix) is refused with the file and lin
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -40,10 +46,10 @@ from exports.base import (
     atomic_open,
     read_text,
     report_unsupported,
-    tokenizer_of,
+    tokens_of,
 )
 from models.errors import FormatError
-from models.records import DocumentRecord, SpanRecord
+from models.records import DocumentRecord, SpanRecord, Tokenization
 from models.schema import Schema
 
 NAME = "conll"
@@ -82,15 +88,18 @@ def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = output_file(out, "data.conll")
+    out = output_file(out, "data.conll", EXTENSIONS + (".txt", ".tsv"))
     report = ExportReport(NAME)
-    tokenize = tokenizer_of(options)
     with atomic_open(out, "w") as f:
         for n, doc in enumerate(records, 1):
-            f.write(DOCSTART + "\n\n")
-            for sentence in _doc_sentences(doc, tokenize, options, report):
-                for tok, tag in sentence:
-                    f.write(f"{tok} _ _ {tag}\n")
+            toks = tokens_of(doc, options)
+            cols = toks.columns or {}
+            head = cols["docstart"] if "docstart" in cols else DOCSTART
+            if head:
+                f.write(head + "\n\n")
+            for sentence in _doc_sentences(doc, toks, options, report):
+                for row in sentence:
+                    f.write(" ".join(row) + "\n")
                 f.write("\n")
             report.documents += 1
             if options.progress:
@@ -99,63 +108,75 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     return report
 
 
-def _doc_sentences(doc: DocumentRecord, tokenize, options: ExportOptions,
-                   report: ExportReport) -> list[list[tuple[str, str]]]:
+def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptions,
+                   report: ExportReport) -> list[list[list[str]]]:
+    """The document's sentences, each a list of rows (token, extra columns..., tag)."""
     report_unsupported(doc, report, "CoNLL", kb_ids=True, relations=True)
-    tdoc = tokenize(doc.text)
-    index = TokenIndex(tdoc)
+    text = doc.text
+    index = TokenIndex(toks, text)
     aligned = []
     for s in doc.spans:
         se = align_span(s, index, doc, options, report)
         if se is not None:
             aligned.append((se[0], se[1], s))
-    kept = _longest_first(tdoc, index, aligned)
+    # a spaCy Doc of the stored tokens: filter_spans and offsets_to_biluo_tags work on it
+    from exports.docbin import doc_from_tokens
+
+    tdoc, where = doc_from_tokens(_vocab(), text, toks)
+    kept = _longest_first(tdoc, where, index, aligned)
     for s, e, span in aligned:
         if not any(k[2] is span for k in kept):
             report.add(doc, "overlap", span.label, span.start, span.end,
                        "left out: CoNLL tags cannot overlap")
     report.spans += len(kept)
     chunks = []
-    inside = [False] * len(tdoc)  # token i continues a chunk begun before it
+    inside: dict[int, SpanRecord] = {}  # token i continues a chunk begun before it
     for s, e, span in kept:
         first, last = index.token_range(s, e)
         chunks.append((first, last, span.label))
         for i in range(first + 1, last + 1):
-            inside[i] = True
-    words = [tok for tok in tdoc if not tok.is_space]
-    starts: set[int] = set()
-    prev = None
-    for tok in words:
-        gap = doc.text[prev.idx + len(prev.text):tok.idx] if prev is not None else ""
-        if prev is not None and not inside[tok.i] and ("\n" in gap or prev.text in _SENT_END):
-            starts.add(tok.i)
-        prev = tok
-    if options.conll_scheme == "iob1":
-        tags = tags_for(len(tdoc), chunks, "iob1", starts)
+            inside[i] = span
+    words = toks.content(text)
+    starts = _sentence_starts(doc, toks, words, inside, report)
+    cols = toks.columns or {}
+    scheme = options.conll_scheme or cols.get("scheme") or "iob2"
+    if scheme == "iob1":  # spaCy has no IOB1 helper: by hand
+        tags = tags_for(len(toks), chunks, scheme, starts)
     else:
         from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
-        tags = offsets_to_biluo_tags(tdoc, [(s, e, span.label) for s, e, span in kept])
-        if options.conll_scheme == "iob2":
+        biluo = offsets_to_biluo_tags(tdoc, [(toks.starts[first], toks.ends[last], label)
+                                             for first, last, label in chunks])
+        tags = [biluo[where[k]] for k in range(len(toks))]
+        if scheme == "iob2":
             tags = biluo_to_iob(tags)
-    sentences: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
-    for tok in words:
-        if tok.i in starts and current:
+    extra = cols.get("extra")
+    sentences: list[list[list[str]]] = []
+    current: list[list[str]] = []
+    for i in words:
+        if i in starts and current:
             sentences.append(current)
             current = []
-        text = tok.text
-        if re.search(r"[ \t\r\n]", text):
-            text = re.sub(r"[ \t\r\n]+", "_", text)
-            report.add(doc, "token", text, tok.idx, tok.idx + len(tok.text),
-                       "white space inside the token written as '_'")
-        current.append((text, tags[tok.i]))
+        s, e = toks.starts[i], toks.ends[i]
+        word = text[s:e]
+        if re.search(r"[ \t\r\n]", word):
+            word = re.sub(r"[ \t\r\n]+", "_", word)
+            report.add(doc, "token", word, s, e, "white space inside the token written as '_'")
+        current.append([word, *extra[i], tags[i]] if extra is not None
+                       else [word, "_", "_", tags[i]])
     if current:
         sentences.append(current)
     return sentences
 
 
-def _longest_first(tdoc, index: TokenIndex, aligned: list) -> list:
+@functools.cache
+def _vocab():
+    from spacy.vocab import Vocab
+
+    return Vocab()
+
+
+def _longest_first(tdoc, where, index: TokenIndex, aligned: list) -> list:
     """The (start, end, span) that spacy.util.filter_spans keeps (the longest first, then
     the earliest), in text order."""
     from spacy.tokens import Span
@@ -164,10 +185,39 @@ def _longest_first(tdoc, index: TokenIndex, aligned: list) -> list:
     pairs = []
     for item in aligned:
         first, last = index.token_range(item[0], item[1])
-        pairs.append((Span(tdoc, first, last + 1, label=item[2].label), item))
+        pairs.append((Span(tdoc, where[first], where[last] + 1, label=item[2].label), item))
     of = {id(sp): item for sp, item in pairs}
     chosen = filter_spans([sp for sp, _ in pairs])
     return sorted((of[id(sp)] for sp in chosen), key=lambda x: (x[0], x[1]))
+
+
+def _sentence_starts(doc: DocumentRecord, toks: Tokenization, words: list[int],
+                     inside: dict[int, SpanRecord], report: ExportReport) -> set[int]:
+    """Token indices that begin a sentence: the tokens' own sentences when they have some
+    (a break inside a span is dropped, and reported); else after a line break and after
+    ``.``, ``!``, ``?``, never inside a span."""
+    text = doc.text
+    starts: set[int] = set()
+    if toks.sentences is not None:
+        for k in toks.sentences:  # a sentence that begins with white space: its first word
+            j = bisect.bisect_left(words, k)
+            if j < len(words):
+                i = words[j]
+                if i in inside:
+                    span = inside[i]
+                    report.add(doc, "sentence", span.label, span.start, span.end,
+                               "a sentence break inside the span was dropped")
+                else:
+                    starts.add(i)
+        return starts
+    prev = None
+    for i in words:
+        if prev is not None and i not in inside:
+            gap = text[toks.ends[prev]:toks.starts[i]]
+            if "\n" in gap or text[toks.starts[prev]:toks.ends[prev]] in _SENT_END:
+                starts.add(i)
+        prev = i
+    return starts
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -188,17 +238,18 @@ def read(path: Path) -> Iterator[DocumentRecord]:
         yield from read_file(file)
 
 
-def _rows(path: Path) -> list[tuple[int, str | None, str | None]]:
-    """(line, token, tag) per line; token None for a sentence break, tag None for DOCSTART."""
+def _rows(path: Path) -> list[tuple[int, str | None, str | None, list[str]]]:
+    """(line, token, tag, columns between them) per line; token None for a sentence break,
+    tag None for DOCSTART (its columns then hold the line, one space between columns)."""
     rows = []
     for lineno, line in enumerate(read_text(path).split("\n"), 1):
         line = line.rstrip("\r").strip(" \t")
         if not line:
-            rows.append((lineno, None, ""))
+            rows.append((lineno, None, "", []))
             continue
         cols = re.split(r"[ \t]+", line)
         if cols[0] == "-DOCSTART-":
-            rows.append((lineno, None, None))
+            rows.append((lineno, None, None, [" ".join(cols)]))
             continue
         if len(cols) < 2:
             raise FormatError(str(path), lineno, f"token line {line!r} has no tag column")
@@ -206,7 +257,7 @@ def _rows(path: Path) -> list[tuple[int, str | None, str | None]]:
         if not _TAG.match(tag):
             raise FormatError(str(path), lineno, f"tag {tag!r} is not O or B-, I-, L-, U-, E-, "
                                                  "S- and a label")
-        rows.append((lineno, cols[0], tag))
+        rows.append((lineno, cols[0], tag, cols[1:-1]))
     return rows
 
 
@@ -235,39 +286,46 @@ def detect_scheme(tags: list[str | None]) -> str:
 def read_file(path: Path) -> Iterator[DocumentRecord]:
     rows = _rows(path)
     scheme = detect_scheme([r[2] for r in rows])
-    docs: list[tuple[int, list[list[tuple[int, str, str]]]]] = []
-    sentence: list[tuple[int, str, str]] = []
-    current: list[list[tuple[int, str, str]]] | None = None
+    # (first line, its -DOCSTART- line or None, sentences)
+    docs: list[tuple[int, str | None, list[list[tuple[int, str, str, list[str]]]]]] = []
+    sentence: list[tuple[int, str, str, list[str]]] = []
+    current: list[list[tuple[int, str, str, list[str]]]] | None = None
     start_line = 1
-    for lineno, tok, tag in rows:
+    for lineno, tok, tag, extra in rows:
         if tok is None:
             if sentence:
                 if current is None:
                     current = []
-                    docs.append((start_line, current))
+                    docs.append((start_line, None, current))
                 current.append(sentence)
                 sentence = []
             if tag is None:  # DOCSTART
                 current = []
-                docs.append((lineno, current))
+                docs.append((lineno, extra[0], current))
             continue
-        sentence.append((lineno, tok, tag))
+        sentence.append((lineno, tok, tag, extra))
     if sentence:
         if current is None:
             current = []
-            docs.append((start_line, current))
+            docs.append((start_line, None, current))
         current.append(sentence)
-    for line, sentences in docs:
+    for line, docstart, sentences in docs:
         if not sentences:
             continue
-        yield _decode(path, line, sentences, scheme)
+        yield _decode(path, line, sentences, scheme, docstart)
 
 
-def _decode(path: Path, line: int, sentences, scheme: str) -> DocumentRecord:
+def _decode(path: Path, line: int, sentences, scheme: str,
+            docstart: str | None) -> DocumentRecord:
     parts: list[str] = []
     spans: list[SpanRecord] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sent_starts: list[int] = []
+    extras: list[list[str]] = []
     offset = 0
     for si, sent in enumerate(sentences):
+        sent_starts.append(len(starts))
         if si:
             parts.append("\n")
             offset += 1
@@ -280,11 +338,14 @@ def _decode(path: Path, line: int, sentences, scheme: str) -> DocumentRecord:
                 spans.append(SpanRecord(open_[0], end, open_[1], id=f"T{len(spans) + 1}"))
                 open_ = None
 
-        for ti, (lineno, tok, tag) in enumerate(sent):
+        for ti, (lineno, tok, tag, extra) in enumerate(sent):
             if ti:
                 parts.append(" ")
                 offset += 1
             start, end = offset, offset + len(tok)
+            starts.append(start)
+            ends.append(end)
+            extras.append(extra)
             parts.append(tok)
             offset = end
             prefix, label = (tag[0], tag[2:]) if tag != "O" else ("O", "")
@@ -325,4 +386,33 @@ def _decode(path: Path, line: int, sentences, scheme: str) -> DocumentRecord:
                                                           f" is not closed by L-{open_[1]} "
                                                           "before the sentence ends (BILUO)")
             close(prev_end)
-    return DocumentRecord(text="".join(parts), spans=spans, origin=(str(path), line))
+    # the file's tokens, sentences, columns, -DOCSTART- line and tag scheme stay with it
+    tokens = Tokenization(starts, ends, sent_starts, {"extra": extras, "docstart": docstart,
+                                                      "scheme": scheme},
+                          source="file", made_by="conll")
+    return DocumentRecord(text="".join(parts), spans=spans, origin=(str(path), line),
+                          tokens=tokens)
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.base import CONLL_SCHEMES  # noqa: E402 (the declaration stays at the end)
+from exports.format import MISALIGNED, Format, Option, Probe  # noqa: E402 (the declaration stays at the end)
+
+
+_TOKEN_LINE = re.compile(r"^\S+([ \t]+\S+)*[ \t]+(O|[BILUES]-\S+)$")
+
+
+def _sniff(probe: Probe) -> bool:
+    """A CoNLL extension, or a .txt whose lines are all token ... tag (or -DOCSTART-)."""
+    if probe.suffix in EXTENSIONS:
+        return True
+    if probe.suffix != ".txt" or not probe.lines:
+        return False
+    return all(ln.startswith("-DOCSTART-") or _TOKEN_LINE.match(ln) for ln in probe.lines)
+
+
+FORMAT = Format(
+    name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff, reads_folders=True,
+    options=(MISALIGNED, Option("conll_scheme", "--scheme", choices=CONLL_SCHEMES,
+                                help="CoNLL tag scheme (default: the one the document's CoNLL file had, else iob2)")))

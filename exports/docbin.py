@@ -27,9 +27,12 @@ What goes where in each ``Doc``:
 Offsets in ``doc._.marginalia`` are character offsets (code points), like ours; spaCy's
 spans are token-based, so a span that does not start and end on a token boundary is
 expanded or skipped as ``options.misaligned`` says (and reported); the stored offsets are
-the ones written into ``doc.spans``. Tokens come from ``options.tokenizer`` (default
-``spacy.blank("en")``). Discontinuous spans are in ``doc.spans`` as their covering span,
-their fragments in ``doc._.marginalia``.
+the ones written into ``doc.spans``. Each Doc is built from the document's own tokens
+(words and spaces from their offsets; text between tokens that is not one space becomes a
+token of its own, as spaCy's tokenizer makes white space a token), with their sentence
+starts when there are some; a record without tokens is tokenized with ``options.tokenizer``
+(default ``spacy.blank("en")``). Discontinuous spans are in ``doc.spans`` as their covering
+span, their fragments in ``doc._.marginalia``.
 
 Documents are shuffled with ``options.seed`` and ``options.dev_ratio`` of them go to
 ``dev.spacy`` (at least one each when there are two or more documents). ``config.cfg``
@@ -46,13 +49,15 @@ has ``export_as_entity = true``). See :func:`set_labels`.
 
 Reader: any ``.spacy`` file (or a folder of them, in the documents' original order when
 ours): with our ``doc._.marginalia`` it restores the records exactly; without it, spans come
-from ``doc.ents`` and every span group.
+from ``doc.ents`` and every span group. Either way the Doc's tokens (and its sentence starts,
+when set) become the document's tokens.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import zlib
 import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -68,12 +73,14 @@ from exports.base import (
     atomic_write_text,
     blank_tokenizer,
     doc_name,
-    tokenizer_of,
+    tokens_of,
 )
 from models.errors import FormatError
 from models.records import (
-    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord)
+    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord,
+    Tokenization)
 from models.schema import Schema
+from models.tokens import from_doc
 
 NAME = "spacy"
 EXTENSIONS = (".spacy",)
@@ -89,18 +96,75 @@ def _register() -> None:
         Doc.set_extension(EXT, default=None)
 
 
-def to_doc(rec: DocumentRecord, index: int, tokenize, options: ExportOptions,
+def doc_from_tokens(vocab, text: str, toks: Tokenization):
+    """A spaCy Doc of `text` whose tokens are `toks`, and the Doc index of each of them.
+    Text between two tokens: one space is the first one's whitespace; whatever else there
+    is becomes a token of its own (white space, as spaCy's tokenizer has it, or text the
+    tokens skipped), so that doc.text == text."""
+    from spacy.tokens import Doc
+
+    starts, ends = toks.starts, toks.ends
+    if starts and starts[0] == 0:  # the common case: nothing but single spaces between
+        nxt = starts[1:] + [len(text)]
+        spaces = [n == e + 1 and text[e] == " " for e, n in zip(ends, nxt)]
+        if sum(ends) - sum(starts) + sum(spaces) == len(text):
+            sent_starts = None
+            if toks.sentences is not None:
+                sent_starts = [False] * len(starts)
+                for k in toks.sentences:
+                    sent_starts[k] = True
+                sent_starts[0] = True
+            words = [text[a:b] for a, b in zip(starts, ends)]
+            return (Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts),
+                    range(len(words)))
+    words: list[str] = []
+    spaces: list[bool] = []
+    where: list[int] = []
+    sents = set(toks.sentences) if toks.sentences is not None else None
+    firsts: list[bool] = []
+    pos = 0
+
+    def gap(upto: int) -> None:
+        g = text[pos:upto]
+        if g.startswith(" ") and words and not spaces[-1]:
+            spaces[-1] = True
+            g = g[1:]
+        if g:
+            words.append(g)
+            spaces.append(False)
+            firsts.append(False)
+
+    for i, (s, e) in enumerate(zip(toks.starts, toks.ends)):
+        if s > pos:
+            gap(s)
+        where.append(len(words))
+        words.append(text[s:e])
+        spaces.append(False)
+        if sents is not None:
+            firsts.append(i in sents)
+        pos = e
+    if pos < len(text):
+        gap(len(text))
+    sent_starts = None
+    if sents is not None and words:
+        firsts[0] = True
+        sent_starts = firsts
+    return Doc(vocab, words=words, spaces=spaces, sent_starts=sent_starts), where
+
+
+def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
            report: ExportReport, schema: Schema | None = None):
     """The spaCy Doc for one record (ents, spans, doc._.marginalia)."""
 
-    doc = tokenize(rec.text)
-    tokens = TokenIndex(doc)
+    toks = tokens_of(rec, options)
+    doc, where = doc_from_tokens(vocab, rec.text, toks)
+    tokens = TokenIndex(toks, rec.text)
     kept_spans: list[tuple[int, int, SpanRecord]] = []
     for s in rec.spans:
         se = align_span(s, tokens, rec, options, report)
         if se is not None:
             kept_spans.append((se[0], se[1], s))
-    group, data_spans = set_labels(doc, rec, kept_spans, tokens, options, report,
+    group, data_spans = set_labels(doc, where, rec, kept_spans, tokens, options, report,
                                    schema)
     kept_ids = {span.id for _, _, span in kept_spans if span.id}
     event_ids = {ev.id for ev in rec.events if ev.id}
@@ -160,7 +224,7 @@ INCORRECT_KEY = "incorrect_spans"  # the ner component's incorrect_spans_key
 EVENTS_KEY = "events"  # event triggers
 
 
-def set_labels(doc, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
+def set_labels(doc, where, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
                options: ExportOptions, report: ExportReport, schema: Schema | None):
     """doc.ents, doc.spans[key], doc.spans["events"] and doc.spans["incorrect_spans"] from
     the record's token-aligned spans; (spans in doc.spans[key], their data dicts).
@@ -182,7 +246,7 @@ def set_labels(doc, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
     group, ent_spans, events, incorrect, data_spans = [], [], [], [], []
     for s, e, span in kept_spans:
         first, last = tokens.token_range(s, e)
-        sp = Span(doc, first, last + 1, label=span.label, kb_id=span.kb_id or "")
+        sp = Span(doc, where[first], where[last] + 1, label=span.label, kb_id=span.kb_id or "")
         d = dict(span.__dict__)  # shallow: dataclasses.asdict deep-copies, 10x slower
         d["start"], d["end"] = s, e
         d["fragments"] = [list(f) for f in span.fragments] if span.fragments else None
@@ -219,6 +283,13 @@ def set_labels(doc, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
     doc.spans[EVENTS_KEY] = events
     doc.spans[INCORRECT_KEY] = wrong
     return group, data_spans
+
+
+def _vocab_of(tokenizer) -> Any:
+    """The vocab of options.tokenizer (a Tokenizer or nlp.make_doc), else the blank one's."""
+    found = getattr(tokenizer, "vocab", None) or getattr(
+        getattr(tokenizer, "__self__", None), "vocab", None)
+    return found if found is not None else blank_tokenizer().__self__.vocab
 
 
 def split(n: int, ratio: float, seed: int) -> tuple[list[int], list[int]]:
@@ -267,11 +338,11 @@ def _write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None,
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     report = ExportReport(NAME)
-    tokenize = tokenizer_of(options)
+    vocab = _vocab_of(options.tokenizer)
     docs = []
     labels: set[str] = set(schema.entity_names) if schema else set()
     for n, rec in enumerate(records):
-        doc = to_doc(rec, n, tokenize, options, report, schema)
+        doc = to_doc(rec, n, vocab, options, report, schema)
         labels.update(e.label_ for e in doc.ents)
         docs.append(doc)
         report.documents += 1
@@ -360,6 +431,7 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    inflated_size(data, path)
     try:
         with _msgpack_registries_looked_up_once():
             db = DocBin(store_user_data=True).from_bytes(data)
@@ -377,6 +449,35 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
                                                f"({type(exc).__name__}: {exc})") from None
 
 
+# A DocBin inflates to some tens of times its size; a file that inflates past this many
+# times its size, or past MAX_INFLATED, is refused before it is inflated in memory.
+MAX_RATIO = 200
+MAX_INFLATED = 400 * 2**20
+
+
+def inflated_size(data: bytes, path: Path) -> int:
+    """The size `data` inflates to, found by streaming zlib (a chunk at a time, nothing
+    kept), or a FormatError as soon as it passes the limit: a "zip bomb" of a few MB that
+    inflates to GBs never reaches memory."""
+    limit = min(MAX_INFLATED, max(32 * 2**20, MAX_RATIO * len(data)))
+    inflater = zlib.decompressobj()
+    total, view, chunk = 0, memoryview(data), 1 << 20
+    try:
+        for i in range(0, len(data), chunk):
+            piece = inflater.decompress(view[i:i + chunk], chunk)
+            while True:
+                total += len(piece)
+                if total > limit:
+                    raise FormatError(str(path), None, f"inflates past {limit // 2**20} MB "
+                                      f"({len(data):,} bytes on disk): refused")
+                if not inflater.unconsumed_tail:
+                    break
+                piece = inflater.decompress(inflater.unconsumed_tail, chunk)
+    except zlib.error:
+        raise FormatError(str(path), None, "not a spaCy DocBin file (not zlib data)") from None
+    return total
+
+
 def _lists(value: Any) -> Any:
     """msgpack hands lists back as tuples: make JSON-like data JSON-like again."""
     if isinstance(value, (list, tuple)):
@@ -388,7 +489,9 @@ def _lists(value: Any) -> Any:
 
 def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     data = doc.user_data.get(USER_DATA_KEY)
-    rec = DocumentRecord(text=doc.text, origin=(str(path), None))
+    rec = DocumentRecord(text=doc.text, origin=(str(path), None),
+                         tokens=from_doc(doc, source="file", made_by="spacy DocBin",
+                                         sentences=True))
     if not isinstance(data, dict) or "spans" not in data:
         seen: set[tuple[int, int, str]] = set()
         wrong = list(doc.spans[INCORRECT_KEY]) if INCORRECT_KEY in doc.spans else []
@@ -451,3 +554,16 @@ __all__ = [
     "training_config",
     "write",
 ]
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import MISALIGNED, Format, Option  # noqa: E402 (the declaration stays at the end)
+
+
+FORMAT = Format(
+    name=NAME, extensions=EXTENSIONS, read=read, write=write, reads_folders=True,
+    writes_folder=True, carries_rejections=True, options=(MISALIGNED,
+             Option("dev_ratio", "--dev-ratio", type=float,
+                    help="the share of documents in dev.spacy"),
+             Option("seed", "--seed", type=int, help="seed of the train/dev shuffle")))

@@ -47,7 +47,7 @@ RESERVED = ("text", "entities", "relations", "label", "title")
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = output_file(out, "doccano.jsonl")
+    out = output_file(out, "doccano.jsonl", (".json", ".ndjson"))
     report = ExportReport(NAME)
     form = options.doccano_form
 
@@ -171,3 +171,21 @@ def _entities(entities: list, text: str, path: Path, lineno: int) -> list[SpanRe
             raise FormatError(str(path), lineno, f"entity {i} has no label")
         append(SpanRecord(start, end, lab, str(ent["id"]) if "id" in ent else f"T{i}"))
     return out
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.base import DOCCANO_FORMS  # noqa: E402 (the declaration stays at the end)
+from exports.format import Format, Option, Probe  # noqa: E402 (the declaration stays at the end)
+
+
+def _sniff(probe: Probe) -> bool:
+    """JSON whose first object has doccano's "entities" or its older "label"."""
+    obj = probe.suffix in (".jsonl", ".json") and probe.first_json
+    return bool(obj) and ("entities" in obj or "label" in obj)
+
+
+FORMAT = Format(
+    name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
+    options=(Option("doccano_form", "--doccano-form", choices=DOCCANO_FORMS,
+                    help='"entities" (with relations) or the older "label" form'),))

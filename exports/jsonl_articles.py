@@ -46,3 +46,13 @@ def read(path: Path) -> Iterator[DocumentRecord]:
                              origin=(str(path), lineno))
     if not found:
         raise FormatError(str(path), None, "no documents in the file")
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import Format  # noqa: E402 (the declaration stays at the end)
+
+
+FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read,
+                # after doccano and Prodigy: any other JSON lines are plain articles
+                sniff=lambda probe: probe.suffix in (*EXTENSIONS, ".json"))

@@ -24,3 +24,12 @@ def read(path: Path) -> Iterator[DocumentRecord]:
         raise FormatError(str(path), None, "empty document: no text to label")
     yield DocumentRecord(text=text, title=title_of(text) or path.stem, source=str(path),
                          meta={"file": path.name}, origin=(str(path), None))
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import Format  # noqa: E402 (the declaration stays at the end)
+
+
+# Last in the registry: a file no other format claims is read as plain text.
+FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, sniff=lambda probe: True)

@@ -12,8 +12,10 @@ Offsets: ``start``/``end`` are character offsets (code points), the same as ours
 Prodigy's relations UI saves, a relation's ``head``/``child`` are the index of the *last*
 token of the head/child span, and ``head_span``/``child_span`` repeat the span.
 
-Tokens come from the tokenizer in ExportOptions (default ``spacy.blank("en")``). A span
-that does not start and end on token boundaries is expanded or skipped as
+Tokens are the document's own (the stored ones, or those its file brought: a task's
+``tokens`` come back as given); a record without any is tokenized with the tokenizer in
+ExportOptions (default ``spacy.blank("en")``). ``ws``: the token is followed by a space. A
+span that does not start and end on token boundaries is expanded or skipped as
 ``options.misaligned`` says, and reported.
 
 Tasks keep their identity. A task read from a file is a `TaskRecord` of its record: its
@@ -40,7 +42,8 @@ Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy'
 a document without tasks). Not carried, reported: events, discontinuous fragments, span
 attributes, notes, comments. A file's own ``tokens`` are not kept: they are made again.
 
-Reader: who annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
+Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
+annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
 ``<dataset>-<session name>`` (``?session=alice`` on dataset ``news`` gives ``news-alice``),
 so the annotator is the text after the last ``-`` (all of it when there is no ``-``).
 ``meta.title`` and ``meta.source`` become the record's title and source. Spans in relations
@@ -66,11 +69,12 @@ from exports.base import (
     jsonl_files,
     report_unsupported,
     require_text,
-    tokenizer_of,
+    tokens_of,
     write_jsonl,
 )
 from models.errors import FormatError
-from models.records import ANSWERS, DocumentRecord, RelationRecord, SpanRecord, TaskRecord
+from models.records import (
+    ANSWERS, DocumentRecord, RelationRecord, SpanRecord, TaskRecord, Tokenization)
 from models.schema import Schema
 
 NAME = "prodigy"
@@ -99,13 +103,11 @@ def stable_hash(value: object) -> int:
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
-    out = output_file(out, "prodigy.jsonl")
+    out = output_file(out, "prodigy.jsonl", (".json", ".ndjson"))
     report = ExportReport(NAME)
-    tokenize = tokenizer_of(options)
-
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):
-            yield from _task(doc, tokenize, options, report)
+            yield from _task(doc, options, report)
             if options.progress:
                 options.progress(n)
 
@@ -114,15 +116,16 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     return report
 
 
-def _task(doc: DocumentRecord, tokenize, options: ExportOptions, report: ExportReport
+def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport
           ) -> Iterator[dict]:
     """The tasks of one document: each task it came with, as itself, then (when there are
     any) the labels of no task as one more."""
     report_unsupported(doc, report, "Prodigy")
-    tdoc = tokenize(doc.text)
-    index = TokenIndex(tdoc)
-    tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
-               "ws": bool(t.whitespace_)} for t in tdoc]
+    text = doc.text
+    toks = tokens_of(doc, options)  # the document's stored tokens
+    index = TokenIndex(toks, text)
+    tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e:e + 1] == " "}
+              for i, (s, e) in enumerate(zip(toks.starts, toks.ends))]
     report.documents += 1
     for n, task in enumerate(doc.tasks):
         yield _one(doc, [s for s in doc.spans if s.task == n],
@@ -261,6 +264,24 @@ def _task_of(obj: dict, path: Path, lineno: int) -> TaskRecord:
     return TaskRecord(answer=answer, kind=kind, fields=fields)
 
 
+def _tokens(tokens: list, text: str, path: Path, lineno: int) -> Tokenization:
+    """The task's tokens (their start and end), checked against the text."""
+    starts, ends = [], []
+    for i, t in enumerate(tokens):
+        if not isinstance(t, dict):
+            raise FormatError(str(path), lineno, f"token {i} is not an object")
+        s, e = check_offsets(t.get("start"), t.get("end"), text, path, lineno, f"token {i}")
+        if isinstance(t.get("text"), str) and t["text"] != text[s:e]:
+            raise FormatError(str(path), lineno, f"token {i}: its text {t['text']!r} is not "
+                              f"the text at [{s}, {e}) ({text[s:e]!r})")
+        if starts and s < ends[-1]:
+            raise FormatError(str(path), lineno, f"token {i} [{s}, {e}) overlaps the token "
+                              "before it or is out of order")
+        starts.append(s)
+        ends.append(e)
+    return Tokenization(starts, ends, source="file", made_by="prodigy")
+
+
 def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     text = require_text(obj, path, lineno)
     meta = obj.get("meta") or {}
@@ -278,6 +299,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     tokens = obj.get("tokens")
     if tokens is not None and not isinstance(tokens, list):
         raise FormatError(str(path), lineno, '"tokens" is not a list')
+    if tokens:
+        doc.tokens = _tokens(tokens, text, path, lineno)
     spans = obj.get("spans") or []
     if not isinstance(spans, list):
         raise FormatError(str(path), lineno, '"spans" is not a list')
@@ -329,3 +352,22 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         doc.relations.append(RelationRecord(ends[0].id, ends[1].id, label, id=f"R{i}", task=0,
                                             state=STATE_OF_ANSWER[task.answer]))
     return doc
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import MISALIGNED, Format, Probe  # noqa: E402 (the declaration stays at the end)
+
+
+# Keys only Prodigy's tasks have (doccano's are checked first: the registry's order).
+_KEYS = frozenset(("spans", "tokens", "answer", "_input_hash", "_task_hash", "_session_id",
+                   "_annotator_id", "_view_id", "relations"))
+
+
+def _sniff(probe: Probe) -> bool:
+    obj = probe.suffix in (".jsonl", ".json") and probe.first_json
+    return bool(obj) and not _KEYS.isdisjoint(obj)
+
+
+FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
+                options=(MISALIGNED,), carries_rejections=True, writes_tasks=True)

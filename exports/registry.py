@@ -1,131 +1,90 @@
-"""The format modules by name, and detection of a file's format for ``--format auto``.
+"""The formats by name, collected from each module's own `FORMAT` declaration (exports/format.py),
+and the detection of a file's format for ``--format auto``.
 
-Each module has ``NAME``, ``EXTENSIONS``, ``read(path) -> Iterator[DocumentRecord]`` and
-``write(records, out, schema, options) -> ExportReport`` (see exports.base).
+A new format is one module in exports/ ending in `FORMAT = Format(...)`, plus one line in
+FORMATS below. The CLI's --format choices and its export options are read from here.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
-import re
 from pathlib import Path
-from typing import cast
 
-from exports.base import FormatModule
+from exports import brat, conll, docbin, doccano, jsonl_articles, plaintext, prodigy, webpage
+from exports.format import Format, Option, Probe
 from models.errors import FormatError
 
-_MODULES = {
-    "txt": "exports.plaintext",  # unlabeled articles
-    "html": "exports.webpage",
-    "jsonl": "exports.jsonl_articles",
-    "spacy": "exports.docbin",
-    "prodigy": "exports.prodigy",
-    "doccano": "exports.doccano",
-    "brat": "exports.brat",
-    "conll": "exports.conll",
-}
+# In detection order: the first format that claims a file reads it, so the more specific
+# come first (a .txt beside an .ann is brat; doccano's keys are checked before Prodigy's;
+# plain text takes whatever is left).
+FORMATS: tuple[Format, ...] = (
+    docbin.FORMAT,
+    brat.FORMAT,
+    conll.FORMAT,
+    doccano.FORMAT,
+    prodigy.FORMAT,
+    jsonl_articles.FORMAT,
+    webpage.FORMAT,
+    plaintext.FORMAT,
+)
 
-
-LABELED = ("spacy", "prodigy", "doccano", "brat", "conll")
-# Every extension a folder walk picks up (other files in a folder are passed over).
-KNOWN_EXTENSIONS = (".txt", ".text", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".json",
-                    ".spacy", ".ann", ".conll", ".conll03", ".iob", ".bio", ".bilou", ".biluo")
 
 
 def names() -> list[str]:
-    return list(_MODULES)
+    return [f.name for f in FORMATS]
 
 
-def get(name: str) -> FormatModule:
-    """The format module called `name`; KeyError naming the known ones otherwise."""
-    try:
-        return cast(FormatModule, importlib.import_module(_MODULES[name]))
-    except KeyError:
-        raise KeyError(f"unknown format {name!r}; known: {', '.join(names())}") from None
+def labeled() -> list[str]:
+    """The formats that can be written (exported), not only read."""
+    return [f.name for f in FORMATS if f.write is not None]
 
 
-_TOKEN_LINE = re.compile(r"^\S+([ \t]+\S+)*[ \t]+(O|[BILUES]-\S+)$")
+def known_extensions() -> frozenset[str]:
+    """Every extension a folder walk picks up (other files in a folder are passed over)."""
+    return frozenset(ext for f in FORMATS for ext in f.extensions)
 
 
-def _first_json(path: Path) -> dict | None:
-    try:
-        with open(path, encoding="utf-8") as f:
-            head = f.read(1 << 20)
-    except (OSError, UnicodeDecodeError):
-        return None
-    stripped = head.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("["):
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, OSError, UnicodeDecodeError):
-            return None
-        return data[0] if data and isinstance(data[0], dict) else None
-    for line in stripped.split("\n"):
-        if line.strip():
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                return None
-            return obj if isinstance(obj, dict) else None
-    return None
+def get(name: str) -> Format:
+    """The format called `name`; KeyError naming the known ones otherwise."""
+    for f in FORMATS:
+        if f.name == name:
+            return f
+    raise KeyError(f"unknown format {name!r}; known: {', '.join(names())}")
 
 
-def json_flavour(obj: dict) -> str:
-    """prodigy | doccano | jsonl, by the keys of one JSON object."""
-    if "entities" in obj or "label" in obj:
-        return "doccano"
-    prodigy_keys = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "_session_id",
-                    "_annotator_id", "_view_id", "relations"}
-    if prodigy_keys & obj.keys():
-        return "prodigy"
-    return "jsonl"
+def export_options() -> list[tuple[Option, list[str]]]:
+    """Each export option once, with the formats that read it, in the registry's order."""
+    seen: dict[str, tuple[Option, list[str]]] = {}
+    for f in FORMATS:
+        for opt in f.options:
+            seen.setdefault(opt.field, (opt, []))[1].append(f.name)
+    return list(seen.values())
 
 
-def _looks_conll(path: Path) -> bool:
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = [ln.strip() for _, ln in zip(range(200), f)]
-    except (OSError, UnicodeDecodeError):
-        return False
-    lines = [ln for ln in lines if ln]
-    if not lines:
-        return False
-    good = sum(1 for ln in lines if ln.startswith("-DOCSTART-") or _TOKEN_LINE.match(ln))
-    return good == len(lines)
+def folder_format(folder: Path) -> str | None:
+    """The format that takes this folder as a whole (brat: it holds .ann files), if any."""
+    return next((f.name for f in FORMATS if f.sniff_folder and f.sniff_folder(folder)), None)
 
 
 def detect(path: Path) -> str:
-    """The format name of a file or folder, by extension and content.
-
-    .spacy -> spacy; .ann, a .txt with an .ann beside it, or a folder of .ann -> brat;
-    .conll/.iob/.bio (or .txt of token-tag lines) -> conll; .jsonl/.json -> prodigy,
-    doccano or jsonl (plain articles) by the keys of the first object; other .txt -> txt."""
+    """The format name of a file or folder, by extension and content: the first format in
+    FORMATS whose sniffer claims it. A folder is one format's when that format claims it
+    whole (brat), else when all its labeled files are of one format."""
     path = Path(path)
     if path.is_dir():
-        found = {detect(p) for p in path.rglob("*") if p.is_file() and
-                 p.suffix.lower() in (".spacy", ".ann", ".conll", ".iob", ".bio", ".jsonl",
-                                      ".json")}
-        if any(path.rglob("*.ann")):
-            return "brat"
+        whole = folder_format(path)
+        if whole is not None:
+            return whole
+        labeled_ext = {ext for f in FORMATS if f.write is not None for ext in f.extensions}
+        found = {detect(p) for p in path.rglob("*")
+                 if p.is_file() and p.suffix.lower() in labeled_ext}
         if len(found) == 1:
             return found.pop()
         if not found:
             raise FormatError(str(path), None, "no file of a known format in this folder")
         raise FormatError(str(path), None, f"mixes formats ({', '.join(sorted(found))}): "
                                            "give --format")
-    ext = path.suffix.lower()
-    if ext == ".spacy":
-        return "spacy"
-    if ext == ".ann" or (ext == ".txt" and path.with_suffix(".ann").is_file()):
-        return "brat"
-    if ext in (".conll", ".conll03", ".iob", ".bio", ".bilou", ".biluo"):
-        return "conll"
-    if ext in (".jsonl", ".json"):
-        obj = _first_json(path)
-        return json_flavour(obj) if obj is not None else "jsonl"
-    if ext == ".txt" and _looks_conll(path):
-        return "conll"
-    if ext in (".html", ".htm"):
-        return "html"
-    return "txt"
+    probe = Probe(path)
+    for f in FORMATS:
+        if f.claims(probe):
+            return f.name
+    raise FormatError(str(path), None, "no format reads this file")

@@ -35,3 +35,11 @@ def read(path: Path) -> Iterator[DocumentRecord]:
         text = f"{title}\n\n{text}"
     yield DocumentRecord(text=text, title=(title or path.stem)[:200], source=str(path),
                          meta=meta, origin=(str(path), None))
+
+
+# ---- the declaration the registry reads ---------------------------------------------------------
+
+from exports.format import Format  # noqa: E402 (the declaration stays at the end)
+
+
+FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read)

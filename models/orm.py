@@ -21,6 +21,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -95,6 +98,23 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class DocumentTokens(Base):
+    """A document's one tokenization (revision 0003): the tokens its file brought, or the
+    ones the project's spaCy tokenizer made the first time they were needed. Offsets are
+    code points; `sentences` holds the token indices where sentences start (None: the file
+    had none); `columns` what a CoNLL file carries besides token and tag."""
+
+    __tablename__ = "document_tokens"
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))  # file | spacy
+    made_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    starts: Mapped[list[Any]] = mapped_column()
+    ends: Mapped[list[Any]] = mapped_column()
+    sentences: Mapped[list[Any] | None] = mapped_column(nullable=True)
+    columns: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+
+
 class Layer(Base):
     """The labels of one user on one document; the layer named 'gold' is the reviewers'."""
 
@@ -106,6 +126,9 @@ class Layer(Base):
     name: Mapped[str] = mapped_column(String(120))  # the user's name, or "gold"
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="new")
+    # time the document was open in an active window with input at most a minute apart
+    # (revision 0003); added by a plain UPDATE, so it never bumps the label version
+    active_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     __mapper_args__ = {"version_id_col": version}
@@ -113,7 +136,6 @@ class Layer(Base):
 
 class Span(Base):
     __tablename__ = "spans"
-    __table_args__ = (Index("ix_spans_layer_start", "layer_id", "start"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
     start: Mapped[int] = mapped_column(Integer)
@@ -123,6 +145,9 @@ class Span(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     kb_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # what a format said about the label that has no column of its own (brat's notes of
+    # any type, normalizations with their text, attributes on relations): written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="accepted")
@@ -135,6 +160,15 @@ class Span(Base):
     task_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     answer: Mapped[str | None] = mapped_column(String(10), nullable=True)
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_spans_layer_start", "layer_id", "start"),
+        # one accepted label per layer, offsets, label and fragments (revision 0003):
+        # concurrent writers cannot store it twice
+        Index("uq_spans_accepted", layer_id, start, end, label,
+              func.coalesce(func.nullif(cast(fragments, Text), "null"), ""), unique=True,
+              sqlite_where=text("state = 'accepted'"),
+              postgresql_where=text("state = 'accepted'")),
+    )
 
 
 class Relation(Base):
@@ -145,6 +179,9 @@ class Relation(Base):
     head_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     tail_id: Mapped[int] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(120))
+    # what a format said about the label that has no column of its own (brat's notes of
+    # any type, normalizations with their text, attributes on relations): written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="accepted")
@@ -163,6 +200,9 @@ class Event(Base):
         ForeignKey("spans.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(120))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # what a format said about the label that has no column of its own (brat's notes of
+    # any type, normalizations with their text, attributes on relations): written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     source: Mapped[str] = mapped_column(String(20), default="manual")
     suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="accepted")
@@ -210,11 +250,14 @@ class AuditLog(Base):
     document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # the hash chain of a team database (set by its trigger, see models/team_sql.py)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class SourceTask(Base):
     """One imported task (a line of a Prodigy file) of a layer, kept so that it is written
-    back as itself: several tasks of one text stay several tasks (revision 0003).
+    back as itself: several tasks of one text stay several tasks (revision 0007).
 
     `answer`: accept | reject | ignore, or None when the task had none. `kind`: binary (one
     suggestion accepted or rejected, as ner.teach) or manual (every entity marked).

@@ -36,6 +36,9 @@ class SpanRecord:
     # answer there (accept | reject | ignore, None when it had none).
     task: int | None = None
     answer: str | None = None
+    # what a format said that has no field here, kept to be written back (brat: "notes"
+    # [[type, text, on]], "norms" [[type, ref, text]], "m" attribute names written as M)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,6 +50,7 @@ class RelationRecord:
     state: str = "accepted"
     source: str = "import"
     score: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # brat: "notes", "attributes"
     task: int | None = None
 
 
@@ -78,6 +82,33 @@ class EventRecord:
     state: str = "accepted"
     source: str = "import"
     score: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # brat: "notes", "m"
+
+
+@dataclass
+class Tokenization:
+    """The tokens of one text: [starts[i], ends[i]) in code points, in order, not overlapping.
+
+    White-space tokens (spaCy's "\n" or runs of spaces) may be among them; whoever snaps or
+    tags skips them (`content`). `sentences`: token indices where sentences start, None when
+    unknown. `columns`: what a CoNLL file carries besides token and tag ("extra": the columns
+    between them, one list per token; "docstart": the document's -DOCSTART- line).
+    `source`: "file" (the labeled file brought them) or "spacy" (the project's tokenizer)."""
+
+    starts: list[int]
+    ends: list[int]
+    sentences: list[int] | None = None
+    columns: dict[str, Any] | None = None
+    source: str = "file"
+    made_by: str = ""
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def content(self, text: str) -> list[int]:
+        """Indices of the tokens that are not white space only."""
+        return [i for i, (s, e) in enumerate(zip(self.starts, self.ends))
+                if not text[s:e].isspace()]
 
 
 @dataclass
@@ -100,6 +131,9 @@ class DocumentRecord:
     tasks: list[TaskRecord] = field(default_factory=list)
     # Stable id of the document in the store (set on export; ignored on import).
     doc_id: int | None = None
+    # The document's tokens: those its file brought (kept on import), or the stored ones (on
+    # export). None: whoever needs tokens makes them with a spaCy tokenizer.
+    tokens: Tokenization | None = None
 
     @property
     def where(self) -> str:

@@ -8,15 +8,22 @@ per event type, dependency labels per role, and relation rules.
 from __future__ import annotations
 
 import json
-import re
-import tomllib
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from models.errors import ValidationError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, as the tomli package
+    import tomli as tomllib
+
 OVERLAP_POLICIES = ("allow", "nest", "none")
+# brat's type classes: a role or attribute naming one takes any label of that class
+ANY_ENTITY, ANY_EVENT, ANY_RELATION, ANY = "<ENTITY>", "<EVENT>", "<RELATION>", "<ANY>"
+TYPE_CLASSES = (ANY_ENTITY, ANY_EVENT, ANY_RELATION, ANY)
 # A palette of distinct, readable colours for labels that come without one.
 PALETTE = [
     "#7aa6e0", "#f2a65a", "#8fd17a", "#e57f84", "#b39ddb", "#f6d55c", "#5fc7c1",
@@ -32,6 +39,7 @@ class EntityLabel:
     key: str = ""
     overlap: str = "allow"
     description: str = ""
+    examples: list[str] = field(default_factory=list)  # shown in the guidelines
 
 
 @dataclass
@@ -42,16 +50,24 @@ class RelationType:
     symmetric: bool = False
     color: str = ""
     description: str = ""
+    examples: list[str] = field(default_factory=list)
+    # brat: symmetric and transitive is an equivalence, written as `*` groups
+    transitive: bool = False
+    # brat: the names of the two arguments (empty: Arg1, Arg2)
+    args: list[str] = field(default_factory=list)
+    # brat: further (heads, tails) the type allows, one per line of annotation.conf
+    more: list[dict[str, list[str]]] = field(default_factory=list)
 
     def allows(self, head_label: str, tail_label: str) -> bool:
-        ok = (not self.heads or head_label in self.heads) and (
-            not self.tails or tail_label in self.tails
-        )
-        if not ok and self.symmetric:
-            ok = (not self.heads or tail_label in self.heads) and (
-                not self.tails or head_label in self.tails
-            )
-        return ok
+        pairs = [(self.heads, self.tails)] + [(m.get("heads", []), m.get("tails", []))
+                                              for m in self.more]
+        for heads, tails in pairs:
+            if (not heads or head_label in heads) and (not tails or tail_label in tails):
+                return True
+            if self.symmetric and ((not heads or tail_label in heads)
+                                   and (not tails or head_label in tails)):
+                return True
+        return False
 
 
 @dataclass
@@ -60,6 +76,14 @@ class Role:
     labels: list[str] = field(default_factory=list)  # entity labels or event types; empty: any
     multiple: bool = True
     deps: list[str] = field(default_factory=list)  # dependency labels the suggester maps here
+    # brat's count as written: "" (exactly one), "?", "*", "+", "{2}", "{1-3}"
+    count: str = ""
+
+    def takes(self, label: str, event: bool = False) -> bool:
+        """Whether a span of `label` (or an event of that type) may fill the role."""
+        if not self.labels or label in self.labels or ANY in self.labels:
+            return True
+        return (ANY_EVENT if event else ANY_ENTITY) in self.labels
 
 
 @dataclass
@@ -73,9 +97,16 @@ class EventType:
     # DocBin: its trigger spans go into doc.ents (and the NER labels) as well as into
     # doc.spans["events"]; off, a trigger is not an entity
     export_as_entity: bool = False
+    examples: list[str] = field(default_factory=list)
 
     def role(self, name: str) -> Role | None:
-        return next((r for r in self.roles if r.name == name), None)
+        """The role of that name; brat's numbered form of a repeated role ("Theme2", the
+        second Theme) is that role, kept in the argument as written."""
+        found = next((r for r in self.roles if r.name == name), None)
+        base = name.rstrip("0123456789")
+        if found is None and base and base != name:
+            found = next((r for r in self.roles if r.name == base), None)
+        return found
 
 
 @dataclass
@@ -83,6 +114,12 @@ class AttributeDef:
     name: str
     labels: list[str] = field(default_factory=list)  # which labels carry it; empty: all
     values: list[str] = field(default_factory=list)  # empty: a binary (true/false) attribute
+
+    def applies(self, label: str, event: bool = False) -> bool:
+        """Whether the attribute may be set on a span of `label` (or an event of it)."""
+        if not self.labels or label in self.labels or ANY in self.labels:
+            return True
+        return (ANY_EVENT if event else ANY_ENTITY) in self.labels
 
 
 @dataclass
@@ -104,6 +141,10 @@ class Schema:
     relation_rules: list[RelationRule] = field(default_factory=list)
     # pipeline label -> schema label; used by the spaCy suggester
     label_map: dict[str, str] = field(default_factory=dict)
+    # What a brat annotation.conf said that has no field above (the order of its lines,
+    # separators, comments, macros, abstract types and the hierarchy, aliases, <OVERLAP>),
+    # kept to write the conf back as it was read: see models/brat_conf.py
+    brat: dict[str, Any] = field(default_factory=dict)
 
     # ---- look-ups -------------------------------------------------------------------
     def entity(self, name: str) -> EntityLabel | None:
@@ -268,7 +309,7 @@ class Schema:
                 if lab not in names:
                     raise ValidationError(f"relation {r.name!r} names unknown entity label "
                                           f"{lab!r}")
-        known = names | {e.name for e in self.events}
+        known = names | {e.name for e in self.events} | set(TYPE_CLASSES)
         for ev in self.events:
             for role in ev.roles:
                 for lab in role.labels:
@@ -299,6 +340,7 @@ class Schema:
                 attributes=[AttributeDef(**a) for a in data.get("attributes", [])],
                 relation_rules=[RelationRule(**r) for r in data.get("relation_rules", [])],
                 label_map=dict(data.get("label_map", {})),
+                brat=dict(data.get("brat") or {}),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise ValidationError(f"not a valid schema: {exc}", where=where) from None
@@ -317,15 +359,14 @@ class Schema:
 
     @classmethod
     def load(cls, path: str | Path) -> Schema:
-        """Read a schema from TOML, JSON or a brat annotation.conf, by its content."""
+        """Read a schema from TOML or JSON (a brat annotation.conf too: see
+        models/schema_files.load_schema)."""
         path = Path(path)
         try:
             raw = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(f"cannot read schema: {exc}", where=str(path)) from None
-        if path.name.endswith(".conf") or re.search(r"^\[entities\]\s*$", raw, re.M):
-            schema = parse_brat_conf(raw, where=str(path))
-        elif path.suffix == ".json":
+        if path.suffix == ".json":
             try:
                 data = json.loads(raw)
             except json.JSONDecodeError as exc:
@@ -366,105 +407,3 @@ def default_schema() -> Schema:
     if not path.exists():  # installed as a wheel: the copy shipped inside the package
         path = Path(__file__).resolve().parent / "data" / "news.toml"
     return Schema.load(path)
-
-
-# ---- brat annotation.conf ----------------------------------------------------------------
-
-def parse_brat_conf(text: str, *, where: str = "annotation.conf") -> Schema:
-    """Read brat's annotation.conf: [entities], [relations], [events], [attributes]."""
-    schema = Schema(name="brat")
-    section = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
-        if not line.strip():
-            continue
-        m = re.fullmatch(r"\s*\[(\w+)\]\s*", line)
-        if m:
-            section = m.group(1).lower()
-            continue
-        body = line.strip()
-        if body.startswith("!"):  # brat's "abstract" hierarchy node: not a label itself
-            continue
-        if section == "entities":
-            schema.entities.append(EntityLabel(body.split()[0], color=""))
-        elif section == "relations":
-            name, _, rest = body.partition("\t") if "\t" in body else body.partition(" ")
-            name = name.strip()
-            if name.startswith("<") or not rest.strip():
-                continue  # <OVERLAP> and other brat directives
-            heads, tails, symmetric = [], [], False
-            for part in re.split(r",\s*", rest.strip()):
-                key, _, val = part.partition(":")
-                vals = [v for v in val.split("|") if v and v != "<ENTITY>"]
-                if key.strip() == "Arg1":
-                    heads = vals
-                elif key.strip() == "Arg2":
-                    tails = vals
-                elif key.strip() == "<REL-TYPE>" and "symmetric" in val:
-                    symmetric = True
-            schema.relations.append(RelationType(name, heads, tails, symmetric))
-        elif section == "events":
-            name, _, rest = body.partition("\t") if "\t" in body else body.partition(" ")
-            roles = []
-            for part in re.split(r",\s*", rest.strip()) if rest.strip() else []:
-                key, _, val = part.partition(":")
-                key = key.strip()
-                multiple = key.endswith(("*", "+"))
-                key = key.rstrip("*+?{}0123456789,")
-                labels = [v for v in val.split("|") if v and v not in ("<ENTITY>", "<EVENT>")]
-                roles.append(Role(key, labels, multiple))
-            schema.events.append(EventType(name.strip(), roles))
-        elif section == "attributes":
-            name, _, rest = body.partition("\t") if "\t" in body else body.partition(" ")
-            labels, values = [], []
-            for part in re.split(r",\s*", rest.strip()) if rest.strip() else []:
-                key, _, val = part.partition(":")
-                if key.strip() == "Arg":
-                    labels = [v for v in val.split("|") if v and not v.startswith("<")]
-                elif key.strip() == "Value":
-                    values = [v for v in val.split("|") if v]
-            schema.attributes.append(AttributeDef(name.strip(), labels, values))
-        elif section is None:
-            raise ValidationError(f"line {lineno}: text before any [section]", where=where)
-    # Labels that roles or relations name but [entities] lacks would fail validation:
-    # brat allows them to be event types, so only entity-like names are added.
-    known = set(schema.entity_names) | {e.name for e in schema.events}
-    for r in schema.relations:
-        for lab in r.heads + r.tails:
-            if lab not in known:
-                schema.entities.append(EntityLabel(lab))
-                known.add(lab)
-    for ev in schema.events:
-        for role in ev.roles:
-            for lab in role.labels:
-                if lab not in known:
-                    schema.entities.append(EntityLabel(lab))
-                    known.add(lab)
-    for i, e in enumerate(schema.entities):
-        e.color = e.color or PALETTE[i % len(PALETTE)]
-    return schema
-
-
-def to_brat_conf(schema: Schema) -> str:
-    """Write the schema as brat's annotation.conf."""
-    out = ["[entities]"]
-    out += [e.name for e in schema.entities]
-    out += ["", "[relations]"]
-    for r in schema.relations:
-        heads = "|".join(r.heads) or "<ENTITY>"
-        tails = "|".join(r.tails) or "<ENTITY>"
-        extra = ", <REL-TYPE>:symmetric" if r.symmetric else ""
-        out.append(f"{r.name}\tArg1:{heads}, Arg2:{tails}{extra}")
-    out += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]"]
-    for ev in schema.events:
-        roles = ", ".join(
-            f"{r.name}{'*' if r.multiple else '?'}:{'|'.join(r.labels) or '<ENTITY>'}"
-            for r in ev.roles
-        )
-        out.append(f"{ev.name}\t{roles}" if roles else ev.name)
-    out += ["", "[attributes]"]
-    for a in schema.attributes:
-        targets = "|".join(a.labels) or "<ENTITY>"
-        val = f", Value:{'|'.join(a.values)}" if a.values else ""
-        out.append(f"{a.name}\tArg:{targets}{val}")
-    return "\n".join(out) + "\n"

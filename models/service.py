@@ -13,12 +13,13 @@ from typing import Any, Callable
 
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
-from models.errors import StaleWriteError
+from models import operations as ops
+from models.errors import PermissionDenied, StaleWriteError
 from models.review import adjudication
 from models.schema import Schema
-from models.services import importing, labels, layers, projects, stats
+from models.services import importing, layers, projects, stats
 from models.services import review as review_ops
-from models.services.context import Actor, check_layer_read, ensure_user, get_actor
+from models.services.context import Actor, check_layer_read, get_actor
 from models.store import Store
 from models.views import Change, DocumentSummary, LayerView, ProjectSummary
 
@@ -46,23 +47,48 @@ def _op(fn: Callable) -> Callable:
             try:
                 return fn(s, actor, *args, **kwargs)
             except OrmStaleDataError:
-                raise StaleWriteError("the label was changed or deleted by someone else "
-                                      "meanwhile; reload and try again") from None
+                # the unit of work rolls back whole: one edit or a whole batch
+                raise StaleWriteError("a label was changed or deleted by someone else "
+                                      "meanwhile; nothing from this action was stored: "
+                                      "reload and try again") from None
 
     return method
 
 
+def acting_user(store: Store, claimed: str | None) -> tuple[str | None, bool]:
+    """(who acts, whether that is the database's own word). On PostgreSQL the acting user is
+    the connection's login (session_user): a claim naming someone else is refused. Only a
+    superuser, who can become anyone with SET SESSION AUTHORIZATION anyway, may name another
+    user (administration, tests). SQLite has no logins: the claim (the OS login) stands."""
+    login = store.login()
+    if login is None:
+        return claimed, False
+    name, superuser = login
+    if superuser:
+        return claimed or name, False
+    if claimed and claimed != name:
+        raise PermissionDenied(f"you are connected as {name}; --user {claimed} is not you")
+    return name, True
+
+
 class Service:
-    def __init__(self, store: Store, user: str, *, auto_create_users: bool | None = None):
+    def __init__(self, store: Store, user: str | None, *,
+                 auto_create_users: bool | None = None):
         self.store = store
-        self.user = user
+        self.user, self.is_login = acting_user(store, user)
         # One desktop (SQLite): unknown names become annotators. A team server (PostgreSQL):
         # an admin adds users first.
         self.auto_create_users = store.is_sqlite if auto_create_users is None \
             else auto_create_users
 
+    @_op
+    def _run(s, actor, operations):
+        return [op.apply(s, actor) for op in operations]
+
     def _actor(self, s) -> Actor:
-        return get_actor(s, self.user, create=self.auto_create_users)
+        # a login never becomes admin by being first: `team init` makes the first admin
+        return get_actor(s, self.user or "", create=self.auto_create_users,
+                         first_admin=not self.is_login)
 
     def actor(self) -> Actor:
         with self.store.session() as s:
@@ -98,22 +124,69 @@ class Service:
             return dict(s.get(Project, project_id).settings or {})
 
     def set_project_setting(self, project_id: int, key: str, value: Any) -> None:
+        """Change one project setting (the suggest pipeline, mapping, auto-gold...): admins
+        only, audited."""
         from models.orm import Project
+        from models.services.context import audit, check_admin
 
         with self.store.session() as s:
+            actor = self._actor(s)
+            check_admin(actor, "change the project's settings")
             p = s.get(Project, project_id)
+            if p is None:
+                from models.errors import NotFoundError
+
+                raise NotFoundError(f"no project with id {project_id}")
+            before = (p.settings or {}).get(key)
             p.settings = {**(p.settings or {}), key: value}
+            audit(s, actor, "set_setting", "projects", project_id, project_id=project_id,
+                  before={key: before}, after={key: value})
+
+    def guidelines(self, project_id: int) -> str:
+        from models.services import guidelines
+
+        with self.store.session() as s:
+            return guidelines.get_guidelines(s, project_id)
+
+    def set_guidelines(self, project_id: int, text: str) -> str:
+        """Admins only; `text` is Markdown."""
+        from models.services import guidelines
+
+        with self.store.session() as s:
+            return guidelines.set_guidelines(s, self._actor(s), project_id, text)
+
+    def import_guidelines(self, project_id: int, path: str) -> str:
+        from models.services import guidelines
+
+        return self.set_guidelines(project_id, guidelines.read_guidelines_file(path))
 
     rename_label = _op(projects.rename_label)
     delete_label = _op(projects.delete_label)
 
     # ---- users ------------------------------------------------------------------------------
-    def add_user(self, name: str, role: str = "annotator") -> None:
-        from models.services.context import check_admin
+    def add_user(self, name: str, role: str = "annotator",
+                 password: str | None = None) -> str:
+        """Add a user or change their role (admins only, audited). On a team database the
+        user is a login role with this password (needed for a new one); returns the role
+        they had ('' for a new user)."""
+        from models.services.users import add_user
 
         with self.store.session() as s:
-            check_admin(self._actor(s), "add users")
-            ensure_user(s, name, role)
+            return add_user(s, self._actor(s), name, role, password)
+
+    def list_users(self) -> list[tuple[str, str]]:
+        """(name, role) of every user (admins only; audited)."""
+        from models.services.users import list_users
+
+        with self.store.session() as s:
+            return list_users(s, self._actor(s))
+
+    def verify_audit(self, project: str | None = None, head: str | None = None):
+        """Follow the audit log's hash chain (team databases; reviewers and admins)."""
+        from models.services.users import verify_audit
+
+        with self.store.session() as s:
+            return verify_audit(s, self._actor(s), project, head)
 
     # ---- documents and layers ----------------------------------------------------------------
     def documents(self, project_id: int, layer: str | None = None) -> list[DocumentSummary]:
@@ -128,6 +201,15 @@ class Service:
             check_layer_read(actor, layer or actor.name)  # annotators see their own only
             return layers.load_layer(s, document_id, layer or actor.name)
 
+    def tokens(self, document_id: int):
+        """The document's one Tokenization: stored, or made now by the project's tokenizer
+        and stored (the first time, this loads spaCy)."""
+        from models import tokens
+
+        with self.store.session() as s:
+            layers.get_document(s, document_id)  # NotFoundError for an unknown id
+            return tokens.tokens_for(s, document_id)
+
     def history(self, document_id: int, **kw) -> list[dict]:
         """The audit trail of a document, as far as the acting user may see it."""
         with self.store.session() as s:
@@ -137,40 +219,36 @@ class Service:
         with self.store.session() as s:
             return stats.project_stats(s, project)
 
-    set_status = _op(layers.set_status)
+    set_status = _op(ops.SetStatus.call)
+    add_active_time = _op(layers.add_active_time)  # (document_id, seconds) -> layer total
     add_comment = _op(layers.add_comment)
 
-    # ---- labels ------------------------------------------------------------------------------
-    create_span = _op(labels.create_span)
-    relabel_span = _op(labels.relabel_span)
-    resize_span = _op(labels.resize_span)
-    delete_span = _op(labels.delete_span)
-    set_kb_id = _op(labels.set_kb_id)
-    set_note = _op(labels.set_note)
-    set_attribute = _op(labels.set_attribute)
-    set_state = _op(labels.set_state)
-    accept = _op(labels.accept)
-    reject = _op(labels.reject)
-    restore = _op(labels.restore)
-    create_relation = _op(labels.create_relation)
-    relabel_relation = _op(labels.relabel_relation)
-    delete_relation = _op(labels.delete_relation)
-    create_event = _op(labels.create_event)
-    create_event_at = _op(labels.create_event_at)
-    delete_event = _op(labels.delete_event)
-    add_argument = _op(labels.add_argument)
-    remove_argument = _op(labels.remove_argument)
-    restore_argument = _op(labels.restore_argument)
+    # ---- labels: each runs one typed operation, its Change carries the exact inverse ----------
+    create_span = _op(ops.CreateSpan.call)
+    relabel_span = _op(ops.RelabelSpan.call)
+    resize_span = _op(ops.ResizeSpan.call)
+    delete_span = _op(ops.DeleteSpan.call)
+    set_kb_id = _op(ops.SetKbId.call)
+    set_note = _op(ops.SetNote.call)
+    set_attribute = _op(ops.SetAttribute.call)
+    set_state = _op(ops.SetState.call)
+    accept = _op(ops.Accept.call)
+    reject = _op(ops.Reject.call)
+    restore = _op(ops.Restore.call)
+    create_relation = _op(ops.CreateRelation.call)
+    relabel_relation = _op(ops.RelabelRelation.call)
+    delete_relation = _op(ops.DeleteRelation.call)
+    create_event = _op(ops.CreateEvent.call)
+    create_event_at = _op(ops.CreateEventAt.call)
+    delete_event = _op(ops.DeleteEvent.call)
+    add_argument = _op(ops.AddArgument.call)
+    remove_argument = _op(ops.RemoveArgument.call)
+    restore_argument = _op(ops.RestoreArgument.call)
 
-    def batch(self, operations: list[tuple[str, tuple, dict]]) -> list[Change]:
-        """Several operations in one unit of work: all stored, or none (bulk actions)."""
-        with self.store.session() as s:
-            actor = self._actor(s)
-            out = []
-            for name, args, kwargs in operations:
-                fn = getattr(labels, name, None) or getattr(layers, name)
-                out.append(fn(s, actor, *args, **kwargs))
-            return out
+    def run(self, operations: list[ops.Operation]) -> list[Change]:
+        """Several operations in one unit of work: all stored, or none (bulk actions, undo
+        and redo). Each Change carries its inverse."""
+        return self._run(operations)
 
     # ---- import ------------------------------------------------------------------------------
     def import_records(self, project: str, records, **kw) -> importing.ImportReport:
@@ -187,13 +265,41 @@ class Service:
         with all their spans, rejected and ignored ones too."""
         from models.services import exporting
 
+        from models.services.context import audit, check_reviewer
+
         with self.store.session() as s:
+            actor = self._actor(s)
             pid = projects.get_project(s, project).id
+            if layer is None and not actor.is_reviewer:
+                layer = actor.name  # an annotator's export is of their own layer
             chosen = exporting.pick_layer(s, pid, layer)
+            if chosen:
+                check_layer_read(actor, chosen)
+            else:
+                check_reviewer(actor, "export every annotator's layers")
             records = list(exporting.layer_records(s, project, chosen, states=states,
                                                    status=status, task_spans=task_spans,
                                                    left_out=left_out))
+            audit(s, actor, "export", "projects", pid, project_id=pid,
+                  after={"layer": chosen, "documents": len(records), "states": list(states)})
+
             return chosen or "each document's annotator", records
+
+    def search(self, project_id: int, query, *, layer: str | None = None, progress=None):
+        """Matches of a models.services.search.Query in the project, with the labels of the
+        layer (the actor's own by default) found at each."""
+        from models.services import search
+
+        with self.store.session() as s:
+            actor = self._actor(s)
+            check_layer_read(actor, layer or actor.name)
+            return search.search(s, project_id, layer or actor.name, query, progress=progress)
+
+    def layer_names(self, project_id: int) -> list[str]:
+        from models.services import exporting
+
+        with self.store.session() as s:
+            return exporting.layer_names(s, project_id)
 
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------
     def agreement(self, project: str | int) -> dict:

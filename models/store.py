@@ -8,7 +8,6 @@ an older SQLite file aside as a backup; a database from a newer version is refus
 from __future__ import annotations
 
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +16,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from models.errors import StorageError
 
@@ -86,6 +86,8 @@ class Store:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._login: tuple[str, bool] | None = None
+        self.notices: list[str] = []  # what the user should be told (a restored upgrade)
         if migrate:
             self.migrate()
 
@@ -100,6 +102,8 @@ class Store:
         """Bring the database to the newest revision (backing up an older SQLite file)."""
         from models.migrations import HEAD
 
+        if self.path is not None and self.path.exists():
+            self._recover_interrupted_upgrade()
         try:
             if self.current_revision() == HEAD:
                 return  # up to date: no need to load Alembic (a third of start-up)
@@ -108,6 +112,7 @@ class Store:
         from alembic import command
         from alembic.script import ScriptDirectory
 
+        current = head = None
         try:
             script = ScriptDirectory.from_config(_alembic_config())
             head = script.get_current_head()
@@ -118,20 +123,58 @@ class Store:
                 raise StorageError(
                     f"{self.describe()}: made by a newer Marginalia (schema revision {current}); "
                     "upgrade Marginalia to open it")
-            if current is not None and self.path and self.path.exists():
-                backup = self.path.with_name(f"{self.path.name}.{current}.bak")
-                with self.engine.connect() as conn:  # checkpoint WAL so the copy is whole
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                shutil.copy2(self.path, backup)
-            if self.is_sqlite:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-            with self.engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+            if not self.is_sqlite:
+                with self.engine.begin() as conn:  # PostgreSQL: transactional DDL as is
+                    command.upgrade(_alembic_config(conn), "head")
+                return
+            from models import sqlite_upgrade as up
+
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            on_disk = current is not None and self.path is not None and self.path.exists()
+            if on_disk:
+                self.engine.dispose()  # the backup reads the file: no open transaction
+                up.write_marker(self.path, up.write_backup(self.path, current))
+            with self.engine.connect() as conn:
+                up.upgrade_in_one_transaction(
+                    conn, lambda c: command.upgrade(_alembic_config(c), "head"))
+            if on_disk:
+                up.clear_marker(self.path)
         except StorageError:
             raise
         except (OperationalError, DBAPIError) as exc:
+            if getattr(exc.orig, "sqlstate", None) == "42501":  # a team member's login
+                raise StorageError(
+                    f"{self.describe()}: the database has schema revision {current} and this "
+                    f"Marginalia needs {head}; the database's owner upgrades it with "
+                    "`marginalia team init --admin NAME`") from None
             raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+
+    def _recover_interrupted_upgrade(self) -> None:
+        from models import sqlite_upgrade as up
+
+        backup = up.interrupted_backup(self.path)
+        if backup is None:
+            up.marker_of(self.path).unlink(missing_ok=True)  # a marker without its backup
+            return
+        self.engine.dispose()
+        up.restore(self.path, backup)
+        up.clear_marker(self.path)
+        self.notices.append(f"{self.path}: an upgrade was interrupted; the database was put "
+                            f"back from its backup {backup.name} and upgraded again")
+
+    def login(self) -> tuple[str, bool] | None:
+        """PostgreSQL: (the connection's login role, whether it is a superuser); None on
+        SQLite. session_user cannot be changed by SET ROLE, only by a superuser."""
+        if self.is_sqlite:
+            return None
+        if self._login is None:
+            with self.engine.connect() as conn:
+                name, sup = conn.execute(text(
+                    "SELECT session_user, rolsuper FROM pg_roles "
+                    "WHERE rolname = session_user")).one()
+            self._login = (name, bool(sup))
+        return self._login
 
     def describe(self) -> str:
         return str(self.path) if self.path else make_url(self.url).render_as_string(
@@ -146,7 +189,14 @@ class Store:
             s.commit()
         except (OperationalError, DBAPIError) as exc:
             s.rollback()
-            raise StorageError(f"{self.describe()}: {_short(exc)}") from None
+            raise database_error(exc, self.describe()) from None
+        except OrmStaleDataError:  # a versioned row changed under a unit of work
+            s.rollback()
+            from models.errors import StaleWriteError
+
+            raise StaleWriteError("a label was changed or deleted by someone else meanwhile; "
+                                  "nothing from this action was stored: reload and try "
+                                  "again") from None
         except BaseException:
             s.rollback()
             raise
@@ -161,6 +211,30 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_RACES = {  # what two people at once can cause, by SQLSTATE
+    "23505": "someone else stored the same thing a moment ago",  # unique violation
+    "40001": "someone else changed the same rows at the same moment",  # serialization
+    "40P01": "someone else changed the same rows at the same moment",  # deadlock
+    "55P03": "the rows are locked by someone else's unfinished change",  # lock timeout
+    "57014": "the database gave up waiting for a lock",  # statement timeout
+}
+
+
+def database_error(exc: Exception, where: str) -> Exception:
+    """The domain error a driver error stands for, as one line."""
+    from models.errors import PermissionDenied, StaleWriteError
+
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state == "42501":
+        return PermissionDenied(f"the database refused it: {_short(exc)}")
+    if state in _RACES or "UNIQUE constraint failed" in str(orig):
+        why = _RACES.get(state, _RACES["23505"])
+        return StaleWriteError(f"{why}; nothing from this action was stored: reload and "
+                               "try again")
+    return StorageError(f"{where}: {_short(exc)}")
 
 
 def _short(exc: Exception) -> str:

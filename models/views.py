@@ -100,6 +100,7 @@ class DocumentSummary:
     events: int
     suggestions: int
     chars: int
+    active_seconds: int = 0  # the layer's active annotation time
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,6 @@ class Change:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     children: list[Change] = field(default_factory=list)
+    # the models.operations.Operation that undoes this change exactly (None: not undoable,
+    # e.g. a comment); set by the operation that made the change
+    inverse: Any = None

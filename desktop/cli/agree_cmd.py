@@ -10,9 +10,9 @@ def _num(value) -> str:
 
 
 def run(args) -> int:
-    from desktop.cli.commands import open_service
+    from desktop.cli.session import open_for
 
-    data = open_service(args).agreement(args.project)
+    data = open_for(args).agreement(args.project)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0

@@ -5,26 +5,17 @@ dispatched to it, so each stays small."""
 
 from __future__ import annotations
 
-import gc
-import importlib
 import json
 import sys
-from pathlib import Path
 
 from desktop.cli.progress import Progress
-from models.schema import Schema
-from models.service import Service
-from models.store import Store
-
-
-def open_service(args) -> Service:
-    return Service(Store(args.db), args.user)
-
+from desktop.cli.session import open_for
+from models.schema_files import load_schema
 
 def cmd_project(args) -> int:
-    svc = open_service(args)
+    svc = open_for(args)
     if args.action == "create":
-        schema = Schema.load(args.schema) if args.schema else None
+        schema = load_schema(args.schema) if args.schema else None
         p = svc.create_project(args.name, schema)
         print(f"created project {p.name!r}")
         return 0
@@ -38,30 +29,14 @@ def cmd_project(args) -> int:
             print(f"{r.name}\t{r.documents} documents\tschema v{r.schema_version}")
     return 0
 
-
 def cmd_import(args) -> int:
-    from exports.collect import expand, read_all
+    from exports.usecases import import_paths
 
-    pairs = expand(args.paths, args.format)
-    progress = Progress("reading", len(pairs))
-    records = []
-    schema = None
-    gc.disable()  # reading makes many small objects and no cycles (see Service._no_gc)
-    for path, fmt in pairs:
-        records.extend(read_all([(path, fmt)]))
-        if fmt == "brat":
-            schema = _brat_schema(path) or schema
-        progress.step()
-    progress.done()
-    gc.enable()
-    if not records:
-        from models.errors import FormatError
-
-        raise FormatError(", ".join(args.paths), None, "no documents found (no file of a "
-                          "known format, or files without any document)")
-    svc = open_service(args)
-    report = svc.import_records(args.project, records, annotator=args.annotator,
-                                strict=args.strict, schema=schema)
+    bar = Progress("reading", 0)
+    outcome = import_paths(open_for(args), args.project, args.paths, args.format,
+                           annotator=args.annotator, strict=args.strict, progress=bar.update)
+    bar.done()
+    report = outcome.report
     for label in report.labels_added:
         print(f"added to the schema: {label}", file=sys.stderr)
     for title in report.existing_titles:
@@ -74,14 +49,8 @@ def cmd_import(args) -> int:
     return 0
 
 
-def _brat_schema(path: Path):
-    module = importlib.import_module("exports.brat")
-    reader = getattr(module, "read_schema", None)
-    return reader(path) if reader else None
-
-
 def cmd_stats(args) -> int:
-    data = open_service(args).stats(args.project)
+    data = open_for(args).stats(args.project)
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -98,9 +67,8 @@ def cmd_stats(args) -> int:
         print(f"  suggester {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     return 0
 
-
 def cmd_history(args) -> int:
-    svc = open_service(args)
+    svc = open_for(args)
     pid = svc.project_id(args.project)
     view = svc.load(args.document)
     if view.project_id != pid:
@@ -117,42 +85,42 @@ def cmd_history(args) -> int:
         print(format_row(r))  # who, when, action, row, and what changed (before -> after)
     return 0
 
-
 def cmd_user(args) -> int:
-    svc = open_service(args)
-    if args.action == "add":
-        svc.add_user(args.name, args.role)
-        print(f"user {args.name} ({args.role})")
-        return 0
-    from sqlalchemy import select
+    from desktop.cli import team_cmd
 
-    from models.orm import User
+    return team_cmd.cmd_user(args)
 
-    with svc.store.session() as s:
-        for u in s.scalars(select(User).order_by(User.name)):
-            print(f"{u.name}\t{u.role}")
-    return 0
+def cmd_team(args) -> int:
+    from desktop.cli import team_cmd
 
+    return team_cmd.cmd_team(args)
 
-def _delegate(module: str, args) -> int:
-    return importlib.import_module(f"desktop.cli.{module}").run(args)
+def cmd_audit(args) -> int:
+    from desktop.cli import team_cmd
 
+    return team_cmd.cmd_audit(args)
 
 def cmd_suggest(args) -> int:
-    return _delegate("suggest_cmd", args)
+    from desktop.cli import suggest_cmd
 
+    return suggest_cmd.run(args)
 
 def cmd_export(args) -> int:
-    return _delegate("export_cmd", args)
+    from desktop.cli import export_cmd
 
+    return export_cmd.run(args)
 
 def cmd_agree(args) -> int:
-    return _delegate("agree_cmd", args)
+    from desktop.cli import agree_cmd
 
+    return agree_cmd.run(args)
 
 def cmd_train(args) -> int:
-    return _delegate("train_cmd", args)
+    from desktop.cli import train_cmd
 
+    return train_cmd.run(args)
 
 def cmd_review(args) -> int:
-    return _delegate("review_cmd", args)
+    from desktop.cli import review_cmd
+
+    return review_cmd.run(args)

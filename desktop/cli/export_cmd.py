@@ -2,52 +2,35 @@
 
 What the format cannot carry, or a label that does not line up with the tokens it needs, is
 never dropped silently: each is reported on stderr (how many, where), handled as
---misaligned chose (expand to token boundaries, or skip)."""
+--misaligned chose (expand to token boundaries, or skip). The work is the use case of
+exports/usecases.py, which the window's export dialog calls too."""
 
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from pathlib import Path
 
 from desktop.cli.progress import Progress
-from models.service import Service
-from models.store import Store
-
-SHOWN_PROBLEMS = 20
-# Formats that carry a rejected span as rejected (Prodigy's "answer": "reject", DocBin's
-# doc.spans["incorrect_spans"]); the others get accepted labels only.
-REJECTIONS = ("prodigy", "spacy")
+from desktop.cli.session import open_for
 
 
 def run(args) -> int:
-    from exports import registry
     from exports.base import ExportOptions
+    from exports.usecases import export_project
 
-    svc = Service(Store(args.db), args.user)
-    states = ("accepted",) if args.state == "accepted" else ("accepted", "suggested")
-    if args.format in REJECTIONS:  # these formats say what was rejected, as rejected
-        states += ("rejected",)
-    left_out: Counter = Counter()
-    layer, records = svc.export_records(args.project, args.layer, states=states,
-                                        status=args.status, left_out=left_out,
-                                        task_spans=args.format == "prodigy")
-    progress = Progress("exporting", len(records))
-    options = ExportOptions(misaligned=args.misaligned, conll_scheme=args.scheme,
-                            doccano_form=args.doccano_form, dev_ratio=args.dev_ratio,
-                            seed=args.seed, progress=lambda n: progress.step())
-    module = registry.get(args.format)
-    report = module.write(records, Path(args.out), svc.schema(args.project), options)
-    report.left_out = dict(left_out)
-    progress.done()
-    for problem in report.problems[:SHOWN_PROBLEMS]:
-        print(f"{args.format}: {problem}", file=sys.stderr)
-    if len(report.problems) > SHOWN_PROBLEMS:
-        print(f"{args.format}: ... and {len(report.problems) - SHOWN_PROBLEMS} more",
-              file=sys.stderr)
-    for line in report.left_out_block():
-        print(f"{args.format}: {line}", file=sys.stderr)
-    if not left_out:
-        print(f"{args.format}: 0 documents left out", file=sys.stderr)
-    print(f"layer {layer}: {report.summary()}")
+    from exports import registry
+
+    svc = open_for(args)
+    # every option a format declares is on the command line (desktop/cli/main.py)
+    chosen = {opt.field: getattr(args, opt.field) for opt, _ in registry.export_options()}
+    options = ExportOptions(**chosen)
+    bar = Progress("exporting", 0)
+    outcome = export_project(svc, args.project, args.format, args.out, layer=args.layer,
+                             state=args.state, status=args.status, options=options,
+                             progress=bar.update)
+    bar.done()
+    head, *rest = outcome.lines()
+    for line in rest:
+        if not line.startswith("  "):  # the files written are for the window's report
+            print(line, file=sys.stderr)
+    print(head)
     return 0

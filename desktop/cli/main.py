@@ -11,19 +11,50 @@ import getpass
 import os
 import sys
 
+from desktop.cli.errors import UsageError
 from models.errors import DomainError
-
-FORMATS_IN = ["auto", "txt", "html", "jsonl", "prodigy", "doccano", "brat", "conll", "spacy"]
-FORMATS_OUT = ["spacy", "prodigy", "doccano", "brat", "conll"]
-
-
-class UsageError(Exception):
-    """A usage error: exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
+    """`fill(parser)` adds arguments when this (sub)parser is first used: the format options
+    come from exports/, which `marginalia gui` then need not import."""
+
+    def __init__(self, *args, fill=None, **kw):
+        super().__init__(*args, **kw)
+        self._fill = fill
+
+    def _filled(self) -> None:
+        fill, self._fill = self._fill, None
+        if fill is not None:
+            fill(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._filled()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._filled()
+        return super().format_help()
+
     def error(self, message: str):  # one line, exit 2, as argparse does, but no usage dump
         self.exit(2, f"{self.prog}: usage error: {message}\n")
+
+
+def _import_formats(parser: argparse.ArgumentParser) -> None:
+    from exports import registry
+
+    parser.add_argument("--format", default="auto", choices=["auto", *registry.names()])
+
+
+def _export_formats(parser: argparse.ArgumentParser) -> None:
+    """--format and each format's options, as the formats declare them (exports/registry)."""
+    from exports import registry
+
+    parser.add_argument("--format", required=True, choices=registry.labeled())
+    for opt, formats in registry.export_options():
+        parser.add_argument(opt.flag, dest=opt.field, default=opt.default, type=opt.type,
+                            choices=opt.choices,
+                            help=f"{opt.help} ({', '.join(formats)})".lstrip())
 
 
 def one_line(text: str) -> str:
@@ -62,9 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     ls = prs.add_parser("list")
     ls.add_argument("--json", action="store_true")
 
-    i = sub.add_parser("import", help="import articles and labels")
+    i = sub.add_parser("import", help="import articles and labels", fill=_import_formats)
     i.add_argument("--project", required=True)
-    i.add_argument("--format", default="auto", choices=FORMATS_IN)
     i.add_argument("--annotator")
     i.add_argument("--strict", action="store_true")
     i.add_argument("paths", nargs="+", metavar="PATH")
@@ -74,22 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", default=None, help="pipeline package name or directory")
     s.add_argument("--documents", default="all", choices=["all", "unlabeled"])
 
-    e = sub.add_parser("export", help="export labels as training data")
+    e = sub.add_parser("export", help="export labels as training data", fill=_export_formats)
     e.add_argument("--project", required=True)
-    e.add_argument("--format", required=True, choices=FORMATS_OUT)
     e.add_argument("--out", required=True)
     e.add_argument("--layer", default=None, help="gold (default when it exists) or a user")
     e.add_argument("--state", default="accepted", choices=["accepted", "all"])
-    e.add_argument("--misaligned", default="expand", choices=["expand", "skip"],
-                   help="labels that do not line up with tokens: expand or skip (reported)")
-    e.add_argument("--scheme", default="iob2", choices=["iob2", "iob1", "biluo"],
-                   help="CoNLL tag scheme")
-    e.add_argument("--doccano-form", default="entities", choices=["entities", "label"])
-    e.add_argument("--dev-ratio", type=float, default=0.2)
-    e.add_argument("--seed", type=int, default=0)
     e.add_argument("--status", default="finished",
-                   help="which documents: finished (done or approved; gold: a finished "
-                        "review), all, or a status")
+                   help="which documents: finished (the default: done or approved; gold: a "
+                        "finished review), all, or one status")
 
     st = sub.add_parser("stats", help="counts of documents and labels")
     st.add_argument("--project", required=True)
@@ -123,12 +145,37 @@ def build_parser() -> argparse.ArgumentParser:
     ua = us.add_parser("add")
     ua.add_argument("name")
     ua.add_argument("--role", default="annotator", choices=["annotator", "reviewer", "admin"])
+    ua.add_argument("--password-file", metavar="FILE", help="the password on its first line "
+                    "(team databases; without it a terminal asks)")
     us.add_parser("list")
+
+    tm = sub.add_parser("team", help="team mode on PostgreSQL (its owner, once)")
+    tms = tm.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    ti = tms.add_parser("init", help="roles, grants, row-level security, audit triggers")
+    ti.add_argument("--admin", required=True, metavar="NAME")
+    ti.add_argument("--password-file", metavar="FILE")
+
+    au = sub.add_parser("audit", help="check the audit log")
+    aus = au.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    av = aus.add_parser("verify", help="follow the hash chain; exit 1 at the first bad row")
+    av.add_argument("--project")
+    av.add_argument("--head", metavar="HASH", help="a head printed by an earlier verify: "
+                    "it must still be in the chain")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from desktop.cli.safe_output import escaped_output
+
+    with escaped_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # a name given (--user, MARGINALIA_USER) is a claim PostgreSQL checks against the login;
+    # the OS login is only the SQLite default
+    args.user_claimed = bool(args.user or os.environ.get("MARGINALIA_USER"))
     args.user = args.user or default_user()
     command = args.command or "gui"
     try:

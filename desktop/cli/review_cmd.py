@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from desktop.cli.main import UsageError
+from desktop.cli.errors import UsageError
 
 
 def _ref(text: str) -> tuple[str, int, int]:
@@ -30,9 +30,9 @@ def _conflict_json(c, text: str) -> dict:
 
 
 def run(args) -> int:
-    from desktop.cli.commands import open_service
+    from desktop.cli.session import open_for
 
-    svc = open_service(args)
+    svc = open_for(args)
     pid = svc.project_id(args.project)
     decisions = [("accept", _ref(x)) for x in args.accept] + \
                 [("reject", _ref(x)) for x in args.reject]

@@ -7,12 +7,12 @@ and the schema's event and relation rules. A progress bar on stderr; a summary o
 
 from __future__ import annotations
 
-from desktop.cli.commands import open_service
+from desktop.cli.session import open_for
 from desktop.cli.progress import Progress
 
 
 def run(args) -> int:
-    svc = open_service(args)
+    svc = open_for(args)
     bar: Progress | None = None
 
     def progress(done: int, total: int, _batch) -> None:
@@ -31,6 +31,9 @@ def run(args) -> int:
           f"{args.project!r}: {report.spans} spans, {report.relations} relations, "
           f"{report.events} events ({report.skipped} already there, not added again; "
           f"{report.seconds:.1f}s)")
+    if report.refused:
+        print(f"  {report.refused} suggestion(s) not stored: they break a rule of the schema "
+              "against the labels there (an overlap policy, a relation or role it forbids)")
     for name, row in sorted(report.by_suggester.items()):
         print(f"  {name}: {row['spans']} spans, {row['relations']} relations, "
               f"{row['events']} events")

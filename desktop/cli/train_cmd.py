@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 
-from desktop.cli.commands import open_service
 from desktop.cli.progress import Progress
 from models.errors import ValidationError
+from desktop.cli.session import open_for
 
 
 def run(args) -> int:
     steps = os.environ.get("MARGINALIA_TRAIN_STEPS")
     if steps is not None and not (steps.isdigit() and int(steps) > 0):
         raise ValidationError(f"MARGINALIA_TRAIN_STEPS must be a positive number, not {steps!r}")
-    svc = open_service(args)
+    svc = open_for(args)
     bar: Progress | None = None
 
     def progress(step: int, total: int) -> None:

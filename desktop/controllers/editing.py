@@ -15,6 +15,7 @@ from desktop.undo.commands import EditCommand
 from desktop.widgets.picker import pick
 from desktop.workspace import Workspace
 from models.errors import DomainError
+from models.operations import CreateSpan, SetState
 from models.views import Change
 
 
@@ -25,7 +26,7 @@ class EditController(QObject):
         super().__init__(parent_widget)
         self.ws, self.docview, self.undo = ws, docview, undo
         self.parent_widget = parent_widget
-        self.picker = pick  # (parent, title, prompt, items) -> str | None
+        self.picker = pick  # (parent, title, prompt, items, current=None) -> str | None
         self.pending_head: int | None = None  # R pressed: waiting for the tail span
         ws.documentOpened.connect(self._on_open)
         docview.selectionChanged.connect(self._on_selection)
@@ -62,7 +63,18 @@ class EditController(QObject):
     def _after_undo(self, changes: list[Change] | None = None) -> None:
         self.refresh(changes=changes)
 
+    def undo_step(self, redo: bool = False) -> None:
+        """Undo (or redo) and say what was undone: the status bar kept the edit's message."""
+        text = self.undo.redoText() if redo else self.undo.undoText()
+        if not text:
+            return
+        self.undo_failed = False
+        self.undo.redo() if redo else self.undo.undo()
+        if not self.undo_failed:
+            self.ws.say(f"{'redone' if redo else 'undone'}: {text}")
+
     def _undo_failed(self, exc: DomainError) -> None:
+        self.undo_failed = True
         self.ws.say(f"cannot undo/redo: {exc} (document reloaded)", error=True)
         self.refresh()
 
@@ -227,8 +239,15 @@ class EditController(QObject):
             return
         trigger = self.ws.view.text[span.start:span.end] if span else \
             self.ws.view.text[sel[0]:sel[1]]
+        from models.triggers import event_type_for
+
+        # the type the schema lists this word's lemma under comes first (the suggester's type
+        # when the span is a suggested trigger)
+        current = event_type_for(self.ws.schema, trigger)
+        if span is not None and span.label in types:
+            current = span.label
         etype = self.picker(self.parent_widget, "Event", f"Event triggered by “{trigger}”",
-                            types)
+                            types, current)
         if not etype:
             return
         svc, doc = self.ws.service, self.ws.view.document_id
@@ -326,16 +345,15 @@ class EditController(QObject):
         view = self.ws.view
         if view is None:
             return
-        ops = [("set_state", ("span", s.id, "accepted"), {"expected_version": s.version})
-               for s in view.spans if s.state == "suggested"]
-        ops += [("set_state", ("relation", r.id, "accepted"), {"expected_version": r.version})
-                for r in view.relations if r.state == "suggested"]
-        ops += [("set_state", ("event", e.id, "accepted"), {"expected_version": e.version})
-                for e in view.events if e.state == "suggested"]
+        todo = [("span", row) for row in view.spans] + \
+            [("relation", row) for row in view.relations] + \
+            [("event", row) for row in view.events]
+        ops = [SetState(kind, row.id, "accepted", expected_version=row.version)
+               for kind, row in todo if row.state == "suggested"]
         if not ops:
             self.ws.say("no suggestions to accept in this document")
             return
-        changes = self.ws.attempt(lambda: self.ws.service.batch(ops))
+        changes = self.ws.attempt(lambda: self.ws.service.run(ops))
         if changes:
             self.commit(f"Accept all {len(changes)} suggestions", changes)
 
@@ -365,11 +383,11 @@ class EditController(QObject):
                 a, b = m.span()
                 if any(s < b and a < e for s, e in taken):
                     continue  # already labeled there (or overlapping): leave it alone
-                ops.append(("create_span", (doc_id, a, b, label), {}))
+                ops.append(CreateSpan(doc_id, a, b, label))
         if not ops:
             self.ws.say(f"no unlabeled occurrence of “{text}” left")
             return
-        changes = self.ws.attempt(lambda: self.ws.service.batch(ops))
+        changes = self.ws.attempt(lambda: self.ws.service.run(ops))
         if changes:
             where = "the project" if whole_project else "this document"
             self.commit(f"Label {len(changes)} occurrences of “{text}” as {label} in {where}",

@@ -1,4 +1,7 @@
-"""Import files or folders dropped on the window (or chosen in File > Import) as a job."""
+"""Import files or folders dropped on the window, and what every import does after it.
+
+The import itself is the use case the CLI calls (exports.usecases.import_paths), run as a
+job; File > Import... is the dialog (desktop/dialogs/import_dialog.py) over the same case."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from PySide6.QtCore import QObject
 
 from desktop.jobs import Jobs, JobState
 from desktop.workspace import Workspace
-from models.errors import FormatError
 
 
 class ImportController(QObject):
@@ -18,32 +20,21 @@ class ImportController(QObject):
         self.last_report = None
 
     def import_paths(self, paths: list[str | Path]) -> bool:
-        from exports.collect import expand, read_all
+        from exports.usecases import import_paths
 
         svc, project = self.ws.service, self.ws.project_name
-        try:
-            pairs = expand([Path(p) for p in paths])
-        except FormatError as exc:
-            self.ws.say(str(exc), error=True)
-            return False
-        if not pairs:
-            self.ws.say("nothing to import: no files of a known format there", error=True)
-            return False
 
         def work(state: JobState):
-            records = []
-            for i, pair in enumerate(pairs):
-                state.progress(i, len(pairs), f"reading {i + 1}/{len(pairs)}")
-                records.extend(read_all([pair]))
-            total = len(records)
-            return svc.import_records(project, records, progress=lambda n: state.progress(
-                n, total, f"storing {n}/{total}"))
+            return import_paths(svc, project, list(paths), progress=state.progress)
 
         names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
-        return self.jobs.start(f"Importing {names}", work, self._done)
+        return self.jobs.start(f"Importing {names}", work, self.imported)
 
-    def _done(self, report) -> None:
+    def imported(self, outcome) -> None:
+        """After an import (dropped, or from the dialog): the list, the schema, a message."""
+        report = outcome.report
         self.last_report = report
+        self.ws.reload_schema()
         self.ws.refresh_documents()
         added = f"; schema grew: {', '.join(report.labels_added)}" if report.labels_added else ""
         self.ws.say(f"imported {report.documents_added} document(s) "

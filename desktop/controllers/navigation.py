@@ -45,6 +45,24 @@ class NavigationController(QObject):
             return
         self.open(nxt.id)
 
+    def next_uncertain(self, rank=None) -> bool:
+        """The next document, not done, in the model's uncertainty order (the least certain
+        first). Without an order yet, `rank()` computes it (in the background) first."""
+        order = getattr(self.ws, "uncertainty_order", None)
+        if not order:
+            if rank is not None:
+                rank()
+            return False
+        status = {d.id: d.status for d in self.ws.documents}
+        here = order.index(self.ws.document_id) if self.ws.document_id in order else -1
+        for doc_id in order[here + 1:] + order[:here + 1]:
+            if doc_id != self.ws.document_id and status.get(doc_id) not in DONE \
+                    and doc_id in status:
+                self.open(doc_id)
+                return True
+        self.ws.say("no document left in the uncertainty order that is not done")
+        return False
+
     def mark_done(self, done: bool = True) -> None:
         view = self.ws.view
         if view is None:

@@ -104,7 +104,6 @@ class SuggestController:
             first = ranked[0][0]
             self.ws.say(f"{len(ranked)} documents ordered by the model's uncertainty; "
                         "opening the least certain")
-            self.ws.uncertainty_order = [d for d, _ in ranked]
             self.ws.open_document(first)
 
         self.jobs.start("Ordering by uncertainty", job, done)

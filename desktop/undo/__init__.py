@@ -1,1 +1,1 @@
-"""Undo commands: thin wrappers whose redo calls the service and whose undo its inverse."""
+"""Undo commands: thin wrappers that run the core's typed operations and their inverses."""

@@ -16,11 +16,12 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QToolTip, QVBoxLayout, QWidget
 
 from desktop.views.canvas import DocumentCanvas
-from desktop.views.tokens import Tokens, next_word_end, prev_word_start
+from desktop.views.paragraph import HANDLE_KNOB
+from desktop.views.tokens import Source, Tokens, next_word_end, prev_word_start
 from models.schema import Schema
 from models.views import LayerView
 
-EDGE_GRAB = 5.0  # pixels either side of a selected span's edge that start a resize
+EDGE_GRAB = 9.0  # pixels either side of a selected span's edge (and its handle) that resize
 
 _NAV_KEYS = {
     Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
@@ -78,7 +79,7 @@ class _Canvas(DocumentCanvas):
     def snapped(self, a: int, b: int) -> tuple[int, int] | None:
         if a == b:
             return None
-        if not self.snap_on:
+        if not self.snap_on or not self.tokens.known:
             return min(a, b), max(a, b)
         return self.tokens.snap(a, b)
 
@@ -108,7 +109,7 @@ class _Canvas(DocumentCanvas):
 
     def _near_edges(self, pl, x: float, y: float, span_id: int) -> list:
         line = pl.line_at(y)
-        if not (line.text_y - 2 <= y <= line.text_y + line.text_h + 2):
+        if not (line.text_y - 2 <= y <= line.text_y + line.text_h + 3 + 2 * HANDLE_KNOB):
             return []
         return [(f.span_id, f) for f in line.frags
                 if f.span_id == span_id and min(abs(x - f.x1), abs(x - f.x2)) <= EDGE_GRAB]
@@ -420,19 +421,22 @@ class DocumentView(QWidget):
         self._view: LayerView | None = None
 
     # ---- content ----------------------------------------------------------------------------
-    def set_document(self, view: LayerView, schema: Schema) -> None:
-        """Show a document from its top, nothing selected."""
+    def set_document(self, view: LayerView, schema: Schema, tokens: Source = None) -> None:
+        """Show a document from its top, nothing selected. `tokens`: the document's stored
+        tokens, or a call that fetches them (asked the first time a selection snaps)."""
         self._view = view
         c = self.canvas
         c.anchor = c.cursor = None
         c.selected_span_id = None
         c.set_content(view, schema)
-        c.tokens = Tokens(view.text, c.paras)
+        c.tokens = Tokens(view.text, tokens)
 
     def apply(self, view: LayerView) -> None:
         """Redraw after an edit, keeping the scroll position and the selection."""
         if self._view is None or view.text != self._view.text:
-            self.set_document(view, self.canvas.schema)
+            same = self._view is not None and view.document_id == self._view.document_id
+            self.set_document(view, self.canvas.schema,
+                              self.canvas.tokens._source if same else None)
             return
         self._view = view
         self.canvas.update_content(view)

@@ -26,6 +26,10 @@ from desktop.views.annotations import Arc, Piece
 from desktop.views.stacking import stack
 
 
+TAG_SCALE = 0.86  # tag font / text font
+TAG_CAP_PX = 8.0  # the least height of a tag's capital letters, in logical pixels
+
+
 class Style:
     """Fonts and sizes, all derived from the widget font (logical pixels, so high-DPI safe)."""
 
@@ -33,10 +37,19 @@ class Style:
         self.font = QFont(font)
         self.tag_font = QFont(font)
         if font.pointSizeF() > 0:
-            self.tag_font.setPointSizeF(font.pointSizeF() * 0.78)
+            self.tag_font.setPointSizeF(font.pointSizeF() * TAG_SCALE)
         else:
-            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * 0.78)))
+            self.tag_font.setPixelSize(max(8, round(font.pixelSize() * TAG_SCALE)))
         self.tag_font.setWeight(QFont.Weight.DemiBold)
+        # tags are capitals: at least TAG_CAP_PX tall, whatever the widget font (at 0.78 of
+        # a 10 pt font they were about 7 px, hard to read)
+        for _ in range(12):
+            if QFontMetricsF(self.tag_font).capHeight() >= TAG_CAP_PX:
+                break
+            if self.tag_font.pointSizeF() > 0:
+                self.tag_font.setPointSizeF(self.tag_font.pointSizeF() + 0.5)
+            else:
+                self.tag_font.setPixelSize(self.tag_font.pixelSize() + 1)
         self.arc_font = QFont(self.tag_font)
         self.arc_font.setWeight(QFont.Weight.Normal)
         self.arc_font.setItalic(True)
@@ -77,6 +90,9 @@ class Frag:
     end: int
     x1: float
     x2: float
+
+
+HANDLE_KNOB = 3.5  # radius of the resize handle's knob under a selected label's edge
 
 
 @dataclass(eq=False)
@@ -378,14 +394,30 @@ class ParagraphLayout:
             pen = QPen(theme.focus, 2.0)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
+            span = ctx.spans.get(ctx.selected)
             for line in visible:
                 for f in line.frags:
                     if f.span_id == ctx.selected:
                         p.drawRect(QRectF(f.x1 - 1, line.text_y - 1, f.x2 - f.x1 + 2,
                                           line.text_h + 2))
+                        if span is not None:  # the handles that resize it with the mouse
+                            if f.start == span.start:
+                                self._paint_handle(p, theme, f.x1 - 1, line)
+                            if f.end == span.end:
+                                self._paint_handle(p, theme, f.x2 + 1, line)
                 for tag in line.tags:
                     if tag.span_id == ctx.selected:
                         p.drawRoundedRect(tag.rect.adjusted(-2, -2, 2, 2), 4, 4)
+
+    @staticmethod
+    def _paint_handle(p: QPainter, theme, x: float, line) -> None:
+        """A bar on the edge with a knob below it: where a drag resizes the label."""
+        p.save()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(theme.focus)
+        p.drawRect(QRectF(x - 1.5, line.text_y - 1, 3, line.text_h + 2))
+        p.drawEllipse(QPointF(x, line.text_y + line.text_h + 3), HANDLE_KNOB, HANDLE_KNOB)
+        p.restore()
 
     def _paint_tag(self, p: QPainter, ctx, tag: Tag) -> None:
         color = ctx.color(tag.label)

@@ -1,59 +1,53 @@
-"""Token boundaries for snapping a selection: words, numbers, single punctuation marks."""
+"""Snapping a selection to the document's tokens: its one stored tokenization (models/tokens),
+the same tokens every export aligns to. White-space tokens are left out."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
-# Numbers keep their inner separators (1,200.50); words keep inner apostrophes (don't);
-# any other non-space character is a token of its own. \w is Unicode-aware.
-TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
+from models.records import Tokenization
+
+Source = Tokenization | Callable[[], Tokenization] | None
 
 
 class Tokens:
-    """The tokens of one text, found paragraph by paragraph on first use and then kept.
+    """The tokens of one text, asked for (`source`, e.g. a Service call) the first time a
+    selection snaps and then kept: opening a document costs nothing, and spaCy is only
+    loaded when a document has no stored tokens yet. No source: no tokens."""
 
-    Tokens never cross a newline, so a paragraph's tokens can be found on their own: snapping
-    in a 100,000-word article costs the paragraphs it touches, not the whole text.
-    """
-
-    def __init__(self, text: str, paras: list[tuple[int, int]] | None = None) -> None:
+    def __init__(self, text: str, source: Source = None) -> None:
         self.text = text
-        self.paras = paras if paras is not None else [(0, len(text))]
-        self._para_starts = [p[0] for p in self.paras]
-        self._cache: dict[int, tuple[list[int], list[int]]] = {}
+        self._source = source
+        self._arrays: tuple[list[int], list[int]] | None = None
 
-    def _para(self, pos: int) -> int:
-        return max(0, bisect_right(self._para_starts, pos) - 1)
+    @property
+    def known(self) -> bool:
+        """Whether there are tokens to snap to (a view shown without any does not snap)."""
+        return self._source is not None
 
-    def _tokens(self, p: int) -> tuple[list[int], list[int]]:
-        hit = self._cache.get(p)
-        if hit is None:
-            s, e = self.paras[p]
-            starts, ends = [], []
-            for m in TOKEN_RE.finditer(self.text, s, e):
-                starts.append(m.start())
-                ends.append(m.end())
-            hit = self._cache[p] = (starts, ends)
-        return hit
+    def _se(self) -> tuple[list[int], list[int]]:
+        if self._arrays is None:
+            tok = self._source() if callable(self._source) else self._source
+            if tok is None:
+                self._arrays = ([], [])
+            else:
+                keep = tok.content(self.text)
+                self._arrays = ([tok.starts[i] for i in keep], [tok.ends[i] for i in keep])
+        return self._arrays
 
     def _first_end_after(self, pos: int) -> tuple[int, int] | None:
         """The first token whose end is > pos."""
-        for p in range(self._para(pos), len(self.paras)):
-            starts, ends = self._tokens(p)
-            i = bisect_right(ends, pos)
-            if i < len(ends):
-                return starts[i], ends[i]
-        return None
+        starts, ends = self._se()
+        i = bisect_right(ends, pos)
+        return (starts[i], ends[i]) if i < len(ends) else None
 
     def _last_start_before(self, pos: int) -> tuple[int, int] | None:
         """The last token whose start is < pos."""
-        for p in range(min(self._para(pos), len(self.paras) - 1), -1, -1):
-            starts, ends = self._tokens(p)
-            j = bisect_left(starts, pos) - 1
-            if j >= 0:
-                return starts[j], ends[j]
-        return None
+        starts, ends = self._se()
+        j = bisect_left(starts, pos) - 1
+        return (starts[j], ends[j]) if j >= 0 else None
 
     def token_at(self, pos: int) -> tuple[int, int] | None:
         """The token containing the character at pos, if any."""

@@ -28,6 +28,15 @@ ID_ROLE = Qt.UserRole
 _DISPLAY, _TOOLTIP, _ALIGN = int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.TextAlignmentRole)
 
 
+def duration(seconds: int) -> str:
+    """12 s, 4 min, 1 h 05 min: the active time of a document or a project."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 class DocumentModel(QAbstractTableModel):
     HEADERS = ("Document", "", "Labels")
 
@@ -88,7 +97,8 @@ class DocumentModel(QAbstractTableModel):
         if role == _TOOLTIP:
             return (f"{d.title}\n{STATUS_TEXT.get(d.status, d.status)} · {d.spans} entities, "
                     f"{d.relations} relations, {d.events} events, {d.suggestions} "
-                    f"suggestions\n{d.chars:,} characters · id {d.id}")
+                    f"suggestions\n{d.chars:,} characters · id {d.id}"
+                    f"\nactive time: {duration(d.active_seconds)}")
         if role == _ALIGN and col == 1:
             return int(Qt.AlignCenter)
         return None
@@ -205,7 +215,9 @@ class DocumentList(QWidget):
         done = sum(d.status in ("done", "approved") for d in docs)
         self.progress.setMaximum(max(len(docs), 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {len(docs)} done")
+        active = sum(d.active_seconds for d in docs)
+        self.progress.setFormat(f"{done} of {len(docs)} done"
+                                + (f" · {duration(active)} active" if active else ""))
         labels = sum(d.spans for d in docs)
         sugg = sum(d.suggestions for d in docs)
         self.summary.setText(f"{len(docs)} documents · {labels} labels · {sugg} suggestions")

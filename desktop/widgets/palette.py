@@ -35,7 +35,8 @@ class LabelPalette(QListWidget):
         self._header("Entities")
         self._blank()
         for e in schema.entities:
-            self._add(e.name, e.key, schema.color_of(e.name), e.description)
+            tip = e.description + "".join(f"\ne.g. {x}" for x in e.examples[:3])
+            self._add(e.name, e.key, schema.color_of(e.name), tip)
         if schema.events:
             if self.count() % 2:
                 self._blank()  # keep headers in the first column of the grid
@@ -43,7 +44,9 @@ class LabelPalette(QListWidget):
             self._blank()
             for ev in schema.events:
                 roles = ", ".join(r.name for r in ev.roles)
-                self._add(ev.name, ev.key, schema.color_of(ev.name), f"roles: {roles}")
+                tip = "\n".join(x for x in (ev.description, f"roles: {roles}" if roles else "")
+                                 if x)
+                self._add(ev.name, ev.key, schema.color_of(ev.name), tip)
 
     def _header(self, text: str) -> None:
         item = QListWidgetItem(text, self)

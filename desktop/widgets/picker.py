@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 
 
 class PickerDialog(QDialog):
-    def __init__(self, parent, title: str, prompt: str, items: list[str]):
+    def __init__(self, parent, title: str, prompt: str, items: list[str],
+                 current: str | None = None):
         super().__init__(parent)
         self.setObjectName("picker")
         self.setWindowTitle(title)
@@ -24,7 +25,7 @@ class PickerDialog(QDialog):
         for i, text in enumerate(items):
             QListWidgetItem(f"{i + 1}. {text}" if i < 9 else text, self.list).setData(
                 Qt.UserRole, text)
-        self.list.setCurrentRow(0)
+        self.list.setCurrentRow(items.index(current) if current in items else 0)
         self.list.itemActivated.connect(lambda _: self.accept())
         lay.addWidget(self.list)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -48,12 +49,13 @@ class PickerDialog(QDialog):
         return item.data(Qt.UserRole) if item else None
 
 
-def pick(parent, title: str, prompt: str, items: list[str]) -> str | None:
+def pick(parent, title: str, prompt: str, items: list[str],
+         current: str | None = None) -> str | None:
     """The chosen item, or None when cancelled. One item is still confirmed (no surprises)."""
     from PySide6.QtWidgets import QApplication
 
     previous = QApplication.focusWidget()
-    dlg = PickerDialog(parent, title, prompt, items)
+    dlg = PickerDialog(parent, title, prompt, items, current)
     choice = dlg.choice() if dlg.exec() == QDialog.Accepted else None
     dlg.deleteLater()
     if previous is not None:  # keys go back to where the annotator was working

@@ -102,11 +102,11 @@ class ProjectDialog(QDialog):
             self._connect()
 
     def _svc(self):
-        from desktop.app import open_service
+        from models.open import open_service
 
         url = to_url(self.db.text())
         if self.service is None or self.url != url:
-            self.service, self.url = open_service(url, self.user), url
+            self.service, self.url = open_service(url, self.user, claimed=False), url
         return self.service
 
     def _connect(self) -> None:
@@ -134,10 +134,10 @@ class ProjectDialog(QDialog):
             self.schema_path.setText(path)
 
     def _create(self) -> None:
-        from models.schema import Schema
+        from models.schema_files import load_schema
 
         try:
-            schema = Schema.load(self.schema_path.text()) if self.schema_path.text() else None
+            schema = load_schema(self.schema_path.text()) if self.schema_path.text() else None
             p = self._svc().create_project(self.new_name.text(), schema)
         except DomainError as exc:
             self.error.setText(str(exc))

@@ -87,6 +87,7 @@ class SidePanel(QWidget):
         self.role.setObjectName("role")
         self.target = QComboBox()
         self.target.setObjectName("target")
+        self.role.currentIndexChanged.connect(lambda _i: self._fill_targets())
         self.add_arg = QPushButton("Add argument")
         self.add_arg.setObjectName("add_argument")
         self.add_arg.clicked.connect(self._add_argument)
@@ -256,7 +257,7 @@ class SidePanel(QWidget):
     def _show_attributes(self, span) -> None:
         """The attribute editors of the span's label. The same set of editors (the usual
         case from one span to the next) is kept and only given the span's values."""
-        defs = [a for a in self.ws.schema.attributes if not a.labels or span.label in a.labels]
+        defs = [a for a in self.ws.schema.attributes if a.applies(span.label)]
         self._attr_span = span.id
         if tuple(a.name for a in defs) != tuple(self._attr_widgets):
             self._clear_attributes()
@@ -324,14 +325,28 @@ class SidePanel(QWidget):
         for r in (etype.roles if etype else []):
             hint = "|".join(r.labels) if r.labels else "any"
             self.role.addItem(f"{r.name}  ({hint})", r.name)
+        self._arg_event = event
+        self._fill_targets()
+
+    def _fill_targets(self) -> None:
+        """The spans and events the chosen role can take (its labels; none listed: any)."""
+        event = getattr(self, "_arg_event", None)
         self.target.clear()
+        if event is None or self.ws.view is None:
+            return
+        etype = self.ws.schema.event(event.type)
+        role = etype.role(self.role.currentData()) if etype and self.role.currentData() \
+            else None
+        allowed = set(role.labels) if role and role.labels else None
         view = self.ws.view
+        triggers = {e.trigger_id for e in view.events}
         for sp in view.spans:
-            if sp.id == event.trigger_id or sp.state == "rejected":
-                continue
-            self.target.addItem(f"{sp.label}  “{self._short(sp.id)}”", f"span:{sp.id}")
+            if sp.id == event.trigger_id or sp.state == "rejected" or sp.id in triggers:
+                continue  # a trigger is offered as its event, below
+            if allowed is None or sp.label in allowed:
+                self.target.addItem(f"{sp.label}  “{self._short(sp.id)}”", f"span:{sp.id}")
         for e in view.events:
-            if e.id != event.id:
+            if e.id != event.id and (allowed is None or e.type in allowed):
                 self.target.addItem(f"event {e.type}  “{self._short(e.trigger_id)}”",
                                     f"event:{e.id}")
 

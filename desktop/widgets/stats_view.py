@@ -7,11 +7,11 @@ from datetime import datetime, time
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
     QDateTimeAxis,
+    QHorizontalBarSeries,
     QLineSeries,
     QPieSeries,
     QValueAxis,
@@ -20,11 +20,28 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QTabWidget, QVBoxLayout
 
-from desktop.widgets.document_list import STATUS_TEXT
+from desktop.widgets.document_list import STATUS_TEXT, duration
 from desktop.workspace import Workspace
 
 STATUS_COLORS = {"new": "#9aa0a6", "in_progress": "#f2a65a", "done": "#4caf50",
                  "approved": "#2e7d32", "returned": "#e57373"}
+
+
+def integer_axis(axis: QValueAxis, top: int) -> None:
+    """Whole-number ticks 0..top or beyond, at most ten steps of 1, 2 or 5 x 10^k (the
+    default five ticks over 0..2 read 0, 0, 1, 1, 2)."""
+    top = max(int(top), 1)
+    step = 1
+    while top / step > 10:
+        for factor in (2, 5 / 2, 2):
+            step = int(step * factor)
+            if top / step <= 10:
+                break
+    n = -(-top // step)
+    axis.setTickType(QValueAxis.TicksFixed)
+    axis.setRange(0, n * step)
+    axis.setTickCount(n + 1)
+    axis.setLabelFormat("%d")
 
 
 def _view(chart: QChart) -> QChartView:
@@ -47,6 +64,11 @@ class StatsDialog(QDialog):
         lay.addWidget(QLabel(f"{data['documents']} documents · {data['spans']} spans · "
                              f"{data['relations']} relations · {data['events']} events · "
                              f"{data['suggestions']} suggestions"))
+        active = {name: layer.get("active_seconds", 0) for name, layer in
+                  sorted(data["layers"].items()) if layer.get("active_seconds")}
+        self.active_label = QLabel("active time: " + (", ".join(
+            f"{name} {duration(sec)}" for name, sec in active.items()) or "none yet"))
+        lay.addWidget(self.active_label)
         tabs = QTabWidget()
         lay.addWidget(tabs)
         top = QGridLayout()
@@ -65,22 +87,22 @@ class StatsDialog(QDialog):
         tabs.addTab(_view(self.done_chart), "Documents done")
 
     def _labels(self, counts: dict[str, int]) -> QChart:
+        """Horizontal bars: every label's name is written out in full beside its bar
+        (rotated names under vertical bars were cut to "PER...")."""
         chart = QChart()
         chart.setTitle("Accepted labels per type")
         bars = QBarSet("labels")
-        names = sorted(counts, key=lambda k: -counts[k])
+        names = sorted(counts, key=lambda k: (counts[k], k))  # the largest at the top
         for n in names:
             bars.append(counts[n])
-        series = QBarSeries()
+        series = QHorizontalBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
         chart.addSeries(series)
-        ax = QBarCategoryAxis()
-        ax.append(names or ["(none yet)"])
-        ax.setLabelsAngle(-60)
-        ay = QValueAxis()
-        ay.setRange(0, max(counts.values(), default=0) + 1)
-        ay.setLabelFormat("%d")
+        ay = QBarCategoryAxis()
+        ay.append(names or ["(none yet)"])
+        ax = QValueAxis()
+        integer_axis(ax, max(counts.values(), default=0))
         chart.addAxis(ax, Qt.AlignBottom)
         chart.addAxis(ay, Qt.AlignLeft)
         series.attachAxis(ax)
@@ -108,7 +130,6 @@ class StatsDialog(QDialog):
         ax = QDateTimeAxis()
         ax.setFormat("yyyy-MM-dd")
         ay = QValueAxis()
-        ay.setLabelFormat("%d")
         chart.addAxis(ax, Qt.AlignBottom)
         chart.addAxis(ay, Qt.AlignLeft)
         lo = hi = None
@@ -128,5 +149,5 @@ class StatsDialog(QDialog):
             series.attachAxis(ay)
         if lo is not None:
             ax.setRange(lo.addDays(-1), hi.addDays(1))
-        ay.setRange(0, top + 1)
+        integer_axis(ay, top)
         return chart

@@ -14,6 +14,5 @@ Decisions worth knowing (short ADR):
 - Team mode polling: Service.change_marker(document_id) is the newest audit row id of the
   document (one index read). The window polls it with a QTimer (ReviewWidget does every 3 s)
   and reloads only when it moved, so labels others add appear without a restart.
-- Exports call export_layer.default_export_layer(session, project_id, fallback) to use gold
-  once it exists.
+- Exports use gold once it exists (models/services/exporting.pick_layer).
 """

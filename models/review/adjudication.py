@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.services.bulk import lock_document
 from models.errors import NotFoundError, PermissionDenied, StaleWriteError, ValidationError
 from models.orm import (
     GOLD,
@@ -118,6 +119,7 @@ def _settled(s: Session, document_id: int, layers: dict[str, LayerLabels]) -> di
 def auto_gold(s: Session, actor: Actor, document_id: int) -> list[Change]:
     """Copy the labels all annotators agree on into gold (reviewers only)."""
     _check_reviewer(actor, "write gold")
+    lock_document(s, document_id)  # two reviewers at once must not both copy a label
     doc, layers = _layers(s, document_id)
     coders = annotators_of(layers)
     if len(coders) < 2:
@@ -214,6 +216,7 @@ def decide(s: Session, actor: Actor, document_id: int, kind: str, *,
         raise ValidationError(f"cannot adjudicate a {kind}")
     if not accept and not reject:
         raise ValidationError("a decision names at least one label to accept or reject")
+    lock_document(s, document_id)
     doc, layers = _layers(s, document_id)
     current = {(it.id): it for lay in annotators_of(layers) for it in lay.items(kind)}
     chosen = [_check_ref(s, kind, ref, current, document_id) for ref in accept]

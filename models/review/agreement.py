@@ -4,7 +4,8 @@ Per pair of annotators (every layer but gold), over the documents both annotated
 span F1 (exact offsets and label; and overlap: one-to-one, same label, sharing a character),
 relation F1 (head and tail offsets and label), event F1 (trigger offsets and type; and with
 the arguments, role and target offsets), token-level Cohen's kappa, all also per label.
-Over all annotators: Krippendorff's alpha (nominal, over tokens). F1 counts are pooled over
+Over all annotators: Krippendorff's alpha (nominal, over tokens). Tokens are the documents'
+stored ones (models.tokens), white-space tokens left out. F1 counts are pooled over
 the documents (micro average). Only accepted labels count.
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from models.orm import Document
 from models.review import metrics
 from models.review.labels import LayerLabels, annotators_of, event_trigger_key, load_labels
+from models.tokens import tokens_for_many
 
 
 @dataclass
@@ -116,12 +118,17 @@ def project_agreement(s: Session, project_id: int) -> dict:
     units: list[list[str]] = []  # Krippendorff's alpha: one unit per token
     ranked = []
     names: set[str] = set()
+    # the documents' stored tokens: the ones the annotators snapped to
+    shared = [d for d, layers in labels.items() if len(annotators_of(layers)) >= 2]
+    stored = tokens_for_many(s, shared, {d: docs[d].text for d in shared})
     for doc_id, layers in sorted(labels.items()):
         coders = annotators_of(layers)
         names.update(c.name for c in coders)
         if len(coders) < 2:
             continue
-        toks = metrics.tokens(docs[doc_id].text)
+        text = docs[doc_id].text
+        tok = stored[doc_id]
+        toks = [(tok.starts[i], tok.ends[i]) for i in tok.content(text)]
         cats = {c.name: metrics.token_labels(toks, [i.key for i in c.spans]) for c in coders}
         units.extend([cats[c.name][k] for c in coders] for k in range(len(toks)))
         pooled = _Count()

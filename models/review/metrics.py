@@ -1,4 +1,4 @@
-"""Agreement statistics on plain values: F1 between two sets, overlap matching, tokens,
+"""Agreement statistics on plain values: F1 between two sets, overlap matching, token labels,
 Cohen's kappa and Krippendorff's alpha (nominal). No database here, so tests can check each
 number against a hand-computed or textbook value.
 
@@ -10,12 +10,10 @@ Conventions for the degenerate cases (documented because reports show them):
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 
-TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 OUTSIDE = "O"
 
 
@@ -44,11 +42,6 @@ def overlap_matches(a: Sequence[tuple[int, int, str]], b: Sequence[tuple[int, in
             used_b.add(j)
             n += 1
     return n
-
-
-def tokens(text: str) -> list[tuple[int, int]]:
-    """A simple, pipeline-free tokenization: words and single punctuation marks."""
-    return [m.span() for m in TOKEN.finditer(text)]
 
 
 def token_labels(toks: list[tuple[int, int]], spans: Sequence[tuple[int, int, str]]) -> list[str]:

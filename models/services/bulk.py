@@ -16,9 +16,44 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
+# Advisory lock namespaces (the two-int form; the audit chain uses the one-bigint form)
+LOCK_IMPORT = 0x4D41_0001  # per project: one bulk writer at a time
+LOCK_DOCUMENT = 0x4D41_0002  # per document: auto-gold and review decisions
+
+
+def advisory_lock(s: Session, namespace: int, key: int) -> None:
+    """Wait for the lock until this transaction ends (PostgreSQL only)."""
+    s.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": namespace, "key": key})
+
+
+def lock_document(s: Session, document_id: int) -> None:
+    """Serialize the writers that read a document's layers and then write gold (auto-gold,
+    decisions): PostgreSQL's per-document advisory lock; SQLite's write lock, taken now
+    (BEGIN IMMEDIATE's effect) instead of at the first write after the reads."""
+    if s.get_bind().dialect.name == "postgresql":
+        advisory_lock(s, LOCK_DOCUMENT, document_id)
+    else:
+        s.execute(text("UPDATE documents SET id = id WHERE id = :id"), {"id": document_id})
+
+
 def lock_for_write(s: Session, project_id: int) -> None:
-    """Make this transaction the writer now (SQLite takes its write lock on the first write)."""
+    """Make this transaction the project's one bulk writer now: SQLite takes its write lock
+    on the first write; PostgreSQL an advisory lock until commit (updating the project row
+    would need a right to change the project, which annotators do not have)."""
+    if s.get_bind().dialect.name == "postgresql":
+        advisory_lock(s, LOCK_IMPORT, project_id)
+        return
     s.execute(text("UPDATE projects SET name = name WHERE id = :id"), {"id": project_id})
+
+
+def insert_ignoring_conflicts(s: Session, model):
+    """INSERT ... ON CONFLICT DO NOTHING for this database: a row that a unique constraint
+    already holds is skipped (RETURNING then gives no row)."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
 
 
 def allocate_ids(s: Session, table: str, n: int) -> list[int]:
@@ -48,10 +83,11 @@ MAX_PARAMS = 900
 
 
 def insert_rows(s: Session, table: str, columns: Sequence[str],
-                rows: Iterable[Sequence[Any]], constants: dict[str, str] | None = None) -> None:
+                rows: Iterable[Sequence[Any]], constants: dict[str, str] | None = None,
+                suffix: str = "") -> None:
     """INSERT many rows, values already in storage form, as multi-row VALUES statements
     sent with the driver's executemany. `constants`: column -> SQL literal, the same for
-    every row (not bound per row)."""
+    every row (not bound per row). `suffix`: SQL after the values (ON CONFLICT ...)."""
     rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return
@@ -65,7 +101,7 @@ def insert_rows(s: Session, table: str, columns: Sequence[str],
     else:  # named / numeric: one row per statement, named parameters
         marks = ", ".join((*(f":{c}" for c in columns), *constants.values()))
         conn.exec_driver_sql(f'INSERT INTO "{table}" ({_columns(columns, constants)}) '
-                             f"VALUES ({marks})", [dict(zip(columns, r)) for r in rows])
+                             f"VALUES ({marks}){suffix}", [dict(zip(columns, r)) for r in rows])
         return
     one = "(" + ", ".join((*(mark for _ in columns), *constants.values())) + ")"
     width = len(columns)
@@ -75,11 +111,11 @@ def insert_rows(s: Session, table: str, columns: Sequence[str],
     if full:
         flat = list(chain.from_iterable(rows[:full]))
         step = per * width
-        conn.exec_driver_sql(head + ", ".join([one] * per),
+        conn.exec_driver_sql(head + ", ".join([one] * per) + suffix,
                              [tuple(flat[i:i + step]) for i in range(0, len(flat), step)])
     if full < len(rows):
         rest = rows[full:]
-        conn.exec_driver_sql(head + ", ".join([one] * len(rest)),
+        conn.exec_driver_sql(head + ", ".join([one] * len(rest)) + suffix,
                              tuple(chain.from_iterable(rest)))
 
 

@@ -33,9 +33,10 @@ _USER_BY_NAME = select(User.id, User.name, User.role).where(User.name == bindpar
 _AUDIT_INSERT = insert(AuditLog.__table__)
 
 
-def get_actor(s: Session, name: str, *, create: bool = True) -> Actor:
-    """The acting user. In a fresh database the first user becomes admin; later unknown
-    names are created as annotators only when `create` (the single-desktop default)."""
+def get_actor(s: Session, name: str, *, create: bool = True, first_admin: bool = True) -> Actor:
+    """The acting user. In a fresh database the first user becomes admin (unless not
+    `first_admin`); later unknown names are created as annotators only when `create` (the
+    single-desktop default)."""
     if not name or not name.strip():
         raise ValidationError("no user name given (use --user or MARGINALIA_USER)")
     if name == GOLD:
@@ -45,7 +46,7 @@ def get_actor(s: Session, name: str, *, create: bool = True) -> Actor:
         return Actor(*known)
     user = s.scalar(select(User).where(User.name == name))
     if user is None:
-        first = (s.scalar(select(func.count(User.id))) or 0) == 0
+        first = first_admin and (s.scalar(select(func.count(User.id))) or 0) == 0
         if not (create or first):
             raise NotFoundError(f"unknown user {name!r}: an admin adds users with "
                                 "`marginalia user add NAME --role ROLE`")

@@ -16,6 +16,7 @@ from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, So
 from models.records import (
     ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord)
 from models.services.projects import get_project
+from models.tokens import tokens_for_many
 
 FINISHED = ("done", "approved")
 NOT_FINISHED = "not finished"
@@ -30,6 +31,13 @@ def pick_layer(s: Session, project_id: int, layer: str | None) -> str | None:
     has_gold = s.scalar(select(Layer.id).join(Document, Document.id == Layer.document_id)
                         .where(Document.project_id == project_id, Layer.name == GOLD).limit(1))
     return GOLD if has_gold else None
+
+
+def layer_names(s: Session, project_id: int) -> list[str]:
+    """The names of the layers the project's documents have (gold first), for a chooser."""
+    names = set(s.scalars(select(Layer.name).join(Document, Document.id == Layer.document_id)
+                          .where(Document.project_id == project_id).distinct()))
+    return sorted(names, key=lambda n: (n != GOLD, n))
 
 
 def layer_records(s: Session, project_name: str, layer: str | None = None, *,
@@ -68,8 +76,13 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                 best = layers.get(lay.document_id)
                 if best is None or counts.get(lay.id, 0) > counts.get(best.id, 0):
                     layers[lay.document_id] = lay
-        yield from _records(s, [docs[d] for d in chunk], layers, states, status, task_spans,
-                            left_out if left_out is not None else Counter())
+        recs = list(_records(s, [docs[d] for d in chunk], layers, states, status, task_spans,
+                             left_out if left_out is not None else Counter()))
+        # every format aligns to the document's one stored tokenization
+        toks = tokens_for_many(s, [r.doc_id for r in recs], {r.doc_id: r.text for r in recs})
+        for rec in recs:
+            rec.tokens = toks[rec.doc_id]
+        yield from recs
 
 
 def _kept(s: Session, doc: Document, lay: Layer | None, status: str | None) -> str | None:
@@ -148,20 +161,22 @@ def _records(s, docs, layers, states, status, task_spans, left_out):
                     fragments=[tuple(f) for f in sp.fragments] if sp.fragments else None,
                     attributes=dict(sp.attributes or {}), kb_id=sp.kb_id, state=sp.state,
                     source=sp.source, score=sp.score, note=sp.note,
-                    task=task_index.get(sp.task_id), answer=sp.answer))
+                    task=task_index.get(sp.task_id), answer=sp.answer,
+                    extra=dict(sp.extra or {})))
             for r in rels.get(lay.id, []):
                 if r.head_id in present and r.tail_id in present:
                     rec.relations.append(RelationRecord(f"T{r.head_id}", f"T{r.tail_id}",
                                                         r.label, id=f"R{r.id}", state=r.state,
                                                         source=r.source, score=r.score,
-                                                        task=task_index.get(r.task_id)))
+                                                        task=task_index.get(r.task_id),
+                                                        extra=dict(r.extra or {})))
             kept = {e.id for e in events.get(lay.id, []) if e.trigger_id in present}
             for e in events.get(lay.id, []):
                 if e.id not in kept:
                     continue
                 ev = EventRecord(f"T{e.trigger_id}", e.type, id=f"E{e.id}",
                                  attributes=dict(e.attributes or {}), state=e.state,
-                                 source=e.source, score=e.score)
+                                 source=e.source, score=e.score, extra=dict(e.extra or {}))
                 for a in args.get(e.id, []):
                     if a.span_id in present:
                         ev.arguments.append(ArgumentRecord(a.role, f"T{a.span_id}"))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.orm import Event, EventArgument, Relation, Span
+from models.rules import Placed
 from models.records import DocumentRecord
 from models.services.bulk import allocate_ids, dumps, insert_rows
 
@@ -26,6 +27,7 @@ class Held:
     relations: set[tuple] = field(default_factory=set)  # (head id, tail id, label)
     events: dict[tuple, int] = field(default_factory=dict)  # (trigger id, type)
     arguments: set[tuple] = field(default_factory=set)  # (event, role, span, target event)
+    placed: list[Placed] = field(default_factory=list)  # the spans not rejected (overlaps)
 
 
 def span_key(start: int, end: int, label: str, fragments) -> tuple:
@@ -44,6 +46,8 @@ def load_held(s: Session, layer_ids: list[int]) -> dict[int, Held]:
             held[lid].spans.setdefault(key, sid)
             if state == "accepted":
                 held[lid].accepted.setdefault(key, sid)
+            if state != "rejected":
+                held[lid].placed.append(Placed(sid, st, en, lab, state))
         for lid, head, tail, lab in s.execute(
                 select(Relation.layer_id, Relation.head_id, Relation.tail_id, Relation.label)
                 .where(Relation.layer_id.in_(chunk))):
@@ -96,21 +100,40 @@ class LabelWriter:
                 if task_id is None:  # the task is there already
                     self.duplicates += 1
                     continue
+                key = span_key(sp.start, sp.end, sp.label, sp.fragments)
+                if sp.state == "accepted":
+                    # one accepted label per place in a layer (uq_spans_accepted), even
+                    # when two tasks both accept it: the second task's is that one
+                    there = new_accepted.get(key) or (held.accepted.get(key) if held else None)
+                    if there is not None:
+                        self.duplicates += 1
+                        if sp.id:
+                            ids[sp.id] = there
+                        continue
                 sid = next(self._span_ids)
                 if held is not None:
-                    key = span_key(sp.start, sp.end, sp.label, sp.fragments)
                     new.setdefault(key, sid)
-                    if sp.state == "accepted":
-                        new_accepted.setdefault(key, sid)
+                if sp.state == "accepted":
+                    new_accepted.setdefault(key, sid)
                 if sp.id:
                     ids[sp.id] = sid
                 self._full_span(sid, lid, sp, task_id)
                 continue
+            if sp.state == "accepted" and held is None:
+                # the same label twice in one record is one label (uq_spans_accepted)
+                key = span_key(sp.start, sp.end, sp.label, sp.fragments)
+                if key in new_accepted:
+                    self.duplicates += 1
+                    if sp.id:
+                        ids[sp.id] = new_accepted[key]
+                    continue
             if held is not None:
                 key = span_key(sp.start, sp.end, sp.label, sp.fragments)
                 # a label is there when the layer has it as a label: a suggestion (or a
                 # rejected one) at the same place does not stand for an accepted label
                 there = (held.accepted if sp.state == "accepted" else held.spans).get(key)
+                if there is None and sp.state == "accepted":
+                    there = new_accepted.get(key)  # twice in this very record
                 if there is not None:
                     self.duplicates += 1
                     if sp.id:
@@ -119,12 +142,12 @@ class LabelWriter:
             sid = next(self._span_ids)
             if held is not None:
                 new.setdefault(key, sid)
-                if sp.state == "accepted":
-                    new_accepted.setdefault(key, sid)
+            if sp.state == "accepted":
+                new_accepted.setdefault(key, sid)
             if linked and sp.id:
                 ids[sp.id] = sid
             if not (sp.fragments or sp.attributes or sp.kb_id or sp.note or sp.score is not None
-                    or sp.state != "accepted" or sp.source != "import"):
+                    or sp.state != "accepted" or sp.source != "import" or sp.extra):
                 # the common case: only offsets and label to store, the rest are defaults
                 self.plain_spans.append((sid, lid, sp.start, sp.end, sp.label))
             else:
@@ -142,7 +165,8 @@ class LabelWriter:
             sid, lid, sp.start, sp.end, sp.label,
             dumps([list(f) for f in sp.fragments]) if sp.fragments else None,
             dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source, sp.state,
-            sp.score, 1, task_id, sp.answer if task_id is not None else None))
+            sp.score, 1, task_id, sp.answer if task_id is not None else None,
+            dumps(sp.extra) if sp.extra else None))
 
     def _links(self, rec: DocumentRecord, lid: int, ids: dict[str, int],
                held: Held | None, tasks: dict[int, int | None]) -> None:
@@ -159,7 +183,8 @@ class LabelWriter:
                 continue
             rels.add(key)
             self.relations.append((lid, *key, rel.source, rel.state, rel.score, 1,
-                                   tasks[rel.task] if in_task else None))
+                                   tasks[rel.task] if in_task else None,
+                                   dumps(rel.extra) if rel.extra else None))
         events: dict[str, int] = {}  # the record's event ids -> rows
         fresh: set[int] = set()
         for k, ev in enumerate(rec.events):
@@ -173,7 +198,8 @@ class LabelWriter:
                 fresh.add(eid)
                 evs.setdefault(key, eid)
                 self.events.append((eid, lid, key[0], ev.type, dumps(ev.attributes or {}),
-                                    ev.source, ev.state, ev.score, 1))
+                                    ev.source, ev.state, ev.score, 1,
+                                    dumps(ev.extra) if ev.extra else None))
             events[ev.id or f"#{k}"] = eid
         for k, ev in enumerate(rec.events):
             eid = events[ev.id or f"#{k}"]
@@ -195,15 +221,16 @@ class LabelWriter:
         s = self.s
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label", "fragments",
                                  "attributes", "kb_id", "note", "source", "state", "score",
-                                 "version", "task_id", "answer"), self.spans)
+                                 "version", "task_id", "answer", "extra"), self.spans)
         # the rest as SQL constants: a fifth of the parameters to bind
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label"), self.plain_spans,
                     constants={"attributes": "'{}'", "source": "'import'",
                                "state": "'accepted'", "version": "1"})
         insert_rows(s, "relations", ("layer_id", "head_id", "tail_id", "label", "source",
-                                     "state", "score", "version", "task_id"), self.relations)
+                                     "state", "score", "version", "task_id", "extra"),
+                    self.relations)
         insert_rows(s, "events", ("id", "layer_id", "trigger_id", "type", "attributes",
-                                  "source", "state", "score", "version"), self.events)
+                                  "source", "state", "score", "version", "extra"), self.events)
         insert_rows(s, "event_arguments", ("event_id", "role", "span_id", "target_event_id"),
                     self.arguments)
         return len(self.spans) + len(self.plain_spans), len(self.relations), len(self.events)

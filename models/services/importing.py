@@ -16,17 +16,20 @@ from typing import Callable, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.errors import FormatError, ValidationError
+from models import rules
+from models.errors import FormatError, PermissionDenied, ValidationError
 from models.orm import GOLD, Document, Layer
 from models.records import ANSWERS, SPAN_SOURCES, SPAN_STATES, TASK_KINDS, DocumentRecord
 from models.schema import Schema
 from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
-from models.services.import_constraints import widen
+from models.services.import_constraints import widen, widen_policies
 from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.import_tasks import TaskWriter
 from models.services.layers import schema_for
+from models.services.record_checks import check_fields
 from models.services.projects import create_project, find_project, save_schema
+from models import tokens
 
 
 FINISHED = ("done", "approved")
@@ -57,8 +60,9 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def validate_record(rec: DocumentRecord) -> None:
-    """Offsets inside the text, references that resolve, known states: or a FormatError."""
+def validate_record(rec: DocumentRecord) -> bool:
+    """Offsets inside the text, references that resolve, known states, no cycle of events:
+    or a FormatError. True when the spans come in order and apart (none overlaps another)."""
     path, line = rec.origin
     if not isinstance(rec.text, str) or not rec.text or rec.text.isspace():
         raise FormatError(path, line, "empty document: no text to label")
@@ -67,19 +71,26 @@ def validate_record(rec: DocumentRecord) -> None:
     if len(rec.text) > MAX_CHARS:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
+    check_fields(rec)
     n = len(rec.text)
     for task in rec.tasks:
         if task.answer not in (*ANSWERS, None) or task.kind not in TASK_KINDS:
             raise FormatError(path, line, f"task: answer {task.answer!r} is not accept, "
                               f"reject or ignore, or kind {task.kind!r} is unknown")
+    bad, apart = rules.scan_offsets(rec.spans, n)
+    if bad is not None:
+        try:
+            rules.check_offsets(bad.start, bad.end, n, bad.fragments, label=bad.label)
+        except ValidationError as exc:
+            raise FormatError(path, line, exc.message) from None
+    if rec.tokens is not None:
+        tokens.check(rec.tokens, rec.text, path, line)
     for sp in rec.spans:  # one test per span; the details only to word the error
-        start, end, label = sp.start, sp.end, sp.label
-        if not (type(start) is int and type(end) is int and 0 <= start < end <= n
-                and type(label) is str and label and sp.state in SPAN_STATES
+        if not (type(sp.label) is str and sp.label and sp.state in SPAN_STATES
                 and sp.source in SPAN_SOURCES and (sp.answer is None or sp.answer in ANSWERS)):
-            _span_error(sp, n, path, line)
+            _span_error(sp, path, line)
     if not (rec.relations or rec.events):
-        return
+        return apart
     ids = {sp.id for sp in rec.spans if sp.id}
     event_ids = {ev.id for ev in rec.events if ev.id}
     for rel in rec.relations:
@@ -93,12 +104,21 @@ def validate_record(rec: DocumentRecord) -> None:
             if arg.target not in ids and arg.target not in event_ids:
                 raise FormatError(path, line, f"event {ev.type} argument {arg.role} points to "
                                   f"{arg.target!r}, which is not there")
+    # events as arguments (a span first, as the writer resolves a target): never a cycle
+    edges: dict[str, list[str]] = {}
+    for ev in rec.events:
+        for arg in ev.arguments:
+            if arg.target not in ids and ev.id:
+                edges.setdefault(ev.id, []).append(arg.target)
+    cycle = rules.find_cycle(edges) if edges else None
+    if cycle:
+        kind = "an event cannot be its own argument" if len(cycle) == 2 else \
+            "events as arguments form a cycle"
+        raise FormatError(path, line, f"{kind}: {' -> '.join(cycle)}")
+    return apart
 
 
-def _span_error(sp, n: int, path: str, line: int | None) -> None:
-    if not (type(sp.start) is int and type(sp.end) is int and 0 <= sp.start < sp.end <= n):
-        raise FormatError(path, line, f"span {sp.label} [{sp.start}, {sp.end}) is outside "
-                          f"the text (length {n}) or empty")
+def _span_error(sp, path: str, line: int | None) -> None:
     if not sp.label or not isinstance(sp.label, str):
         raise FormatError(path, line, f"span [{sp.start}, {sp.end}) has no label")
     raise FormatError(path, line, f"span {sp.label}: unknown state {sp.state!r}, "
@@ -154,14 +174,24 @@ def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) ->
     return missing
 
 
+def _grow_schema(s: Session, actor: Actor, report: ImportReport, project, project_name: str,
+                 schema: Schema, what: list[str]) -> None:
+    """Store the schema an import widened: admins only (or whoever creates the project)."""
+    if not actor.is_admin and not report.project_created:
+        raise PermissionDenied(
+            f"{actor.name} ({actor.role}) cannot add labels to the schema of "
+            f"{project_name!r} ({', '.join(what)}); only admins can: "
+            "an admin adds them (or imports the file), or use labels the schema has")
+    save_schema(s, None, project.id, schema, reason="import")
+
+
 def import_records(s: Session, actor: Actor, project_name: str,
                    records: Iterable[DocumentRecord], *, annotator: str | None = None,
                    strict: bool = False, schema: Schema | None = None,
                    progress: Callable[[int], None] | None = None) -> ImportReport:
     """Store the records in the project (created when missing). The caller commits."""
     records = list(records)
-    for rec in records:
-        validate_record(rec)
+    overlapping = {id(rec) for rec in records if not validate_record(rec)}
     report = ImportReport(project_name)
     project = find_project(s, project_name)
     if project is None:
@@ -177,7 +207,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
     report.labels_added += check_schema(proj_schema, records, strict)
     report.labels_added += widen(proj_schema, records, strict)
     if report.labels_added:
-        save_schema(s, None, project.id, proj_schema, reason="import")
+        _grow_schema(s, actor, report, project, project_name, proj_schema, report.labels_added)
 
     lock_for_write(s, project.id)
     now = now_value(s)
@@ -201,6 +231,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
             seen[digest] = -1 - len(new_docs)  # a placeholder until ids are allocated
             new_docs.append((rec, digest))
             doc_ids.append(seen[digest])
+    if new_docs and not actor.is_admin:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) cannot add documents to "
+                               f"{project_name!r} ({len(new_docs)} not there yet, e.g. "
+                               f"{new_docs[0][0].title or 'untitled'!r}); only admins can")
     new_ids = allocate_ids(s, "documents", len(new_docs))
     insert_rows(s, "documents", ("id", "project_id", "title", "source", "text", "sha256",
                                  "chars", "meta", "created_at"),
@@ -209,6 +243,9 @@ def import_records(s: Session, actor: Actor, project_name: str,
                  for i, (rec, digest) in zip(new_ids, new_docs)))
     doc_ids = [d if d >= 0 else new_ids[-1 - d] for d in doc_ids]
     report.documents_added = len(new_docs)
+    # the tokens a labeled file brings are the document's tokens from now on
+    tokens.keep_file_tokens(s, [(d, rec.tokens) for rec, d in zip(records, doc_ids)
+                                if rec.tokens is not None])
 
     # ---- layers ----------------------------------------------------------------------------
     default_layer = annotator or actor.name
@@ -264,6 +301,11 @@ def import_records(s: Session, actor: Actor, project_name: str,
     old_layers = {lid for (d, _), lid in layer_ids.items() if d in old_docs}
     held = load_held(s, sorted(old_layers))
     held.update({lid: Held() for lid, n in given.items() if n > 1 and lid not in held})
+    # overlap policies, against what each layer holds: refused (strict) before any label
+    widened = widen_policies(proj_schema, labeled, held, strict, overlapping)
+    if widened:
+        report.labels_added += widened
+        _grow_schema(s, actor, report, project, project_name, proj_schema, widened)
     writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),
                          sum(len(rec.events) for rec, _ in labeled))
     tasks = TaskWriter(s, sorted(old_layers), sum(len(rec.tasks) for rec, _ in labeled))

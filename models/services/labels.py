@@ -1,8 +1,10 @@
 """Label operations on one layer: spans, relations, events and their arguments.
 
-Each function validates against the document and the schema, checks the acting user's right
-to the layer and the row's version, writes an audit row, and returns a Change whose `before`
-holds what an undo needs.
+Each function validates against the document and the schema through the rule book
+(models/rules.py), checks the acting user's right to the layer and the row's version, writes
+an audit row, and returns a Change whose `before` and `after` hold the rows (the fields of
+models/kinds). The typed operations of models/operations run these and add each Change's
+exact inverse.
 """
 
 from __future__ import annotations
@@ -10,36 +12,38 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models import rules
 from models.errors import NotFoundError, StaleWriteError, ValidationError
+from models.kinds import event as event_kind
+from models.kinds import relation as relation_kind
+from models.kinds import span as span_kind
 from models.orm import Document, Event, EventArgument, Layer, Relation, Span
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
+from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
 from models.services.layers import DocInfo, doc_info, ensure_layer, shared_schema
 from models.views import Change
 
-# ---- row <-> dict (the audit trail and undo use these) ----------------------------------------
-
-SPAN_FIELDS = ("id", "layer_id", "start", "end", "label", "fragments", "attributes", "kb_id",
-               "note", "source", "suggester", "state", "score", "version")
-REL_FIELDS = ("id", "layer_id", "head_id", "tail_id", "label", "source", "suggester", "state",
-              "score", "version")
-EVENT_FIELDS = ("id", "layer_id", "trigger_id", "type", "attributes", "source", "suggester",
-                "state", "score", "version")
-ARG_FIELDS = ("id", "event_id", "role", "span_id", "target_event_id")
-
-
-def row_dict(row, fields) -> dict[str, Any]:
-    return {f: getattr(row, f) for f in fields}
+# the rows' fields, as Changes and the audit trail carry them (owned by models/kinds)
+SPAN_FIELDS = span_kind.FIELDS
+REL_FIELDS = relation_kind.FIELDS
+EVENT_FIELDS = event_kind.FIELDS
+ARG_FIELDS = event_kind.ARG_FIELDS
+STATE_ACTIONS = {"accepted": "accept", "rejected": "reject", "suggested": "unreview"}
 
 
 def _get(s: Session, model, row_id: int, what: str):
     row = s.get(model, row_id)
     if row is None:
-        raise NotFoundError(f"{what} {row_id} no longer exists (someone may have deleted it)")
+        # on PostgreSQL row-level security hides the rows of layers the login may not see
+        hidden = " or is in a layer you may not see" \
+            if s.get_bind().dialect.name == "postgresql" else ""
+        raise NotFoundError(f"{what} {row_id} no longer exists (someone may have deleted it)"
+                            + hidden)
     return row
 
 
@@ -65,37 +69,17 @@ def _touch(layer: Layer) -> None:
 
 def validate_span(s: Session, doc: Document | DocInfo, schema: Schema, layer_id: int,
                   start: int, end: int, label: str, *, ignore_id: int | None = None,
-                  fragments: list | None = None) -> None:
+                  fragments: list | None = None, state: str = "accepted") -> None:
+    """The rule book's span rules, with the layer's spans around [start, end) read in one
+    indexed query (layer_id, start)."""
     length = doc.length if isinstance(doc, DocInfo) else len(doc.text)
-    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= length:
-        raise ValidationError(f"span [{start}, {end}) is outside the text of document "
-                              f"{doc.id} (length {length}) or empty", where=label)
-    if not schema.entity(label) and not schema.event(label):
-        raise ValidationError(f"label {label!r} is not in the schema of this project")
-    for a, b in fragments or ():
-        if not start <= a < b <= end:
-            raise ValidationError(f"fragment [{a}, {b}) lies outside span [{start}, {end})")
-    mine = _policy(schema, label)
-    # one indexed query (layer_id, start), plain rows: no ORM objects for the neighbours
-    others = s.execute(select(Span.id, Span.start, Span.end, Span.label).where(
-        Span.layer_id == layer_id, Span.state != "rejected", Span.start < end, Span.end > start))
-    for o_id, o_start, o_end, o_label in others:
-        if o_id == ignore_id:
-            continue
-        if o_start == start and o_end == end and o_label == label:
-            raise ValidationError(f"[{start}, {end}) is already labeled {label}")
-        theirs = _policy(schema, o_label)
-        nested = (o_start <= start and end <= o_end) or (start <= o_start and o_end <= end)
-        if "none" in (mine, theirs) or ("nest" in (mine, theirs) and not nested):
-            who = label if mine != "allow" else o_label
-            raise ValidationError(
-                f"{label} [{start}, {end}) would overlap {o_label} [{o_start}, {o_end}); "
-                f"the schema does not let {who} overlap")
-
-
-def _policy(schema: Schema, label: str) -> str:
-    ent = schema.entity(label)
-    return ent.overlap if ent else "allow"
+    rules.check_span(schema, length, start, end, label, fragments=fragments, document=doc.id)
+    near = rules.LayerSpans(rules.Placed(*row) for row in s.execute(
+        select(Span.id, Span.start, Span.end, Span.label, Span.state).where(
+            Span.layer_id == layer_id, Span.state != "rejected", Span.start < end,
+            Span.end > start)))
+    rules.check_overlap(rules.policies(schema), near, start, end, label, state=state,
+                        ignore_id=ignore_id)
 
 
 def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int, label: str,
@@ -109,18 +93,32 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
     check_layer_write(actor, lay)
     doc = doc_info(s, document_id)
     schema = shared_schema(s, doc.project_id)
-    validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments)
-    span = Span(layer_id=lay.id, start=start, end=end, label=label, source=source, state=state,
-                score=score, suggester=suggester, attributes=dict(attributes or {}),
-                kb_id=kb_id, fragments=[list(f) for f in fragments] if fragments else None,
-                note=note)
-    s.add(span)
+    validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments, state=state)
+    after = {"layer_id": lay.id, "start": start, "end": end, "label": label,
+             "fragments": [list(f) for f in fragments] if fragments else None,
+             "attributes": dict(attributes or {}), "kb_id": kb_id, "note": note,
+             "source": source, "suggester": suggester, "state": state, "score": score,
+             "version": 1}
+    # ON CONFLICT: a writer that checked at the same moment may have stored the very same
+    # label first (uq_spans_accepted); then this one stores nothing and says so
+    new_id = s.execute(insert_ignoring_conflicts(s, Span).values(**after)
+                       .returning(Span.id)).scalar()
+    if new_id is None:
+        raise ValidationError(f"[{start}, {end}) is already labeled {label} (stored by "
+                              "someone else a moment ago)")
+    after = {"id": new_id, **after}
+    after = {f: after[f] for f in SPAN_FIELDS}
     _touch(lay)
     s.flush()
-    after = row_dict(span, SPAN_FIELDS)
-    audit(s, actor, "create", "spans", span.id, project_id=doc.project_id,
+    audit(s, actor, "create", "spans", new_id, project_id=doc.project_id,
           document_id=doc.id, after=after)
-    return Change("create", "span", span.id, doc.id, after=after)
+    return Change("create", "span", new_id, doc.id, after=after)
+
+
+def update_span(s: Session, actor: Actor, span_id: int, fields: dict[str, Any],
+                action: str, *, expected_version: int | None = None) -> Change:
+    """Set fields of a span (what an undo of relabel, resize, ... puts back)."""
+    return _update_span(s, actor, span_id, expected_version, action, **fields)
 
 
 def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int | None,
@@ -128,19 +126,22 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
     span = _get(s, Span, span_id, "span")
     _check_version(span, expected_version, "span")
     layer, doc, schema = _layer_of(s, actor, span.layer_id)
-    before = row_dict(span, SPAN_FIELDS)
+    before = span_kind.to_dict(span)
     start, end = values.get("start", span.start), values.get("end", span.end)
     label = values.get("label", span.label)
     if all(getattr(span, k) == v for k, v in values.items()):
         # nothing changes: no write, no version bump, no audit row
         return Change("update", "span", span.id, doc.id, before=before, after=before)
-    if {"start", "end", "label"} & values.keys():
-        validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id)
+    state = values.get("state", span.state)
+    if {"start", "end", "label", "fragments"} & values.keys() or (
+            state != span.state and state == "accepted"):  # accepting must keep the rules
+        validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id,
+                      fragments=values.get("fragments", span.fragments), state=state)
     for key, value in values.items():
         setattr(span, key, value)
     _touch(layer)
     s.flush()
-    after = row_dict(span, SPAN_FIELDS)
+    after = span_kind.to_dict(span)
     audit(s, actor, action, "spans", span.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "span", span.id, doc.id, before=before, after=after)
@@ -175,7 +176,7 @@ def set_attribute(s, actor, kind: str, row_id: int, name: str, value: Any,
     if adef is None:
         raise ValidationError(f"attribute {name!r} is not in the schema")
     label = row.label if kind == "span" else row.type
-    if adef.labels and label not in adef.labels:
+    if not adef.applies(label, kind == "event"):
         raise ValidationError(f"attribute {name!r} does not apply to label {label}")
     if value is not None and adef.values and value not in adef.values:
         raise ValidationError(f"attribute {name!r} takes one of {', '.join(adef.values)}, "
@@ -198,26 +199,14 @@ def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None
     """Accept or reject a suggestion (or put it back): kind span|relation|event."""
     if state not in SPAN_STATES:
         raise ValidationError(f"state must be one of {', '.join(SPAN_STATES)}")
-    action = {"accepted": "accept", "rejected": "reject", "suggested": "unreview"}[state]
+    action = STATE_ACTIONS[state]
+    values: dict[str, Any] = {"state": state}
+    if label and kind != "event":
+        values["label"] = label
     if kind == "span":
-        values: dict[str, Any] = {"state": state}
-        if label:
-            values["label"] = label
         return _update_span(s, actor, row_id, expected_version, action, **values)
     if kind == "relation":
-        rel = _get(s, Relation, row_id, "relation")
-        _check_version(rel, expected_version, "relation")
-        layer, doc, schema = _layer_of(s, actor, rel.layer_id)
-        before = row_dict(rel, REL_FIELDS)
-        rel.state = state
-        if label:
-            _check_relation(s, schema, rel.head_id, rel.tail_id, label)
-            rel.label = label
-        s.flush()
-        after = row_dict(rel, REL_FIELDS)
-        audit(s, actor, action, "relations", rel.id, project_id=doc.project_id,
-              document_id=doc.id, before=before, after=after)
-        return Change("update", "relation", rel.id, doc.id, before=before, after=after)
+        return _update_relation(s, actor, row_id, expected_version, action, **values)
     if kind == "event":
         return _update_event(s, actor, row_id, expected_version, action, state=state)
     raise ValidationError(f"cannot set the state of a {kind}")
@@ -238,7 +227,7 @@ def delete_span(s: Session, actor: Actor, span_id: int, *, expected_version=None
     span = _get(s, Span, span_id, "span")
     _check_version(span, expected_version, "span")
     layer, doc, _ = _layer_of(s, actor, span.layer_id)
-    before = {"span": row_dict(span, SPAN_FIELDS), **_dependents(s, span)}
+    before = span_kind.delete_rows(s, span)
     s.delete(span)
     _touch(layer)
     s.flush()
@@ -247,52 +236,39 @@ def delete_span(s: Session, actor: Actor, span_id: int, *, expected_version=None
     return Change("delete", "span", span_id, doc.id, before=before)
 
 
-def _dependents(s: Session, span: Span) -> dict[str, list]:
-    rels = s.scalars(select(Relation).where(
-        or_(Relation.head_id == span.id, Relation.tail_id == span.id))).all()
-    events = s.scalars(select(Event).where(Event.trigger_id == span.id)).all()
-    events_out = [_event_dict(s, ev) for ev in events]
-    event_ids = {ev.id for ev in events}
-    args = s.scalars(select(EventArgument).where(or_(
-        EventArgument.span_id == span.id,
-        EventArgument.target_event_id.in_(event_ids) if event_ids else False))).all()
-    return {"relations": [row_dict(r, REL_FIELDS) for r in rels], "events": events_out,
-            "arguments": [row_dict(a, ARG_FIELDS) for a in args
-                          if a.event_id not in event_ids]}
-
-
-def _event_dict(s: Session, ev: Event) -> dict[str, Any]:
-    args = s.scalars(select(EventArgument).where(EventArgument.event_id == ev.id)
-                     .order_by(EventArgument.id)).all()
-    return {"event": row_dict(ev, EVENT_FIELDS), "arguments": [row_dict(a, ARG_FIELDS)
-                                                               for a in args]}
-
-
 def event_state(s: Session, event_id: int) -> dict[str, Any]:
     """An event and its arguments as a Change's `after` gives them."""
-    return _event_dict(s, _get(s, Event, event_id, "event"))
+    return event_kind.with_arguments(s, _get(s, Event, event_id, "event"))
 
 
 def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     """Undo a delete: put back the rows (with their ids) that a delete Change lists. The
     Change's `after` is what was stored: a re-inserted row starts again at version 1."""
     first = before.get("span") or before.get("relation") or (before.get("event") or {})
-    layer, doc, _ = _layer_of(s, actor, first["layer_id"])
+    if "layer_id" not in first or "id" not in first:
+        raise ValidationError("nothing to restore: not the record of a delete")
+    layer, doc, schema = _layer_of(s, actor, first["layer_id"])
+    _check_restore(s, doc, schema, layer.id, before)
     after = copy.deepcopy(before)
     stored: list[tuple[dict, Any]] = []  # (dict in `after`, its new row)
     if "span" in before:
-        row = Span(**before["span"])
+        sp = before["span"]  # the layer may have changed since the delete, or the schema
+        validate_span(s, doc, schema, layer.id, sp["start"], sp["end"], sp["label"],
+                      fragments=sp.get("fragments"), state=sp.get("state", "accepted"))
+        row = span_kind.from_dict(before["span"])
         s.add(row)
         s.flush()
         stored.append((after["span"], row))
     events = after.get("events", []) + ([after] if "event" in after else [])
     for ev in events:
-        row = Event(**ev["event"])
+        rules.check_event_type(schema, ev["event"]["type"])
+        row = event_kind.from_dict(ev["event"])
         s.add(row)
         s.flush()
         stored.append((ev["event"], row))
     for r in after.get("relations", []) + ([after["relation"]] if "relation" in after else []):
-        row = Relation(**r)
+        _check_relation(s, schema, r["head_id"], r["tail_id"], r["label"])
+        row = relation_kind.from_dict(r)
         s.add(row)
         stored.append((r, row))
     s.flush()
@@ -300,16 +276,66 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
     for ev in before.get("events", []):
         args += ev["arguments"]
     for a in args:
-        s.add(EventArgument(**a))
-    s.flush()
+        _check_argument(s, schema, _get(s, Event, a["event_id"], "event"), a["role"],
+                        a["span_id"], a["target_event_id"])
+        s.add(event_kind.argument_from_dict(a))
+        s.flush()
     for d, row in stored:
         d["version"] = row.version
     row_id = first["id"]
-    audit(s, actor, "restore", "spans" if "span" in before else
-          ("relations" if "relation" in before else "events"), row_id,
-          project_id=doc.project_id, document_id=doc.id, after=after)
     kind = "span" if "span" in before else ("relation" if "relation" in before else "event")
+    table = {"span": "spans", "relation": "relations", "event": "events"}[kind]
+    audit(s, actor, "restore", table, row_id, project_id=doc.project_id, document_id=doc.id,
+          after=after)
     return Change("restore", kind, row_id, doc.id, after=after)
+
+
+def _check_restore(s: Session, doc: DocInfo, schema: Schema, layer_id: int,
+                   before: dict[str, Any]) -> None:
+    """A restore puts back what a delete took, so it is validated like any write: one layer
+    (the one the actor may write), offsets inside the text, labels in the schema, and
+    every reference inside that layer."""
+    events = before.get("events", []) + ([before] if "event" in before else [])
+    relations = before.get("relations", []) + ([before["relation"]] if "relation" in before
+                                               else [])
+    args = list(before.get("arguments", [])) + [a for ev in before.get("events", [])
+                                                for a in ev.get("arguments", [])]
+    rows = ([before["span"]] if "span" in before else []) + relations + \
+        [ev["event"] for ev in events]
+    if any(r.get("layer_id") != layer_id for r in rows):
+        raise ValidationError("a restore puts back the rows of one layer; these name another")
+    spans = {before["span"]["id"]} if "span" in before else set()
+    own_events = {ev["event"]["id"] for ev in events}
+
+    def in_layer(model, row_id) -> bool:
+        found = s.scalar(select(model.layer_id).where(model.id == row_id))
+        return found == layer_id
+
+    if "span" in before:
+        sp = before["span"]
+        if sp.get("source") not in SPAN_SOURCES or sp.get("state") not in SPAN_STATES:
+            raise ValidationError(f"unknown source {sp.get('source')!r} or state "
+                                  f"{sp.get('state')!r}")  # the rest: restore's rule book
+    for r in relations:
+        if schema.relation(r.get("label")) is None:
+            raise ValidationError(f"relation type {r.get('label')!r} is not in the schema")
+        if not all(x in spans or in_layer(Span, x) for x in (r["head_id"], r["tail_id"])):
+            raise ValidationError("a relation must link two spans of its own layer")
+    for ev in events:
+        e = ev["event"]
+        if schema.event(e.get("type")) is None:
+            raise ValidationError(f"event type {e.get('type')!r} is not in the schema")
+        if not (e["trigger_id"] in spans or in_layer(Span, e["trigger_id"])):
+            raise ValidationError("an event's trigger must be a span of its own layer")
+    for a in args:
+        if a.get("span_id") is not None and not (a["span_id"] in spans
+                                                 or in_layer(Span, a["span_id"])):
+            raise ValidationError("an argument must be in the same layer as its event")
+        target = a.get("target_event_id")
+        if target is not None and not (target in own_events or in_layer(Event, target)):
+            raise ValidationError("an argument must be in the same layer as its event")
+        if not (a["event_id"] in own_events or in_layer(Event, a["event_id"])):
+            raise ValidationError("an argument must be in the same layer as its event")
 
 
 # ---- relations --------------------------------------------------------------------------------
@@ -318,24 +344,15 @@ def _check_relation(s: Session, schema: Schema, head_id: int, tail_id: int, labe
     head, tail = s.get(Span, head_id), s.get(Span, tail_id)
     if head is None or tail is None:
         raise NotFoundError("the head or tail span no longer exists")
-    rtype = schema.relation(label)
-    if rtype is None:
-        raise ValidationError(f"relation type {label!r} is not in the schema")
-    if not rtype.allows(head.label, tail.label):
-        allowed = schema.relations_allowed(head.label, tail.label)
-        raise ValidationError(f"relation {label} does not allow {head.label} -> {tail.label}; "
-                              f"allowed: {', '.join(allowed) or 'none'}")
+    rules.check_relation(schema, label, head.label, tail.label, head_id=head_id,
+                         tail_id=tail_id, same_layer=head.layer_id == tail.layer_id)
 
 
 def create_relation(s: Session, actor: Actor, head_id: int, tail_id: int, label: str, *,
                     source: str = "manual", state: str = "accepted", score=None,
                     suggester=None) -> Change:
     head = _get(s, Span, head_id, "span")
-    tail = _get(s, Span, tail_id, "span")
-    if head.layer_id != tail.layer_id:
-        raise ValidationError("a relation links two spans of the same layer")
-    if head_id == tail_id:
-        raise ValidationError("a relation needs two different spans")
+    _get(s, Span, tail_id, "span")
     layer, doc, schema = _layer_of(s, actor, head.layer_id)
     _check_relation(s, schema, head_id, tail_id, label)
     dup = s.scalar(select(Relation.id).where(Relation.head_id == head_id,
@@ -348,22 +365,33 @@ def create_relation(s: Session, actor: Actor, head_id: int, tail_id: int, label:
     s.add(rel)
     _touch(layer)
     s.flush()
-    after = row_dict(rel, REL_FIELDS)
+    after = relation_kind.to_dict(rel)
     audit(s, actor, "create", "relations", rel.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "relation", rel.id, doc.id, after=after)
 
 
 def relabel_relation(s, actor, relation_id: int, label: str, *, expected_version=None) -> Change:
+    return _update_relation(s, actor, relation_id, expected_version, "relabel", label=label)
+
+
+def update_relation(s: Session, actor: Actor, relation_id: int, fields: dict[str, Any],
+                    action: str, *, expected_version: int | None = None) -> Change:
+    return _update_relation(s, actor, relation_id, expected_version, action, **fields)
+
+
+def _update_relation(s, actor, relation_id, expected_version, action, **values) -> Change:
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
     layer, doc, schema = _layer_of(s, actor, rel.layer_id)
-    _check_relation(s, schema, rel.head_id, rel.tail_id, label)
-    before = row_dict(rel, REL_FIELDS)
-    rel.label = label
+    if "label" in values or (values.get("state") == "accepted" != rel.state):
+        _check_relation(s, schema, rel.head_id, rel.tail_id, values.get("label", rel.label))
+    before = relation_kind.to_dict(rel)
+    for key, value in values.items():
+        setattr(rel, key, value)
     s.flush()
-    after = row_dict(rel, REL_FIELDS)
-    audit(s, actor, "relabel", "relations", rel.id, project_id=doc.project_id,
+    after = relation_kind.to_dict(rel)
+    audit(s, actor, action, "relations", rel.id, project_id=doc.project_id,
           document_id=doc.id, before=before, after=after)
     return Change("update", "relation", rel.id, doc.id, before=before, after=after)
 
@@ -372,7 +400,7 @@ def delete_relation(s, actor, relation_id: int, *, expected_version=None) -> Cha
     rel = _get(s, Relation, relation_id, "relation")
     _check_version(rel, expected_version, "relation")
     layer, doc, _ = _layer_of(s, actor, rel.layer_id)
-    before = {"relation": row_dict(rel, REL_FIELDS)}
+    before = relation_kind.delete_rows(rel)
     s.delete(rel)
     s.flush()
     audit(s, actor, "delete", "relations", relation_id, project_id=doc.project_id,
@@ -384,13 +412,6 @@ def delete_relation(s, actor, relation_id: int, *, expected_version=None) -> Cha
 
 def _check_argument(s: Session, schema: Schema, event: Event, role: str,
                     span_id: int | None, target_event_id: int | None) -> None:
-    etype = schema.event(event.type)
-    if etype is None:
-        raise ValidationError(f"event type {event.type!r} is not in the schema")
-    r = etype.role(role)
-    if r is None:
-        raise ValidationError(f"event {event.type} has no role {role!r}; roles: "
-                              f"{', '.join(x.name for x in etype.roles) or 'none'}")
     if (span_id is None) == (target_event_id is None):
         raise ValidationError("an argument targets exactly one span or one event")
     if span_id is not None:
@@ -398,19 +419,24 @@ def _check_argument(s: Session, schema: Schema, event: Event, role: str,
         label = target.label
     else:
         target = _get(s, Event, target_event_id, "event")
-        if target.id == event.id:
-            raise ValidationError("an event cannot be its own argument")
         label = target.type
-    if target.layer_id != event.layer_id:
-        raise ValidationError("an argument must be in the same layer as its event")
-    if r.labels and label not in r.labels:
-        raise ValidationError(f"role {event.type}.{role} takes {', '.join(r.labels)}, "
-                              f"not {label}")
-    if not r.multiple:
-        taken = s.scalar(select(EventArgument.id).where(EventArgument.event_id == event.id,
-                                                        EventArgument.role == role))
-        if taken:
-            raise ValidationError(f"role {event.type}.{role} is already filled")
+    if target_event_id is not None:
+        # the layer's events as arguments (event -> the events it takes), for cycles
+        edges: dict[int, list[int]] = {}
+        names = {event.id: f"{event.type} {event.id}", target.id: f"{label} {target.id}"}
+        for src, src_type, dst in s.execute(
+                select(EventArgument.event_id, Event.type, EventArgument.target_event_id)
+                .join(Event, Event.id == EventArgument.event_id)
+                .where(Event.layer_id == event.layer_id,
+                       EventArgument.target_event_id.is_not(None))):
+            edges.setdefault(src, []).append(dst)
+            names[src] = f"{src_type} {src}"
+        rules.check_event_argument(edges, event.id, target_event_id, names)
+    filled = s.scalar(select(func.count(EventArgument.id)).where(
+        EventArgument.event_id == event.id, EventArgument.role == role)) if event.id else 0
+    rules.check_argument(schema, event.type, role, label, filled=filled,
+                         same_layer=target.layer_id == event.layer_id,
+                         target_is_event=span_id is None)
 
 
 def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
@@ -419,8 +445,7 @@ def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
                  suggester=None) -> Change:
     trigger = _get(s, Span, trigger_id, "span")
     layer, doc, schema = _layer_of(s, actor, trigger.layer_id)
-    if schema.event(type) is None:
-        raise ValidationError(f"event type {type!r} is not in the schema")
+    rules.check_event_type(schema, type)
     ev = Event(layer_id=layer.id, trigger_id=trigger_id, type=type, source=source, state=state,
                score=score, suggester=suggester, attributes={})
     s.add(ev)
@@ -431,7 +456,7 @@ def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
                             target_event_id=target_event_id))
         s.flush()
     _touch(layer)
-    after = _event_dict(s, ev)
+    after = event_kind.with_arguments(s, ev)
     audit(s, actor, "create", "events", ev.id, project_id=doc.project_id, document_id=doc.id,
           after=after)
     return Change("create", "event", ev.id, doc.id, after=after)
@@ -449,15 +474,20 @@ def create_event_at(s: Session, actor: Actor, document_id: int, start: int, end:
     return change
 
 
+def update_event(s: Session, actor: Actor, event_id: int, fields: dict[str, Any],
+                 action: str, *, expected_version: int | None = None) -> Change:
+    return _update_event(s, actor, event_id, expected_version, action, **fields)
+
+
 def _update_event(s, actor, event_id, expected_version, action, **values) -> Change:
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = row_dict(ev, EVENT_FIELDS)
+    before = event_kind.to_dict(ev)
     for key, value in values.items():
         setattr(ev, key, value)
     s.flush()
-    after = row_dict(ev, EVENT_FIELDS)
+    after = event_kind.to_dict(ev)
     audit(s, actor, action, "events", ev.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "event", ev.id, doc.id, before=before, after=after)
@@ -467,9 +497,7 @@ def delete_event(s, actor, event_id: int, *, expected_version=None) -> Change:
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = _event_dict(s, ev)
-    before["arguments"] += [row_dict(a, ARG_FIELDS) for a in s.scalars(
-        select(EventArgument).where(EventArgument.target_event_id == event_id))]
+    before = event_kind.delete_rows(s, ev)
     s.delete(ev)
     s.flush()
     audit(s, actor, "delete", "events", event_id, project_id=doc.project_id,
@@ -486,7 +514,7 @@ def add_argument(s, actor, event_id: int, role: str, *, span_id: int | None = No
                         target_event_id=target_event_id)
     s.add(arg)
     s.flush()
-    after = row_dict(arg, ARG_FIELDS)
+    after = event_kind.argument_dict(arg)
     audit(s, actor, "add_argument", "event_arguments", arg.id, project_id=doc.project_id,
           document_id=doc.id, after=after)
     return Change("create", "argument", arg.id, doc.id, after=after)
@@ -496,7 +524,7 @@ def remove_argument(s, actor, argument_id: int) -> Change:
     arg = _get(s, EventArgument, argument_id, "argument")
     ev = s.get(Event, arg.event_id)
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
-    before = row_dict(arg, ARG_FIELDS)
+    before = event_kind.argument_dict(arg)
     s.delete(arg)
     s.flush()
     audit(s, actor, "remove_argument", "event_arguments", argument_id,
@@ -506,7 +534,8 @@ def remove_argument(s, actor, argument_id: int) -> Change:
 
 def restore_argument(s, actor, before: dict[str, Any]) -> Change:
     ev = _get(s, Event, before["event_id"], "event")
-    layer, doc, _ = _layer_of(s, actor, ev.layer_id)
+    layer, doc, schema = _layer_of(s, actor, ev.layer_id)
+    _check_argument(s, schema, ev, before["role"], before["span_id"], before["target_event_id"])
     s.add(EventArgument(**before))
     s.flush()
     audit(s, actor, "restore", "event_arguments", before["id"], project_id=doc.project_id,

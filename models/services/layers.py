@@ -9,14 +9,15 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, bindparam, func, select, type_coerce
+from sqlalchemy import Text, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, PermissionDenied, ValidationError
 from models.orm import (
     GOLD, LAYER_STATUSES, AuditLog, Comment, Document, Event, EventArgument, Layer, Relation,
-    SchemaVersion, Span, User)
+    SchemaVersion, Span, User, utcnow)
 from models.schema import Schema
+from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
 from models.views import (
     ArgumentView, Change, CommentView, DocumentSummary, EventView, LayerView, RelationView,
@@ -117,11 +118,13 @@ def ensure_layer(s: Session, actor: Actor, document_id: int, name: str | None = 
     layer = find_layer(s, document_id, name)
     if layer is None:
         user = None if name == GOLD else s.scalar(select(User).where(User.name == name))
-        layer = Layer(document_id=document_id, name=name, user_id=user.id if user else None,
-                      status="new")
-        check_layer_write(actor, layer)
-        s.add(layer)
-        s.flush()
+        check_layer_write(actor, Layer(document_id=document_id, name=name))
+        # two windows making the first edit of a document at once: one INSERT stores the
+        # layer, the other finds it (ON CONFLICT DO NOTHING on uq_layers_document_id)
+        s.execute(insert_ignoring_conflicts(s, Layer).values(
+            document_id=document_id, name=name, user_id=user.id if user else None,
+            status="new", version=1, updated_at=utcnow()))
+        layer = find_layer(s, document_id, name)
     return layer
 
 
@@ -194,12 +197,6 @@ def load_layer(s: Session, document_id: int, name: str,
     return view
 
 
-def span_view(x: Span) -> SpanView:
-    return SpanView(x.id, x.start, x.end, x.label, x.state, x.source, x.suggester, x.score,
-                    dict(x.attributes or {}), x.kb_id, x.note,
-                    tuple(tuple(f) for f in x.fragments) if x.fragments else None, x.version)
-
-
 def list_documents(s: Session, project_id: int, layer_name: str) -> list[DocumentSummary]:
     """Each document with the status and label counts of one layer."""
     layers = {lay.document_id: lay for lay in s.scalars(
@@ -225,8 +222,23 @@ def list_documents(s: Session, project_id: int, layer_name: str) -> list[Documen
         lid = lay.id if lay else None
         out.append(DocumentSummary(doc_id, title, lay.status if lay else "new",
                                    spans.get(lid, 0), rels.get(lid, 0), evs.get(lid, 0),
-                                   sugg.get(lid, 0), length or 0))
+                                   sugg.get(lid, 0), length or 0,
+                                   lay.active_seconds or 0 if lay else 0))
     return out
+
+
+def add_active_time(s: Session, actor: Actor, document_id: int, seconds: int) -> int:
+    """Add to the actor's own layer of the document the seconds they worked on it; the
+    layer's total. A plain UPDATE: no label version moves, so no edit goes stale."""
+    seconds = int(seconds)
+    if seconds <= 0:
+        raise ValidationError(f"active time must be positive, not {seconds}")
+    lay = ensure_layer(s, actor, document_id)
+    s.flush()
+    s.execute(update(Layer).where(Layer.id == lay.id)
+              .values(active_seconds=Layer.active_seconds + seconds)
+              .execution_options(synchronize_session=False))
+    return s.scalar(select(Layer.active_seconds).where(Layer.id == lay.id))
 
 
 def set_status(s: Session, actor: Actor, document_id: int, status: str,

@@ -10,19 +10,17 @@ from models.errors import NotFoundError, ValidationError
 from models.orm import (
     GOLD,
     LAYER_STATUSES,
-    ROLES,
     AuditLog,
     Document,
     Event,
     Layer,
     Relation,
     Span,
-    User,
 )
 from models.review import adjudication
 from models.review.agreement import project_agreement
 from models.review.views import LayerInfo, ReviewView
-from models.services.context import Actor, audit, check_admin, check_layer_read, check_reviewer
+from models.services.context import Actor, check_layer_read, check_reviewer
 from models.services.layers import get_document, list_documents, load_layer
 from models.services.projects import get_project
 from models.views import DocumentSummary
@@ -157,9 +155,10 @@ def progress(s: Session, actor: Actor, project_id: int) -> dict[str, dict[str, i
                      .where(Document.project_id == project_id, Layer.name != GOLD)
                      .group_by(Layer.name, Layer.status)).all()
     for name, status, n in rows:
-        out.setdefault(name, {st: 0 for st in LAYER_STATUSES})[status] += n
+        row = out.setdefault(name, {st: 0 for st in LAYER_STATUSES})
+        row[status] = row.get(status, 0) + n  # a Prodigy answer (rejected, ignored) too
     for name, row in out.items():
-        row["new"] += total - sum(row[st] for st in LAYER_STATUSES)
+        row["new"] += total - sum(row.values())
         row["documents"] = total
     if not actor.is_reviewer:
         out = {k: v for k, v in out.items() if k == actor.name}
@@ -167,13 +166,7 @@ def progress(s: Session, actor: Actor, project_id: int) -> dict[str, dict[str, i
 
 
 def set_role(s: Session, actor: Actor, name: str, role: str) -> None:
-    """Change a user's role (admins only)."""
-    check_admin(actor, "change users")
-    if role not in ROLES:
-        raise ValidationError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    user = s.scalar(select(User).where(User.name == name))
-    if user is None:
-        raise NotFoundError(f"unknown user {name!r}")
-    before = {"role": user.role}
-    user.role = role
-    audit(s, actor, "set_role", "users", user.id, before=before, after={"role": role})
+    """Change a user's role (admins only, audited; on a team database their group role)."""
+    from models.services.users import set_role as change
+
+    change(s, actor, name, role)

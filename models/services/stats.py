@@ -12,11 +12,11 @@ from models.services.projects import get_project
 def project_stats(s: Session, project_name: str) -> dict:
     project = get_project(s, project_name)
     docs = s.scalar(select(func.count(Document.id)).where(Document.project_id == project.id))
-    layer_q = (select(Layer.id, Layer.name, Layer.status)
+    layer_q = (select(Layer.id, Layer.name, Layer.status, Layer.active_seconds)
                .join(Document, Document.id == Layer.document_id)
                .where(Document.project_id == project.id))
     layers = s.execute(layer_q).all()
-    names = {lid: name for lid, name, _ in layers}
+    names = {lid: name for lid, name, _st, _sec in layers}
     ids = list(names)
 
     def grouped(model, *cols):
@@ -52,14 +52,17 @@ def project_stats(s: Session, project_name: str) -> dict:
                                   .group_by(Span.label)):
             by_label[label] = n
     status: dict[str, dict[str, int]] = {}
-    for _, name, st in layers:
+    active: dict[str, int] = {}
+    for _, name, st, seconds in layers:
         status.setdefault(name, {}).setdefault(st, 0)
         status[name][st] += 1
+        active[name] = active.get(name, 0) + (seconds or 0)
     for name in status:  # a layer marked done with no labels still shows its progress
         out_layers.setdefault(name, {"spans": 0, "relations": 0, "events": 0,
                                      "suggestions": 0, "rejected": 0})
     for name, entry in out_layers.items():
         entry["status"] = status.get(name, {})
+        entry["active_seconds"] = active.get(name, 0)
     # documents whose labels are incomplete (binary tasks, or no task accepted): what a
     # DocBin export marks missing rather than O (DocumentRecord.binary)
     complete: dict[int, bool] = {}

@@ -7,7 +7,7 @@ Everything that can be wrong with the input (the pipeline, the label mapping, th
 file) is checked before the first document is read, so a bad input stores nothing.
 Cancelling is checked between batches: the batches already stored stay, the batch in hand
 is dropped whole. The loaded pipeline is shared per process; run one job per pipeline at a
-time (the window's workers do).
+time (the window's jobs do).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import distinct, func, select
 
@@ -25,7 +24,9 @@ from models.services.layers import schema_for
 from models.suggest import mapping as label_mapping
 from models.suggest import patterns as pattern_files
 from models.suggest import pipeline as pipelines
+from models.suggest import suggesters
 from models.suggest.analyze import Analyzer
+from models.suggest.suggester import Setup
 from models.suggest.writer import BatchResult, BatchWriter
 
 DOCUMENT_CHOICES = ("all", "unlabeled")
@@ -42,6 +43,7 @@ class SuggestReport:
     relations: int = 0
     events: int = 0
     skipped: int = 0
+    refused: int = 0  # broke a rule of the schema against the layer (an overlap policy...)
     by_suggester: dict[str, dict[str, int]] = field(default_factory=dict)
     cancelled: bool = False
     seconds: float = 0.0
@@ -52,6 +54,7 @@ class SuggestReport:
         self.relations += batch.relations
         self.events += batch.events
         self.skipped += batch.skipped
+        self.refused += batch.refused
         for name, row in batch.by_suggester.items():
             mine = self.by_suggester.setdefault(name, {"spans": 0, "relations": 0,
                                                        "events": 0})
@@ -94,12 +97,9 @@ def prepare(service, project: str | int, *, model: str | None = None,
         project_id, project_name = proj.id, proj.name
     nlp, name = pipelines.load(pipelines.project_pipeline(settings, model))
     mapping = label_mapping.effective(schema, settings, pipelines.ner_labels(nlp))
-    patterns = patterns or settings.get(pattern_files.SETTING)
-    file_ruler = pattern_files.ruler_from_file(nlp, patterns, schema) if patterns else None
-    lexicon = pattern_files.ruler_from_labels(nlp, terms)
-    analyzer = Analyzer(nlp, name, schema, mapping, file_ruler=file_ruler,
-                        file_name=Path(patterns).name if patterns else "",
-                        lexicon_ruler=lexicon, use_model=use_model)
+    setup = Setup(nlp, name, schema, mapping, terms=terms, use_model=use_model,
+                  patterns=patterns or settings.get(pattern_files.SETTING))
+    analyzer = Analyzer(nlp, name, schema, suggesters.build_all(setup))
     return Plan(project_id, project_name, actor, analyzer, ids, existing)
 
 

@@ -134,6 +134,11 @@ def train_project(service, project: str | int, out: str, *, layer: str | None = 
     with service.store.session() as s:
         actor = service._actor(s)
         from models.orm import Project
+        from models.services.context import check_admin, check_layer_read
+
+        check_admin(actor, "train the project's model (it becomes the project's pipeline)")
+        if layer:
+            check_layer_read(actor, layer)
         from models.services.projects import get_project
 
         proj = s.get(Project, project) if isinstance(project, int) else get_project(s, project)

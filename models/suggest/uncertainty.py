@@ -4,7 +4,7 @@ The NER's beam search gives each candidate entity a probability p (spaCy's
 `beam_parse` + `scored_ents`). A document's uncertainty is the mean of 1 - |2p - 1| over its
 candidates with p above a floor: 1 when the model is torn on every entity, 0 when it is
 sure of all. Documents a person has finished (done / approved in their layer) are left out.
-The beam costs several greedy passes: run it in the background (see desktop/workers).
+The beam costs several greedy passes: run it in the background (the window runs it as a job, desktop/jobs.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,11 @@
 `write_batch` runs in the caller's session: layers first (created where missing), then one
 executemany per table. It re-reads what the layers hold inside the transaction, so a
 suggestion never duplicates or overwrites a label (a span with the same offsets in any
-state, a relation with the same ends and label) even if someone labeled meanwhile.
+state, a relation with the same ends and label) even if someone labeled meanwhile. Each
+suggestion goes through the rule book (models/rules.py) against the layer's spans as they
+are now, in memory: one that breaks an overlap policy against an accepted label, or a
+relation or argument the schema does not allow, is not stored and is counted in `refused`
+(the batch goes on; a label a person accepted meanwhile is not an error of the suggester).
 
 `BatchWriter` owns a thread with its own sessions, fed by a bounded queue, so writing one
 batch overlaps with nlp.pipe working on the next. Results come back on `done` for the
@@ -19,8 +23,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models.orm import AuditLog, Event, EventArgument, Layer, Relation, Span
+from models import rules
+from models.orm import AuditLog, Document, Event, EventArgument, Layer, Relation, Span
 from models.services.context import Actor
+from models.services.layers import shared_schema
 from models.suggest.analyze import DocSuggestions
 
 
@@ -32,6 +38,7 @@ class BatchResult:
     relations: int = 0
     events: int = 0
     skipped: int = 0  # a label was already there (any state): not stored again
+    refused: int = 0  # broke a rule of the schema (an overlap policy...): not stored
     # suggester -> {"spans": n, "relations": n, "events": n}
     by_suggester: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -47,6 +54,7 @@ class BatchResult:
         self.relations += other.relations
         self.events += other.events
         self.skipped += other.skipped
+        self.refused += other.refused
         for name, row in other.by_suggester.items():
             for kind, n in row.items():
                 self.count(name, kind, n)
@@ -73,16 +81,27 @@ def write_batch(s: Session, actor: Actor, project_id: int,
         return result  # nothing to store: no empty layers are made either
     layer_of = layers_for(s, actor, result.document_ids)
     lids = list(layer_of.values())
-    have: dict[tuple[int, int, int], tuple[int, str, str]] = {
-        (lid, st, en): (sid, label, state) for sid, lid, st, en, label, state in s.execute(
+    schema = shared_schema(s, project_id)
+    policy = rules.policies(schema)
+    length = dict(s.execute(select(Document.id, Document.chars)
+                            .where(Document.id.in_(result.document_ids))).all())
+    have: dict[tuple[int, int, int], tuple[int, str, str]] = {}
+    accepted: dict[int, list[rules.Placed]] = {}  # per layer, what a suggestion must respect
+    labels: dict[int, str] = {}  # span id -> label, for the relations and arguments
+    for sid, lid, st, en, label, state in s.execute(
             select(Span.id, Span.layer_id, Span.start, Span.end, Span.label, Span.state)
-            .where(Span.layer_id.in_(lids)))}
+            .where(Span.layer_id.in_(lids))):
+        have[(lid, st, en)] = (sid, label, state)
+        labels[sid] = label
+        if state == "accepted":
+            accepted.setdefault(lid, []).append(rules.Placed(sid, st, en, label, state))
 
     # ---- spans: new ones in one insert; refs resolved to ids afterwards --------------------
     rows: list[dict] = []
     slots: list[list] = []  # per item: index in `rows` (>= 0) or -existing id, or None
     for it in items:
         lid = layer_of[it.document_id]
+        layer = rules.LayerSpans(accepted.get(lid, ()))
         slot = []
         for st, en, label, source, suggester, score in it.spans:
             old = have.get((lid, st, en))
@@ -90,6 +109,13 @@ def write_batch(s: Session, actor: Actor, project_id: int,
                 result.skipped += 1
                 # the same label already there and not rejected: events/relations may use it
                 slot.append(-old[0] if old[1] == label and old[2] != "rejected" else None)
+                continue
+            try:
+                rules.check_span(schema, length[it.document_id], st, en, label, layer=layer,
+                                 state="suggested", policy=policy)
+            except rules.OverlapError:
+                result.refused += 1
+                slot.append(None)
                 continue
             have[(lid, st, en)] = (0, label, "suggested")
             slot.append(len(rows))
@@ -112,6 +138,9 @@ def write_batch(s: Session, actor: Actor, project_id: int,
             return None
         return -slot if slot < 0 else new_ids[slot]
 
+    for row, sid in zip(rows, new_ids):
+        labels[sid] = row["label"]
+
     # ---- relations ----------------------------------------------------------------------------
     rel_have = set(s.execute(select(Relation.head_id, Relation.tail_id, Relation.label)
                              .where(Relation.layer_id.in_(lids))).all())
@@ -120,6 +149,11 @@ def write_batch(s: Session, actor: Actor, project_id: int,
         for href, tref, label, suggester in it.relations:
             h, t = span_id(k, href), span_id(k, tref)
             if h is None or t is None or h == t or (h, t, label) in rel_have:
+                continue
+            if h not in labels or t not in labels:
+                continue  # a person deleted that span meanwhile
+            if rules.relation_problem(schema, label, labels[h], labels[t]):
+                result.refused += 1
                 continue
             rel_have.add((h, t, label))
             rel_rows.append({"layer_id": layer_of[it.document_id], "head_id": h, "tail_id": t,
@@ -137,18 +171,32 @@ def write_batch(s: Session, actor: Actor, project_id: int,
             slot = slots[k][tref]
             if slot is None or slot < 0:
                 continue  # the trigger was already marked: that event is a person's
+            if rules.event_problem(schema, etype):
+                result.refused += 1
+                continue
+            kept: list[tuple[str, int]] = []
+            filled: dict[str, int] = {}
+            for role, ref in args:
+                sid = span_id(k, ref)
+                if sid is None or sid not in labels:
+                    continue
+                if rules.argument_problem(schema, etype, role, labels[sid],
+                                          filled.get(role, 0)):
+                    result.refused += 1
+                    continue
+                filled[role] = filled.get(role, 0) + 1
+                kept.append((role, sid))
             ev_rows.append({"layer_id": layer_of[it.document_id],
                             "trigger_id": new_ids[slot], "type": etype, "attributes": {},
                             "source": "pattern", "suggester": suggester,
                             "state": "suggested", "score": None, "version": 1})
-            ev_args.append([(role, span_id(k, ref)) for role, ref in args])
+            ev_args.append(kept)
             result.count(suggester, "events")
     if ev_rows:
         ev_ids = s.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True),
                            ev_rows)
         arg_rows = [{"event_id": eid, "role": role, "span_id": sid, "target_event_id": None}
-                    for eid, args in zip(ev_ids, ev_args) for role, sid in args
-                    if sid is not None]
+                    for eid, args in zip(ev_ids, ev_args) for role, sid in args]
         if arg_rows:
             s.execute(insert(EventArgument), arg_rows)
     result.events = len(ev_rows)

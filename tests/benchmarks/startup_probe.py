@@ -25,7 +25,8 @@ def main(url: str, project: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
 
     w = build_window(open_service(url, "bench"), project)
     w.resize(1280, 800)

@@ -33,7 +33,8 @@ def make_document(words: int, spans: int):
 
 
 def test_bench_edit_latency(qapp, tmp_path, bench):
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
     from models.records import DocumentRecord, SpanRecord
 
     words, n_spans = scaled(10_000, 500), scaled(1000, 50)

@@ -123,12 +123,12 @@ def test_the_same_article_twice_in_one_import_gets_its_labels_once(service):
     assert (stats["spans"], stats["relations"], stats["events"]) == (4, 1, 1)
 
 
-def test_identical_spans_within_one_record_are_kept_as_given(service):
-    """Only what the layer held before a record counts as already there: a record is stored
-    as it is (a round trip gives back what it read)."""
-    service.import_records("p", [DocumentRecord(text=TEXT, spans=[
+def test_identical_spans_within_one_record_are_one_label(service):
+    """A layer holds an accepted label once (uq_spans_accepted, issue 16): the same label
+    twice in one record is stored once and counted as already there."""
+    report = service.import_records("p", [DocumentRecord(text=TEXT, spans=[
         SpanRecord(0, 9, "PERSON", id="x"), SpanRecord(0, 9, "PERSON", id="y")])])
-    assert service.stats("p")["spans"] == 2
+    assert service.stats("p")["spans"] == 1 and report.duplicate_labels == 1
 
 
 def test_a_suggestion_in_the_layer_does_not_stand_for_an_imported_label(service):

@@ -5,7 +5,9 @@ import json
 import pytest
 
 from models.errors import ValidationError
-from models.schema import Schema, default_schema, parse_brat_conf, to_brat_conf
+from models.brat_conf import parse_brat_conf, to_brat_conf
+from models.schema import Schema, default_schema
+from models.schema_files import load_schema
 
 
 def test_default_news_schema_has_what_annotators_need():
@@ -42,7 +44,7 @@ def test_brat_conf_file_loads(tmp_path):
     conf.write_text("[entities]\nProtein\nEntity\n[relations]\nEquiv\tArg1:Protein, Arg2:Protein"
                     ", <REL-TYPE>:symmetric-transitive\n[events]\nBinding\tTheme+:Protein\n"
                     "[attributes]\nNegation\tArg:<EVENT>\n")
-    s = Schema.load(conf)
+    s = load_schema(conf)
     assert s.entity_names == ["Protein", "Entity"]
     assert s.relation("Equiv").symmetric
     assert s.event("Binding").roles[0].name == "Theme"

@@ -209,11 +209,12 @@ def test_rename_and_delete_label_update_labels(service, project, store):
     assert not service.schema(pid).entity("COUNTRY")
 
 
-def test_batch_is_all_or_nothing(service, project):
+def test_run_is_all_or_nothing(service, project):
+    from models.operations import CreateSpan
+
     _, doc = project
     with pytest.raises(ValidationError):
-        service.batch([("create_span", (doc, 0, 2, "GPE"), {}),
-                       ("create_span", (doc, 5, 3, "GPE"), {})])
+        service.run([CreateSpan(doc, 0, 2, "GPE"), CreateSpan(doc, 5, 3, "GPE")])
     assert service.load(doc).spans == []
 
 

@@ -48,7 +48,8 @@ def db(gui_db):
 
 @pytest.fixture
 def window(qtbot, gui_db):
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
 
     w = build_window(open_service(gui_db, "alice"), "news")
     qtbot.addWidget(w)

@@ -88,3 +88,21 @@ def test_label_all_occurrences_is_one_undo_step(qtbot, window, db):
     assert len(spans(db, doc_id(window), label="PERSON")) == n > 2
     press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
     assert len(spans(db, doc_id(window))) == 1
+
+
+def test_undo_of_a_resize_gives_a_discontinuous_span_its_fragments_back(qtbot, window, db):
+    text = window.ws.view.text
+    first = text.index("Joe Biden")
+    second = first + len("Joe ")
+    made = db.create_span(doc_id(window), first, second + len("Biden"), "PERSON",
+                          fragments=[[first, first + 3], [second, second + 5]])
+    window.ws.reload()
+    window.edits.select(made.id)
+    press(qtbot, window, Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)  # grow start
+    (s,) = spans(db, doc_id(window))
+    assert s.start < first and s.fragments is None
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier)
+    (s,) = spans(db, doc_id(window))
+    assert (s.start, s.end) == (first, second + 5)
+    assert [list(f) for f in s.fragments] == [[first, first + 3], [second, second + 5]]
+    assert window.ws.view.span(made.id).fragments == ((first, first + 3), (second, second + 5))

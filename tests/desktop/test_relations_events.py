@@ -62,8 +62,10 @@ def test_event_with_two_arguments(qtbot, window, db):
 
     add("Artifact", migrants)
     add("Place", mexico)
-    add("Destination", date)  # DATE is not a Destination: refused
-    assert "takes GPE, LOC, FAC, not DATE" in window.statusBar().currentMessage()
+    side.role.setCurrentIndex(side.role.findData("Destination"))
+    offered = [side.target.itemData(i) for i in range(side.target.count())]
+    assert f"span:{mexico}" in offered  # GPE is a Destination
+    assert f"span:{date}" not in offered  # DATE is not: not even offered
     (ev,) = db.load(window.ws.document_id).events
     assert sorted((a.role, a.span_id) for a in ev.arguments) == [
         ("Artifact", migrants), ("Place", mexico)]

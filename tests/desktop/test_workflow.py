@@ -45,6 +45,8 @@ def test_find_in_document(qtbot, window):
     cur = window.docview.editor.textCursor() if hasattr(window.docview, "editor") else None
     if cur is not None:
         assert cur.selectedText() == "Tabasco"
+    assert window.docview.hasFocus()  # Enter hands the keys to the text (a label key next)
+    press(qtbot, window, Qt.Key_F, Qt.ControlModifier)
     qtbot.keyClicks(window.findbar.edit, "zzz-not-there")
     qtbot.keyClick(window.findbar.edit, Qt.Key_Return)
     assert "is not in this document" in window.statusBar().currentMessage()

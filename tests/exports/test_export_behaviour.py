@@ -13,7 +13,8 @@ from exports import brat, conll, docbin, doccano, prodigy, registry
 from exports.base import ExportOptions, blank_tokenizer
 from models.errors import ValidationError
 from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
-from models.schema import EntityLabel, Schema, parse_brat_conf
+from models.brat_conf import parse_brat_conf
+from models.schema import EntityLabel, Schema
 
 TEXT = "Angela Merkel visited Paris on Monday."
 
@@ -161,8 +162,8 @@ def test_registry_names_and_detection(tmp_path):
                                      "html", "jsonl"}
     for name in registry.names():
         mod = registry.get(name)
-        assert mod.NAME == name and callable(mod.read)
-        assert callable(getattr(mod, "write", None)) == (name in registry.LABELED)
+        assert mod.name == name and callable(mod.read)
+        assert callable(mod.write) == (name in registry.labeled())
     with pytest.raises(KeyError, match="known"):
         registry.get("nope")
     fix = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -180,6 +181,12 @@ def test_registry_names_and_detection(tmp_path):
     prose = tmp_path / "prose.txt"
     prose.write_text("Just an article about the EU.\n", encoding="utf-8")
     assert registry.detect(prose) == "txt"
+    for name in ("page.xhtml", "page.htm"):  # every extension the HTML reader declares
+        (tmp_path / name).write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+        assert registry.detect(tmp_path / name) == "html"
+    lines = tmp_path / "articles.ndjson"
+    lines.write_text('{"text": "hello"}\n', encoding="utf-8")
+    assert registry.detect(lines) == "jsonl"
     docbin.write([article()], tmp_path / "sp", None, ExportOptions())
     assert registry.detect(tmp_path / "sp" / "train.spacy") == "spacy"
 

@@ -55,9 +55,9 @@ def test_brat_fixture_reads_every_line_kind_and_the_conf():
     assert spans["T1"].attributes == {"Certainty": "low"}
     events = {e.id: e for e in doc.events}
     attack, die = events["E1"], events["E2"]
-    # "Target2" is brat's numbering of a second Target
+    # "Target2" is brat's numbering of a second Target, kept as written
     assert [(a.role, a.target) for a in attack.arguments] == [
-        ("Attacker", "T1"), ("Target", "T3"), ("Target", "T4")]
+        ("Attacker", "T1"), ("Target", "T3"), ("Target2", "T4")]
     # an event as the argument of another event
     assert ("Cause", "E1") in [(a.role, a.target) for a in die.arguments]
     assert die.attributes == {"Negated": True}

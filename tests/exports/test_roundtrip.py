@@ -36,7 +36,7 @@ def test_spacy_docbin_expands_char_spans_to_tokens_and_reports_each(docs, ratio,
     misaligned = [p for p in report.problems if p.kind == "misaligned"]
     n_expected = 0
     for orig, got in zip(docs, back):
-        index = TokenIndex(blank_tokenizer()(orig.text))
+        index = TokenIndex.of_doc(blank_tokenizer()(orig.text))
         have = {(s.start, s.end, s.label) for s in got.spans}
         for s in orig.spans:
             snapped = index.snap(s.start, s.end)
@@ -63,6 +63,11 @@ def test_spacy_docbin_aligned_spans_equal_and_ents_do_not_overlap(docs):
                  for d in DocBin().from_disk(Path(tmp) / f).get_docs(vocab)]
     for orig, got in zip(docs, back):
         got.origin = orig.origin
+        # the Doc's tokens come back as the document's tokens: spaCy's own, here
+        want = blank_tokenizer()(orig.text)
+        assert got.tokens.starts == [t.idx for t in want]
+        assert got.tokens.ends == [t.idx + len(t) for t in want]
+        got.tokens = None
         assert got == orig
     assert not any(p.kind == "misaligned" for p in report.problems)
     n_overlap = sum(p.kind == "overlap" for p in report.problems)
@@ -113,6 +118,13 @@ def test_brat_roundtrip(docs):
     report, back = roundtrip(brat, docs)
     fields = ("fragments", "attributes", "kb_id", "note")
     for orig, got in zip(docs, back):
+        # brat numbers a repeated role (Agent, Agent2, Agent3), and the reader keeps it so
+        for ev in orig.events:
+            seen: dict[str, int] = {}
+            for arg in ev.arguments:
+                seen[arg.role] = seen.get(arg.role, 0) + 1
+                if seen[arg.role] > 1:
+                    arg.role = f"{arg.role}{seen[arg.role]}"
         assert canon(got, spans=fields, events=("attributes",)) == \
             canon(orig, spans=fields, events=("attributes",))
     assert report.problems == []

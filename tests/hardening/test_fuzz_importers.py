@@ -1,6 +1,6 @@
 """Every importer fed malformed and random input: the only outcomes allowed are a successful
 import or a clean one-line error (exit 1) with nothing stored. Never a traceback, never a
-partial import. `make fuzz` runs it with MARGINALIA_FUZZ_EXAMPLES=1000 per format."""
+partial import. `make fuzz` runs it with MARGINALIA_FUZZ_EXAMPLES=2000 per format."""
 
 import os
 import tempfile

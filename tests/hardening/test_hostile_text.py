@@ -32,7 +32,8 @@ def _labels_are_literal(widget):
 
 
 def test_window_shows_hostile_text_literally(hostile_db, qtbot):
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
 
     svc = open_service(hostile_db, "alice")
     w = build_window(svc, "p")
@@ -83,7 +84,8 @@ def test_nul_byte_is_refused_with_a_reason(tmp_path, cli):
 
 
 def test_ten_megabyte_single_line_opens(tmp_path, qtbot):
-    from desktop.app import build_window, open_service
+    from desktop.app import build_window
+    from models.open import open_service
     from models.records import DocumentRecord
 
     text = ("word " * 2_000_000)[:10_000_000]

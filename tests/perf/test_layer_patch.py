@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from desktop.undo.steps import steps_for
+from models import operations as ops
 from models.errors import DomainError
 from models.layer_patch import NeedsReload, apply_changes
 
@@ -17,14 +17,15 @@ EVENTS = ["Arrest", "Transport", "Meet", "Attack"]
 
 
 class Walker:
-    """Random edits through the Service, undo/redo the way EditCommand does (steps_for +
-    one Service.batch), patching a view after each and comparing it with a fresh load."""
+    """Random edits through the Service, undo/redo the way EditCommand does (the inverses
+    the Changes carry, in one Service.run), patching a view after each and comparing it
+    with a fresh load."""
 
     def __init__(self, service, doc: int, seed: int):
         self.svc, self.doc, self.rng = service, doc, random.Random(seed)
         self.view = service.load(doc)
         self.tokens = [m.span() for m in re.finditer(r"\w+", self.view.text)]
-        self.done: list[list] = []  # undo stack: steps per command
+        self.done: list[list] = []  # undo stack: the operations that undo each command
         self.undone: list[list] = []
         self.patched = self.reloaded = 0
 
@@ -57,7 +58,7 @@ class Walker:
         return [s for s in self.view.spans if s.state != "rejected"]
 
     def op(self):
-        """One (name, args, kwargs) edit the controller could send, or None."""
+        """One operation the controller could send, or None."""
         r, v = self.rng, self.view
         choice = r.choice(["create", "create", "create", "suggest", "relabel", "resize",
                            "delete", "state", "attr", "kb", "note", "relation", "relation",
@@ -69,60 +70,60 @@ class Walker:
             a, b = self.tokens[i][0], self.tokens[min(len(self.tokens) - 1,
                                                       i + r.choice([0, 0, 1]))][1]
             if choice == "event_at":
-                return "create_event_at", (self.doc, a, b, r.choice(EVENTS)), {}
+                return ops.CreateEventAt(self.doc, a, b, r.choice(EVENTS))
             kw = {"state": "suggested", "source": "model", "score": 0.5,
                   "suggester": "spacy"} if choice == "suggest" else {}
-            return "create_span", (self.doc, a, b, r.choice(ENTITIES)), kw
+            return ops.CreateSpan(self.doc, a, b, r.choice(ENTITIES), **kw)
         if sp is None:
             return None
         if choice == "relabel":
-            return "relabel_span", (sp.id, r.choice(ENTITIES)), {}
+            return ops.RelabelSpan(sp.id, r.choice(ENTITIES))
         if choice == "resize":
-            return "resize_span", (sp.id, sp.start, min(len(v.text), sp.end + 4)), {}
+            return ops.ResizeSpan(sp.id, sp.start, min(len(v.text), sp.end + 4))
         if choice == "delete":
-            return "delete_span", (sp.id,), {}
+            return ops.DeleteSpan(sp.id)
         if choice == "state":
-            return "set_state", ("span", sp.id, r.choice(["accepted", "rejected"])), {}
+            return ops.SetState("span", sp.id, r.choice(["accepted", "rejected"]))
         if choice == "attr":
             if r.random() < 0.5:
-                return "set_attribute", ("span", sp.id, "Negated", r.choice([True, None])), {}
-            return "set_attribute", ("span", sp.id, "Certainty",
-                                     r.choice(["certain", "likely", None])), {}
+                return ops.SetAttribute("span", sp.id, "Negated", r.choice([True, None]))
+            return ops.SetAttribute("span", sp.id, "Certainty",
+                                    r.choice(["certain", "likely", None]))
         if choice == "kb":
-            return "set_kb_id", (sp.id, r.choice(["Q1", "Q2", ""])), {}
+            return ops.SetKbId(sp.id, r.choice(["Q1", "Q2", ""]))
         if choice == "note":
-            return "set_note", (sp.id, r.choice(["check", None])), {}
+            return ops.SetNote(sp.id, r.choice(["check", None]))
         if choice == "relation":
             tail = self.pick(v.spans)
-            return "create_relation", (sp.id, tail.id, r.choice(
-                ["located_in", "member_of", "part_of", "employed_by"])), {}
+            return ops.CreateRelation(sp.id, tail.id, r.choice(
+                ["located_in", "member_of", "part_of", "employed_by"]))
         rel = self.pick(v.relations)
         if choice == "relabel_rel" and rel:
-            return "relabel_relation", (rel.id, r.choice(["located_in", "part_of"])), {}
+            return ops.RelabelRelation(rel.id, r.choice(["located_in", "part_of"]))
         if choice == "state_rel" and rel:
-            return "set_state", ("relation", rel.id, r.choice(["accepted", "rejected"])), {}
+            return ops.SetState("relation", rel.id, r.choice(["accepted", "rejected"]))
         if choice == "delete_rel" and rel:
-            return "delete_relation", (rel.id,), {}
+            return ops.DeleteRelation(rel.id)
         if choice == "event":
-            return "create_event", (sp.id, r.choice(EVENTS)), {}
+            return ops.CreateEvent(sp.id, r.choice(EVENTS))
         ev = self.pick(v.events)
         if ev is None:
             return None
         if choice == "argument":
             if r.random() < 0.2 and len(v.events) > 1:
                 other = self.pick([e for e in v.events if e.id != ev.id])
-                return "add_argument", (ev.id, "Place"), {"target_event_id": other.id}
-            return "add_argument", (ev.id, r.choice(["Person", "Agent", "Place", "Artifact",
-                                                     "Time", "Origin"])), {"span_id": sp.id}
+                return ops.AddArgument(ev.id, "Place", target_event_id=other.id)
+            return ops.AddArgument(ev.id, r.choice(["Person", "Agent", "Place", "Artifact",
+                                                    "Time", "Origin"]), span_id=sp.id)
         if choice == "remove_arg":
             arg = self.pick([a for e in v.events for a in e.arguments])
-            return ("remove_argument", (arg.id,), {}) if arg else None
+            return ops.RemoveArgument(arg.id) if arg else None
         if choice == "delete_event":
-            return "delete_event", (ev.id,), {}
+            return ops.DeleteEvent(ev.id)
         if choice == "event_attr":
-            return "set_attribute", ("event", ev.id, "Negated", r.choice([True, None])), {}
+            return ops.SetAttribute("event", ev.id, "Negated", r.choice([True, None]))
         if choice == "status":
-            return "set_status", (self.doc, r.choice(["in_progress", "done"])), {}
+            return ops.SetStatus(self.doc, r.choice(["in_progress", "done"]))
         return None
 
     # ---- one step: an edit (maybe a batch of two), an undo or a redo ------------------------------
@@ -134,28 +135,24 @@ class Walker:
         if roll < 0.3 and self.undone:
             self._run_steps(self.undone, self.done, undo=False)
             return
-        ops = [o for o in (self.op() for _ in range(2 if roll > 0.9 else 1)) if o]
-        if not ops:
+        todo = [o for o in (self.op() for _ in range(2 if roll > 0.9 else 1)) if o]
+        if not todo:
             return
         try:
-            changes = self.svc.batch(ops)
+            changes = self.svc.run(todo)
         except DomainError:
             return  # refused edits store nothing; the view stays right
-        self.done.append([st for ch in changes for st in steps_for(ch)])
+        self.done.append(ops.inverses(changes))
         self.undone.clear()
         self.apply(changes)
 
     def _run_steps(self, source: list, target: list, *, undo: bool) -> None:
-        steps = source.pop()
-        ordered = list(reversed(steps)) if undo else steps
+        todo = source.pop()
         try:
-            changes = self.svc.batch([st.undo_op() if undo else st.redo_op()
-                                      for st in ordered])
+            changes = self.svc.run(todo)
         except DomainError:
             return  # EditCommand drops such a command (setObsolete)
-        for st, ch in zip(ordered, changes):
-            (st.undone if undo else st.redone)(ch)
-        target.append(steps)
+        target.append(ops.inverses(changes))
         self.apply(changes)
 
 

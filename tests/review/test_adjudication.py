@@ -136,16 +136,19 @@ def test_only_reviewers_adjudicate(team):
         team.rita.decide(team.doc, "span")
 
 
-def test_export_layer_defaults_to_gold(team):
-    from models.review.export_layer import default_export_layer
-
-    with team.store.session() as s:
-        assert default_export_layer(s, team.pid) is None
-        assert default_export_layer(s, team.pid, "bob") == "bob"
+def test_export_uses_gold_once_it_exists(team):
+    layer, _ = team.alice.export_records("news")
+    assert layer == "each document's annotator"
     _setup(team)
-    team.rita.review(team.doc)
-    with team.store.session() as s:
-        assert default_export_layer(s, team.pid, "bob") == "gold"
+    team.rita.review(team.doc)  # auto-gold: what bob and carol agree on
+    layer, records = team.alice.export_records("news")
+    assert layer == "gold"
+    (doc,) = [r for r in records if r.spans]
+    assert sorted((s.start, s.end, s.label) for s in doc.spans) == [
+        (*at("Joe Biden"), "PERSON"), (*at("Mexico City"), "GPE")]
+    # a named layer still wins
+    layer, records = team.alice.export_records("news", "bob")
+    assert layer == "bob" and len([s for r in records for s in r.spans]) == 5
 
 
 def test_cli_review(cli, sqlite_url):
@@ -186,8 +189,9 @@ def test_cli_review(cli, sqlite_url):
 
 
 def test_events_arguments_of_each_other_go_into_gold_once(team):
-    """brat allows events as arguments of one another, in a cycle too: accepting one copies
-    both into gold, each once, the cycle intact (it used to recurse without end)."""
+    """An event may take another event as argument (brat allows it), but never in a cycle:
+    the rule book refuses the argument that would close one. Accepting the event copies
+    both into gold, each once."""
     from models.schema import Role
 
     schema = team.alice.schema(team.pid)
@@ -197,15 +201,19 @@ def test_events_arguments_of_each_other_go_into_gold_once(team):
         a = svc.create_event_at(team.doc, *at("met"), "Meet").id
         b = svc.create_event_at(team.doc, *at("arrested"), "Meet").id
         svc.add_argument(a, "Cause", target_event_id=b)
-        svc.add_argument(b, "Cause", target_event_id=a)
+        with pytest.raises(ValidationError, match=f"would form a cycle: Meet {b} -> Meet {a} "
+                                                  f"-> Meet {b}"):
+            svc.add_argument(b, "Cause", target_event_id=a)
     view = team.rita.review(team.doc)  # auto-gold: both annotators agree on everything
     gold = team.rita.load(team.doc, "gold")
     assert sorted((team.rita.load(team.doc, "gold").text[s.start:s.end], s.label)
                   for s in gold.spans) == [("arrested", "Meet"), ("met", "Meet")]
     assert len(gold.events) == 2
-    first, second = gold.events
-    assert [(a.role, a.event_id) for a in first.arguments] == [("Cause", second.id)]
-    assert [(a.role, a.event_id) for a in second.arguments] == [("Cause", first.id)]
+    by_text = {gold.text[gold.span(e.trigger_id).start:gold.span(e.trigger_id).end]: e
+               for e in gold.events}
+    assert [(a.role, a.event_id) for a in by_text["met"].arguments] == [
+        ("Cause", by_text["arrested"].id)]
+    assert not by_text["arrested"].arguments
     assert view.conflicts == []
 
 

@@ -136,3 +136,23 @@ def test_cli_agree_json_and_text(cli, sqlite_url):
     assert "bob" in text and "0.667" in text and "alpha" in text
     r = cli("--db", sqlite_url, "agree", "--project", "nope")
     assert r.returncode == 1 and "no project named 'nope'" in r.stderr
+
+
+def test_token_kappa_counts_the_documents_stored_tokens(store):
+    from models.records import DocumentRecord, Tokenization
+    from models.service import Service
+
+    alice = Service(store, "alice")
+    # the file's tokens: "AL-AIN" is one token (spaCy would make three: AL - AIN)
+    alice.import_records("gulf", [DocumentRecord(
+        text="AL-AIN beat Dubai", tokens=Tokenization([0, 7, 12], [6, 11, 17]))])
+    alice.add_user("bob", "annotator")
+    alice.add_user("carol", "annotator")
+    doc = alice.documents(alice.project_id("gulf"))[0].id
+    Service(store, "bob").create_span(doc, 0, 6, "LOC")
+    Service(store, "carol").create_span(doc, 3, 6, "LOC")
+    (pair,) = alice.agreement("gulf")["pairs"]
+    # per stored token: bob LOC O O, carol LOC O O (her span touches the one token)
+    assert pair["tokens"] == 3
+    assert pair["kappa"] == 1.0
+    assert pair["span_f1"] == 0.0  # the spans themselves still differ

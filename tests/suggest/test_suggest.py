@@ -155,3 +155,26 @@ def test_patterns_from_accepted_labels_are_suggested_elsewhere(nlp, service, pro
     spans = service.load(new_doc).spans
     hit = [s for s in spans if s.suggester == "labels"]
     assert [(s.start, s.end, s.label, s.source) for s in hit] == [(17, 36, "ORG", "pattern")]
+
+
+def test_cancel_between_batches_keeps_whole_batches_only(nlp, service):
+    from models.records import DocumentRecord
+
+    texts = [f"{who} met officials of the United Nations in {where} on Tuesday."
+             for who, where in [("Angela Merkel", "Paris"), ("Joe Biden", "Berlin"),
+                                ("Emmanuel Macron", "Rome"), ("Olaf Scholz", "Madrid"),
+                                ("Pedro Sanchez", "Lisbon"), ("Mark Rutte", "Vienna"),
+                                ("Giorgia Meloni", "Athens"), ("Justin Trudeau", "Dublin")]]
+    service.import_records("many", [DocumentRecord(text=t, title=f"d{i}")
+                                    for i, t in enumerate(texts)])
+    pid = service.project_id("many")
+    asked = []
+
+    def cancel() -> bool:  # asked once a batch is full: the third time, stop
+        asked.append(1)
+        return len(asked) >= 3
+
+    report = service.suggest(pid, batch_size=2, cancel=cancel)
+    assert report.cancelled and report.documents == 4 and report.total == 8
+    done = [d for d in service.documents(pid) if d.suggestions]
+    assert [d.title for d in done] == ["d0", "d1", "d2", "d3"]  # two whole batches, in order

@@ -2,6 +2,7 @@ import pytest
 
 from desktop.views.document_view import DocumentView
 from models.schema import default_schema
+from models.tokens import tokenize
 
 
 @pytest.fixture
@@ -12,7 +13,8 @@ def make_view(qtbot):
         view.resize(width, height)
         view.show()
         qtbot.waitExposed(view)
-        view.set_document(layer, default_schema())
+        # the tokens the store would hold for it: spaCy's English tokenizer's
+        view.set_document(layer, default_schema(), tokenize(layer.text))
         return view
 
     return make

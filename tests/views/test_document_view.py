@@ -269,3 +269,24 @@ def test_tooltip_tells_who_suggested_a_span(make_view):
     text = view.canvas.describe(sug)
     assert text.startswith("GPE · suggested · model") and "Mexico City" in text
     assert view.canvas.span_under(QPointF(view.canvas.tag_rect(sug.id).center())) == sug.id
+
+
+def test_the_resize_handle_is_drawn_and_catches_beyond_5_px(make_view, qtbot):
+    lv = seed_layer()
+    view = make_view(lv)
+    rosso = next(sp for sp in lv.spans if lv.text[sp.start:sp.end] == "Nicolo Filippo Rosso")
+    view.select_span(rosso.id)
+    s, _e = find(lv.text, "Filippo")
+    edge = at(view, rosso.start)
+    # the knob under the start edge is painted in the focus colour
+    canvas = view.canvas
+    line_rect = canvas.span_rect(rosso.id)
+    knob = QPoint(edge.x(), round(line_rect.top() + line_rect.height() + 3))
+    image = vp(view).grab().toImage()
+    ratio = image.devicePixelRatio()
+    got = image.pixelColor(round(knob.x() * ratio), round(knob.y() * ratio))
+    assert got.name() == canvas.theme.focus.name()
+    # a press 7 px left of the edge (the knob's side) still takes the edge
+    with qtbot.waitSignal(view.resizeRequested) as sig:
+        drag(qtbot, vp(view), knob - QPoint(7, 0), mid(view, s + 1, s + 2))
+    assert sig.args == [rosso.id, s, rosso.end]

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from desktop.views.stacking import stack
 from desktop.views.theme import text_on
 from desktop.views.tokens import Tokens
+from models.records import Tokenization
 from tests.views.sample import big_layer, seed_layer
 
 
@@ -47,17 +48,56 @@ def test_big_document_opens_scrolls_and_paints(make_view, qtbot):
     assert all(canvas._exact)  # the idle pass made every height exact
 
 
+def _tokenization(text, words):
+    """The tokens of `text` that are `words`, in order (offsets found by hand)."""
+    starts, pos = [], 0
+    for w in words:
+        pos = text.index(w, pos)
+        starts.append(pos)
+        pos += len(w)
+    return Tokenization(starts, [s + len(w) for s, w in zip(starts, words)])
+
+
 def test_token_snapping_rules():
     text = "Mr. O'Neil paid $1,200.50 in Zürich-based fees."
-    tk = Tokens(text)
+    tk = Tokens(text, _tokenization(text, ["Mr.", "O'Neil", "paid", "$", "1,200.50", "in",
+                                           "Zürich", "-", "based", "fees", "."]))
     assert tk.snap(5, 7) == (4, 10)  # inside "O'Neil"
     assert tk.snap(3, 12) == (4, 15)  # " O'Neil pa" -> "O'Neil paid": no leading space
-    assert tk.snap(2, 12) == (2, 15)  # the period of "Mr." is a token of its own
+    assert tk.snap(2, 12) == (0, 15)  # "Mr." is one token here
     s = text.index("1,200")
     assert tk.snap(s + 1, s + 2) == (s, s + len("1,200.50"))
+    assert tk.snap(s - 1, s) == (s - 1, s)  # "$" alone
     z = text.index("Zürich")
     assert tk.snap(z + 2, z + 3) == (z, z + len("Zürich"))
+    assert tk.snap(z + 2, z + 8) == (z, z + len("Zürich-based"))
     assert tk.snap(3, 4) is None  # only a space
+
+
+def test_tokens_skip_white_space_tokens_and_cross_paragraphs():
+    text = "one two\n\nthree four"
+    # as spaCy has it: the paragraph break is a white-space token of its own
+    tok = Tokenization([0, 4, 7, 9, 15], [3, 7, 9, 14, 19])
+    tk = Tokens(text, tok)
+    assert tk.snap(5, 12) == (4, 14)  # "wo\n\nth" -> "two\n\nthree"
+    assert tk.next_end(7) == 14 and tk.next_start(7) == 9
+    assert tk.prev_end(9) == 7 and tk.prev_start(9) == 4
+    assert tk.snap(7, 9) is None
+
+
+def test_tokens_are_asked_for_once_when_first_needed():
+    text = "one two"
+    calls = []
+
+    def fetch():
+        calls.append(1)
+        return Tokenization([0, 4], [3, 7])
+
+    tk = Tokens(text, fetch)
+    assert calls == []  # opening a document asks for nothing
+    assert tk.snap(1, 5) == (0, 7)
+    assert tk.token_at(5) == (4, 7)
+    assert calls == [1]
 
 
 def test_stacking_puts_containers_above_what_they_contain():
@@ -66,17 +106,6 @@ def test_stacking_puts_containers_above_what_they_contain():
     levels = stack(cores, cores)
     assert levels[1] == levels[2] == 0 and levels[3] == 0
     assert levels[0] == 1
-
-
-def test_tokens_are_found_per_paragraph_and_cross_them():
-    from desktop.views.annotations import split_paragraphs
-
-    text = "one two\n\nthree four"
-    tk = Tokens(text, split_paragraphs(text))
-    assert tk.snap(5, 12) == (4, 14)  # "wo\n\nth" -> "two\n\nthree"
-    assert tk.next_end(7) == 14 and tk.next_start(7) == 9
-    assert tk.prev_end(9) == 7 and tk.prev_start(9) == 4
-    assert tk.snap(7, 9) is None
 
 
 def test_a_larger_font_gives_larger_text_and_tags(make_view):

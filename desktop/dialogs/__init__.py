@@ -1,0 +1,1 @@
+"""The window's dialogs for whole-project jobs: import, export, search."""

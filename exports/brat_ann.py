@@ -1,0 +1,256 @@
+"""Writing one document's labels as a brat ``.ann``; see exports/brat.py for the lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exports.base import ExportReport
+from models.records import DocumentRecord, RelationRecord, SpanRecord
+from models.schema import Schema
+
+_WS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.counters: dict[str, int] = {}
+
+    def next(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{kind}{self.counters[kind]}"
+
+
+def _role_names(roles: list[str]) -> list[str]:
+    """Roles as stored ("Theme", "Theme2" as brat wrote them); a role repeated under the
+    same name gets brat's numbers (Theme, Theme2, ...), skipping those already taken."""
+    taken = set(roles)
+    seen: set[str] = set()
+    out = []
+    for role in roles:
+        if role in seen:
+            base = role.rstrip("0123456789") or role
+            n = 2
+            while f"{base}{n}" in taken:
+                n += 1
+            role = f"{base}{n}"
+            taken.add(role)
+        seen.add(role)
+        out.append(role)
+    return out
+
+
+def _grouped(r: RelationRecord, schema: Schema | None) -> bool:
+    if "group" in r.extra:
+        return True
+    rt = schema.relation(r.label) if schema else None
+    return rt is not None and rt.symmetric and rt.transitive
+
+
+def _groups(rels: list[RelationRecord], ids: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Equivalence groups: the connected members of each relation type, in brat ID order."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in rels:
+        a, b = find((r.label, ids[r.head])), find((r.label, ids[r.tail]))
+        if a != b:
+            parent[a] = b
+    members: dict[tuple[str, str], list[str]] = {}
+    for node in list(parent):
+        members.setdefault(find(node), []).append(node[1])
+    order = lambda t: (t[:1], int(t[1:]) if t[1:].isdigit() else 0)  # noqa: E731
+    out = [(root[0], sorted(ms, key=order)) for root, ms in members.items()]
+    return sorted(out, key=lambda g: (order(g[1][0]), g[0]))
+
+
+def ann_text(doc: DocumentRecord, report: ExportReport, schema: Schema | None = None) -> str:
+    lines: list[str] = []
+    ids: dict[str, str] = {}
+    new = _Ids()
+    text = doc.text
+    for s in doc.spans:
+        frags = list(s.fragments) if s.fragments else [(s.start, s.end)]
+        tid = new.next("T")
+        if s.id:
+            ids[s.id] = tid
+        offs = ";".join(f"{a} {b}" for a, b in frags)
+        seen = " ".join(text[a:b] for a, b in frags).translate(_WS)
+        lines.append(f"{tid}\t{s.label} {offs}\t{seen}")
+        report.spans += 1
+    _events(doc, report, ids, new, lines)
+    _relations(doc, report, ids, new, lines, schema)
+    attr_ids: dict[int, dict[str, str]] = {}  # id(label) -> {"A:name": A id}
+    for item in [*doc.spans, *doc.events, *doc.relations]:
+        bid = ids.get(item.id) if item.id else None
+        if bid is not None:
+            attr_ids[id(item)] = _attributes(doc, report, item, bid, new, lines)
+    for s in doc.spans:
+        tid = ids.get(s.id) if s.id else None
+        if tid is None:
+            if s.kb_id or s.note:
+                report.add(doc, "kb_id" if s.kb_id else "note", s.label, s.start, s.end,
+                           "left out: the span has no id")
+            continue
+        on = {**attr_ids.get(id(s), {}), **_norms(doc, report, s, tid, new, lines)}
+        _notes(doc, report, s, tid, on, new, lines)
+    for item in [*doc.events, *doc.relations]:
+        bid = ids.get(item.id) if item.id else None
+        if bid is not None:
+            _notes(doc, report, item, bid, attr_ids.get(id(item), {}), new, lines)
+    if doc.comments:
+        report.add(doc, "comment", "", None, None,
+                   f"{len(doc.comments)} document comment(s) left out: brat notes belong to "
+                   "labels")
+    return "".join(line + "\n" for line in lines)
+
+
+def _events(doc, report, ids, new, lines) -> None:
+    for ev in doc.events:
+        if ev.id:
+            ids[ev.id] = new.next("E")
+    for ev in doc.events:
+        if ev.id and not ids.get(ev.trigger, "").startswith("T"):
+            report.add(doc, "event", ev.type, None, None, "left out: its trigger is not a span")
+            ids.pop(ev.id)
+    for ev in doc.events:
+        eid = ids.get(ev.id) if ev.id else None
+        if eid is None:
+            if not ev.id:
+                report.add(doc, "event", ev.type, None, None, "left out: it has no id")
+            continue
+        args = []
+        for arg in ev.arguments:
+            if arg.target not in ids:
+                report.add(doc, "argument", f"{ev.type}.{arg.role}", None, None,
+                           "left out: its target is not exported")
+                continue
+            args.append(arg)
+        roles = _role_names([a.role for a in args])
+        parts = [f"{ev.type}:{ids[ev.trigger]}"] + [
+            f"{role}:{ids[a.target]}" for role, a in zip(roles, args)]
+        lines.append(f"{eid}\t{' '.join(parts)}")
+        report.events += 1
+
+
+def _relations(doc, report, ids, new, lines, schema) -> None:
+    grouped = []
+    for r in doc.relations:
+        if r.head not in ids or r.tail not in ids:
+            report.add(doc, "relation", r.label, None, None,
+                       "left out: it points to a label that is not exported")
+            continue
+        if _grouped(r, schema) and ids[r.head][:1] == ids[r.tail][:1] == "T":
+            grouped.append(r)
+            continue
+        rid = new.next("R")
+        if r.id:
+            ids[r.id] = rid
+        a1, a2 = _arg_names(r, schema)
+        lines.append(f"{rid}\t{r.label} {a1}:{ids[r.head]} {a2}:{ids[r.tail]}")
+        report.relations += 1
+    for label, members in _groups(grouped, ids):
+        lines.append(f"*\t{label} {' '.join(members)}")
+    report.relations += len(grouped)
+
+
+def _arg_names(r: RelationRecord, schema: Schema | None) -> tuple[str, str]:
+    names = r.extra.get("args")
+    if isinstance(names, list) and len(names) == 2:
+        return names[0], names[1]
+    rt = schema.relation(r.label) if schema else None
+    if rt is not None and len(rt.args) == 2:
+        return rt.args[0], rt.args[1]
+    return "Arg1", "Arg2"
+
+
+def _attributes(doc, report, item, bid, new, lines) -> dict[str, str]:
+    """A (and M) lines; {"A:name": its ID} for the notes on them."""
+    attrs = (item.extra.get("attributes") or {}) if isinstance(item, RelationRecord) \
+        else item.attributes
+    out: dict[str, str] = {}
+    if not attrs:
+        return out
+    lab = getattr(item, "label", None) or getattr(item, "type", "")
+    old_style = set(item.extra.get("m") or ())
+    where = (getattr(item, "start", None), getattr(item, "end", None))
+    for name, value in attrs.items():
+        kind = "M" if name in old_style and value is True else "A"
+        if not name or any(c.isspace() for c in name):
+            report.add(doc, "attribute", lab, *where, f"attribute {name!r} left out: "
+                                                      "brat names hold no white space")
+            continue
+        if value is True:
+            aid = new.next(kind)
+            lines.append(f"{aid}\t{name} {bid}")
+        elif value is False or value is None:
+            report.add(doc, "attribute", lab, *where,
+                       f"attribute {name}={value!r} written as absent (brat has no false)")
+            continue
+        else:
+            sval = value if isinstance(value, str) else str(value)
+            if not sval or any(c.isspace() for c in sval):
+                report.add(doc, "attribute", lab, *where,
+                           f"attribute {name}={value!r} left out: brat values hold no "
+                           "white space")
+                continue
+            if not isinstance(value, str):
+                report.add(doc, "attribute", lab, *where,
+                           f"attribute {name}={value!r} written as the string {sval!r}")
+            aid = new.next("A")
+            lines.append(f"{aid}\t{name} {bid} {sval}")
+        out[f"A:{name}"] = aid
+    return out
+
+
+def _norms(doc, report, s, tid, new, lines) -> dict[str, str]:
+    """N lines: as read (type, reference, own text) while the span's kb_id is the first
+    one read; else the kb_id as a Reference named by the span's text."""
+    norms = s.extra.get("norms") or []
+    out: dict[str, str] = {}
+    if norms and norms[0][1] == s.kb_id:
+        for k, (typ, ref, name) in enumerate(norms):
+            nid = new.next("N")
+            out[f"N:{k}"] = nid
+            lines.append(f"{nid}\t{typ} {tid} {ref}" + ("" if name is None else f"\t{name}"))
+    elif s.kb_id:
+        if any(c.isspace() for c in s.kb_id):
+            report.add(doc, "kb_id", s.label, s.start, s.end,
+                       f"kb_id {s.kb_id!r} left out: it holds white space")
+        else:
+            name = doc.text[s.start:s.end].translate(_WS)
+            nid = new.next("N")
+            out["N:0"] = nid
+            lines.append(f"{nid}\tReference {tid} {s.kb_id}\t{name}")
+    return out
+
+
+def read_note(notes: list[Any]) -> str | None:
+    """A span's note: the text of its AnnotatorNotes, one per line."""
+    texts = [n[1] for n in notes if n[0] == "AnnotatorNotes" and not n[2] and n[1]]
+    return "\n".join(texts) if texts else None
+
+
+def _notes(doc, report, item, bid, on_ids, new, lines) -> None:
+    """# lines: the notes read, of any type, on the label, its attributes or its
+    normalizations; a span's AnnotatorNotes as its note now says."""
+    notes: list[Any] = list(item.extra.get("notes") or [])
+    if isinstance(item, SpanRecord) and read_note(notes) != (item.note or None):
+        # the note was written (or changed) here since it was read: it replaces them
+        notes = [n for n in notes if not (n[0] == "AnnotatorNotes" and not n[2])]
+        for line in item.note.split("\n") if item.note else []:
+            if line.translate(_WS) != line:
+                report.add(doc, "note", item.label, item.start, item.end,
+                           "tabs in the note written as spaces")
+            notes.append(["AnnotatorNotes", line.translate(_WS), ""])
+    for typ, text, on in notes:
+        target = on_ids.get(on) if on else bid
+        if target is None:
+            report.add(doc, "note", getattr(item, "label", "") or getattr(item, "type", ""),
+                       None, None, f"{typ} note left out: what it was on is not exported")
+            continue
+        lines.append(f"{new.next('#')}\t{typ} {target}" + ("" if text is None else f"\t{text}"))

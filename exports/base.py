@@ -93,7 +93,10 @@ class ExportReport:
     spans: int = 0  # spans written (after expanding/skipping)
     relations: int = 0
     events: int = 0
+    tasks: int = 0  # Prodigy: lines written (a document may be several tasks)
     problems: list[Problem] = field(default_factory=list)
+    # documents the export was not given, by (reason, status): filled by the caller
+    left_out: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def add(self, doc: DocumentRecord, kind: str, label: str, start: int | None,
             end: int | None, action: str) -> None:
@@ -113,6 +116,36 @@ class ExportReport:
             return head
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.counts_by_kind().items()))
         return f"{head}; {len(self.problems)} problem(s): {kinds}"
+
+    def left_out_block(self) -> list[str]:
+        """What was left out and why, in a few lines: documents by status, spans by
+        misalignment or overlap, what the format cannot carry."""
+        lines = []
+        if self.left_out:
+            by_reason: dict[str, dict[str, int]] = {}
+            for (reason, status), n in sorted(self.left_out.items()):
+                by_reason.setdefault(reason, {})[status] = n
+            for reason, statuses in by_reason.items():
+                n = sum(statuses.values())
+                detail = ", ".join(f"{k} {v}" for k, v in statuses.items())
+                lines.append(f"{n} document{'s' if n != 1 else ''} left out: {reason} "
+                             f"({detail}; use --status all)")
+        kinds = self.counts_by_kind()
+        spans = {k: kinds.pop(k) for k in SPAN_PROBLEMS if k in kinds}
+        kinds.pop("split", None)
+        if spans:
+            lines.append("spans: " + ", ".join(f"{n} {SPAN_PROBLEMS[k]}"
+                                               for k, n in spans.items()))
+        if kinds:
+            lines.append(f"not carried by {self.format}: " + ", ".join(
+                f"{n} {k}" for k, n in sorted(kinds.items())))
+        return lines
+
+
+# What each kind of span problem means, for the report's block.
+SPAN_PROBLEMS = {"misaligned": "misaligned with the tokens (expanded or skipped)",
+                 "overlap": "overlapping (kept out of doc.ents / the tags)",
+                 "incorrect": "rejected where an accepted span stands (left out)"}
 
 
 def doc_name(doc: DocumentRecord) -> str:

@@ -32,6 +32,7 @@ unfinished ``B-X`` in BILUO, an unknown prefix) is refused with the file and lin
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -57,27 +58,12 @@ DOCSTART = "-DOCSTART- -X- -X- O"
 _SENT_END = {".", "!", "?", "...", "…"}
 
 
-def non_overlapping(items: list[tuple[int, int, object]]) -> tuple[list, list]:
-    """Greedy longest-first choice of non-overlapping (start, end, x); (kept, left out)."""
-    order = sorted(range(len(items)), key=lambda i: (-(items[i][1] - items[i][0]),
-                                                     items[i][0], i))
-    taken: list[tuple[int, int]] = []
-    kept_idx, out_idx = [], []
-    for i in order:
-        s, e, _ = items[i]
-        if any(s < te and ts < e for ts, te in taken):
-            out_idx.append(i)
-        else:
-            taken.append((s, e))
-            kept_idx.append(i)
-    return [items[i] for i in sorted(kept_idx)], [items[i] for i in sorted(out_idx)]
-
-
 def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
              sentence_starts: set[int] = frozenset()) -> list[str]:
-    """Tags for tokens [0, n) given chunks (first, last inclusive, label).
-
-    IOB1 needs B- only between two chunks of one label that touch in one sentence."""
+    """Tags for tokens [0, n) given chunks (first, last inclusive, label), by hand: the
+    writer uses it for IOB1 only, which spaCy has no helper for (IOB2 and BILUO come from
+    spacy.training). IOB1 needs B- only between two chunks of one label that touch in one
+    sentence."""
     tags = ["O"] * n_tokens
     prev_end, prev_label = -2, None
     for first, last, label in sorted(chunks):
@@ -133,10 +119,15 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
         se = align_span(s, index, doc, options, report)
         if se is not None:
             aligned.append((se[0], se[1], s))
-    kept, left = non_overlapping(aligned)
-    for s, e, span in left:
-        report.add(doc, "overlap", span.label, span.start, span.end,
-                   "left out: CoNLL tags cannot overlap")
+    # a spaCy Doc of the stored tokens: filter_spans and offsets_to_biluo_tags work on it
+    from exports.docbin import doc_from_tokens
+
+    tdoc, where = doc_from_tokens(_vocab(), text, toks)
+    kept = _longest_first(tdoc, where, index, aligned)
+    for s, e, span in aligned:
+        if not any(k[2] is span for k in kept):
+            report.add(doc, "overlap", span.label, span.start, span.end,
+                       "left out: CoNLL tags cannot overlap")
     report.spans += len(kept)
     chunks = []
     inside: dict[int, SpanRecord] = {}  # token i continues a chunk begun before it
@@ -149,7 +140,16 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
     starts = _sentence_starts(doc, toks, words, inside, report)
     cols = toks.columns or {}
     scheme = options.conll_scheme or cols.get("scheme") or "iob2"
-    tags = tags_for(len(toks), chunks, scheme, starts)
+    if scheme == "iob1":  # spaCy has no IOB1 helper: by hand
+        tags = tags_for(len(toks), chunks, scheme, starts)
+    else:
+        from spacy.training import biluo_to_iob, offsets_to_biluo_tags
+
+        biluo = offsets_to_biluo_tags(tdoc, [(toks.starts[first], toks.ends[last], label)
+                                             for first, last, label in chunks])
+        tags = [biluo[where[k]] for k in range(len(toks))]
+        if scheme == "iob2":
+            tags = biluo_to_iob(tags)
     extra = cols.get("extra")
     sentences: list[list[list[str]]] = []
     current: list[list[str]] = []
@@ -167,6 +167,28 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
     if current:
         sentences.append(current)
     return sentences
+
+
+@functools.cache
+def _vocab():
+    from spacy.vocab import Vocab
+
+    return Vocab()
+
+
+def _longest_first(tdoc, where, index: TokenIndex, aligned: list) -> list:
+    """The (start, end, span) that spacy.util.filter_spans keeps (the longest first, then
+    the earliest), in text order."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    pairs = []
+    for item in aligned:
+        first, last = index.token_range(item[0], item[1])
+        pairs.append((Span(tdoc, where[first], where[last] + 1, label=item[2].label), item))
+    of = {id(sp): item for sp, item in pairs}
+    chosen = filter_spans([sp for sp, _ in pairs])
+    return sorted((of[id(sp)] for sp in chosen), key=lambda x: (x[0], x[1]))
 
 
 def _sentence_starts(doc: DocumentRecord, toks: Tokenization, words: list[int],

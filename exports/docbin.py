@@ -2,9 +2,9 @@
 
 What goes where in each ``Doc``:
 
-* ``doc.ents``: the spans that line up with the tokens and do not overlap (when they do,
-  the longest win, first come first on ties, like ``spacy.util.filter_spans``; the others
-  are reported), with ``kb_id`` in ``ent.kb_id_`` (the ``ENT_KB_ID`` token attribute);
+* ``doc.ents``: the entity spans that line up with the tokens and do not overlap (when
+  they do, ``spacy.util.filter_spans`` chooses, the longest first; the others are
+  reported), with ``kb_id`` in ``ent.kb_id_`` (the ``ENT_KB_ID`` token attribute);
 * ``doc.spans[options.spans_key]`` (default ``"sc"``): every span, overlapping ones too,
   with label and kb_id;
 * ``doc._.marginalia`` (a Doc extension, saved in ``doc.user_data`` under the key
@@ -37,8 +37,15 @@ span, their fragments in ``doc._.marginalia``.
 Documents are shuffled with ``options.seed`` and ``options.dev_ratio`` of them go to
 ``dev.spacy`` (at least one each when there are two or more documents). ``config.cfg``
 comes from spaCy's own ``init config`` for a blank English ``ner`` pipeline on CPU, with
-``paths.train``/``paths.dev`` pointing at the two files and the entity labels given in
-``labels/ner.json``; run ``python -m spacy train config.cfg`` in the output folder.
+``paths.train``/``paths.dev`` pointing at the two files and ner's ``incorrect_spans_key``
+set to ``"incorrect_spans"``; the labels are left for training (or ``spacy init labels``)
+to infer from the data. Run ``python -m spacy train config.cfg`` in the output folder.
+
+Binary data: a document whose labels are incomplete (``DocumentRecord.binary``: imported
+binary tasks such as ``ner.teach``, or no task accepted) marks the tokens outside its
+accepted spans as missing, not O; its rejected spans are in ``doc.spans["incorrect_spans"]``.
+Event triggers are in ``doc.spans["events"]``, not in ``doc.ents`` (unless the event type
+has ``export_as_entity = true``). See :func:`set_labels`.
 
 Reader: any ``.spacy`` file (or a folder of them, in the documents' original order when
 ours): with our ``doc._.marginalia`` it restores the records exactly; without it, spans come
@@ -50,7 +57,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import zlib
 import random
 from collections.abc import Iterable, Iterator
@@ -69,10 +75,10 @@ from exports.base import (
     doc_name,
     tokens_of,
 )
-from exports.conll import non_overlapping
 from models.errors import FormatError
 from models.records import (
-    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, Tokenization)
+    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord,
+    Tokenization)
 from models.schema import Schema
 from models.tokens import from_doc
 
@@ -147,9 +153,8 @@ def doc_from_tokens(vocab, text: str, toks: Tokenization):
 
 
 def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
-           report: ExportReport):
+           report: ExportReport, schema: Schema | None = None):
     """The spaCy Doc for one record (ents, spans, doc._.marginalia)."""
-    from spacy.tokens import Span
 
     toks = tokens_of(rec, options)
     doc, where = doc_from_tokens(vocab, rec.text, toks)
@@ -159,24 +164,8 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
         se = align_span(s, tokens, rec, options, report)
         if se is not None:
             kept_spans.append((se[0], se[1], s))
-    group = []
-    data_spans = []
-    for s, e, span in kept_spans:
-        first, last = tokens.token_range(s, e)
-        group.append(Span(doc, where[first], where[last] + 1, label=span.label,
-                          kb_id=span.kb_id or ""))
-        d = dict(span.__dict__)  # shallow: dataclasses.asdict deep-copies, 10x slower
-        d["start"], d["end"] = s, e
-        d["fragments"] = [list(f) for f in span.fragments] if span.fragments else None
-        data_spans.append(d)
-    ents_in, ents_out = non_overlapping([(s, e, i) for i, (s, e, _) in enumerate(kept_spans)])
-    for s, e, i in ents_out:
-        span = kept_spans[i][2]
-        report.add(rec, "overlap", span.label, span.start, span.end,
-                   f"left out of doc.ents (it overlaps a longer span); kept in "
-                   f"doc.spans[{options.spans_key!r}]")
-    doc.ents = [group[i] for _, _, i in ents_in]
-    doc.spans[options.spans_key] = group
+    group, data_spans = set_labels(doc, where, rec, kept_spans, tokens, options, report,
+                                   schema)
     kept_ids = {span.id for _, _, span in kept_spans if span.id}
     event_ids = {ev.id for ev in rec.events if ev.id}
     # events whose trigger was left out go too, and then what points at them (repeat)
@@ -222,12 +211,78 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
         "events": data_events,
         "doc": {"title": rec.title, "source": rec.source, "meta": rec.meta,
                 "status": rec.status, "annotator": rec.annotator,
-                "comments": list(rec.comments), "doc_id": rec.doc_id, "index": index},
+                "comments": list(rec.comments), "doc_id": rec.doc_id, "index": index,
+                "tasks": [dict(t.__dict__) for t in rec.tasks]},
     })
     report.spans += len(group)
     report.relations += len(data_rels)
     report.events += len(data_events)
     return doc
+
+
+INCORRECT_KEY = "incorrect_spans"  # the ner component's incorrect_spans_key
+EVENTS_KEY = "events"  # event triggers
+
+
+def set_labels(doc, where, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
+               options: ExportOptions, report: ExportReport, schema: Schema | None):
+    """doc.ents, doc.spans[key], doc.spans["events"] and doc.spans["incorrect_spans"] from
+    the record's token-aligned spans; (spans in doc.spans[key], their data dicts).
+
+    * entities (accepted, or suggested under --state all) go to doc.spans[key] and, the
+      longest first where they overlap (spacy.util.filter_spans), to doc.ents; the others
+      are reported;
+    * event triggers go to doc.spans["events"], not doc.ents (unless their event type
+      says export_as_entity);
+    * rejected spans go to doc.spans["incorrect_spans"], for ner's incorrect_spans_key
+      (a rejected span where an accepted entity stands is left out, reported);
+    * a document whose labels are incomplete (binary tasks, rec.binary) leaves the tokens
+      it says nothing about missing, not O; a complete one keeps O."""
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    triggers = {ev.trigger: ev.type for ev in rec.events}
+    both = {e.name for e in schema.events if e.export_as_entity} if schema else set()
+    group, ent_spans, events, incorrect, data_spans = [], [], [], [], []
+    for s, e, span in kept_spans:
+        first, last = tokens.token_range(s, e)
+        sp = Span(doc, where[first], where[last] + 1, label=span.label, kb_id=span.kb_id or "")
+        d = dict(span.__dict__)  # shallow: dataclasses.asdict deep-copies, 10x slower
+        d["start"], d["end"] = s, e
+        d["fragments"] = [list(f) for f in span.fragments] if span.fragments else None
+        data_spans.append(d)
+        if span.state == "rejected":
+            incorrect.append((sp, span))
+            continue
+        group.append(sp)
+        if span.id in triggers:
+            events.append(sp)
+            if triggers[span.id] not in both:
+                continue
+        ent_spans.append((sp, span))
+    chosen = filter_spans([sp for sp, _ in ent_spans])
+    kept = {(sp.start, sp.end, sp.label) for sp in chosen}
+    taken = set()
+    for sp, span in ent_spans:
+        key = (sp.start, sp.end, sp.label)
+        if key not in kept or key in taken:
+            report.add(rec, "overlap", span.label, span.start, span.end,
+                       f"left out of doc.ents (it overlaps a longer span); kept in "
+                       f"doc.spans[{options.spans_key!r}]")
+        taken.add(key)
+    doc.set_ents(chosen, default="missing" if rec.binary else "outside")
+    wrong = []
+    for sp, span in incorrect:
+        if (sp.start, sp.end, sp.label) in kept:
+            report.add(rec, "incorrect", span.label, span.start, span.end,
+                       "a rejected span where the same span is accepted: left out of "
+                       f"doc.spans[{INCORRECT_KEY!r}]")
+        else:
+            wrong.append(sp)
+    doc.spans[options.spans_key] = group
+    doc.spans[EVENTS_KEY] = events
+    doc.spans[INCORRECT_KEY] = wrong
+    return group, data_spans
 
 
 def _vocab_of(tokenizer) -> Any:
@@ -287,7 +342,7 @@ def _write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None,
     docs = []
     labels: set[str] = set(schema.entity_names) if schema else set()
     for n, rec in enumerate(records):
-        doc = to_doc(rec, n, vocab, options, report)
+        doc = to_doc(rec, n, vocab, options, report, schema)
         labels.update(e.label_ for e in doc.ents)
         docs.append(doc)
         report.documents += 1
@@ -307,9 +362,6 @@ def _write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None,
             db.add(docs[i])
         atomic_write_bytes(out / name, db.to_bytes())
         report.files.append(out / name)
-    ner_labels = out / "labels" / "ner.json"
-    atomic_write_text(ner_labels, json.dumps(ner_label_data(sorted(labels)), indent=2))
-    report.files.append(ner_labels)
     atomic_write_text(out / "config.cfg", training_config(sorted(labels)))
     report.files.append(out / "config.cfg")
     return report
@@ -326,17 +378,6 @@ def _problem_empty_dev() -> Problem:
                    "spacy train another --paths.dev")
 
 
-def ner_label_data(labels: list[str]) -> dict[str, dict[str, int]]:
-    """The NER move labels, as `spacy init labels` writes them for an `ner` component."""
-    # BiluoPushDown actions: 0 MISSING, 1 BEGIN, 2 IN, 3 LAST, 4 UNIT, 5 OUT
-    data: dict[str, dict[str, int]] = {"0": {}, "1": {}, "2": {}, "3": {}, "4": {"": 1},
-                                       "5": {"": 1}}
-    for label in labels:
-        for action in ("1", "2", "3", "4"):
-            data[action][label] = 1
-    return data
-
-
 @functools.lru_cache(maxsize=1)
 def _base_config() -> str:
     from spacy.cli.init_config import init_config
@@ -345,8 +386,9 @@ def _base_config() -> str:
                          pretraining=False, silent=True)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
-    config["initialize"]["components"] = {
-        "ner": {"labels": {"@readers": "spacy.read_labels.v1", "path": "labels/ner.json"}}}
+    # the labels are inferred from the training data by `spacy train` (or `spacy init
+    # labels`); rejected spans of binary tasks are what the model must not predict
+    config["components"]["ner"]["incorrect_spans_key"] = INCORRECT_KEY
     return config.to_str()
 
 
@@ -452,13 +494,16 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
                                          sentences=True))
     if not isinstance(data, dict) or "spans" not in data:
         seen: set[tuple[int, int, str]] = set()
-        for span in [*doc.ents, *(s for g in doc.spans.values() for s in g)]:
+        wrong = list(doc.spans[INCORRECT_KEY]) if INCORRECT_KEY in doc.spans else []
+        groups = [s for k, g in doc.spans.items() if k != INCORRECT_KEY for s in g]
+        for span, state in [*((s, "accepted") for s in [*doc.ents, *groups]),
+                            *((s, "rejected") for s in wrong)]:
             key = (span.start_char, span.end_char, span.label_)
             if key in seen or span.start_char >= span.end_char:
                 continue
             seen.add(key)
             rec.spans.append(SpanRecord(*key, id=f"T{len(rec.spans) + 1}",
-                                        kb_id=span.kb_id_ or None))
+                                        kb_id=span.kb_id_ or None, state=state))
         return rec, None
     data = _lists(data)
     text_len = len(doc.text)
@@ -494,6 +539,7 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     rec.status = info.get("status")
     rec.annotator = info.get("annotator")
     rec.comments = list(info.get("comments") or [])
+    rec.tasks = [TaskRecord(**t) for t in info.get("tasks") or []]
     return rec, info.get("index")
 
 
@@ -517,7 +563,7 @@ from exports.format import MISALIGNED, Format, Option  # noqa: E402 (the declara
 
 FORMAT = Format(
     name=NAME, extensions=EXTENSIONS, read=read, write=write, reads_folders=True,
-    writes_folder=True, options=(MISALIGNED,
+    writes_folder=True, carries_rejections=True, options=(MISALIGNED,
              Option("dev_ratio", "--dev-ratio", type=float,
                     help="the share of documents in dev.spacy"),
              Option("seed", "--seed", type=int, help="seed of the train/dev shuffle")))

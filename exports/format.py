@@ -106,6 +106,12 @@ class Format:
     schema_file: Callable[[Path], Path | None] | None = None  # and the file it is read from
     options: tuple[Option, ...] = ()  # the export options its writer reads
     writes_folder: bool = False  # the export is a folder (spaCy's train/dev, brat's pairs)
+    # its writer carries a rejected span as rejected (Prodigy's "answer": "reject", DocBin's
+    # doc.spans["incorrect_spans"]): the export gives it the rejected labels too
+    carries_rejections: bool = False
+    # its writer writes imported tasks back as themselves (Prodigy), with every span of a
+    # task whatever its state
+    writes_tasks: bool = False
 
     def claims(self, probe: Probe) -> bool:
         if self.sniff is not None:

@@ -18,24 +18,37 @@ ExportOptions (default ``spacy.blank("en")``). ``ws``: the token is followed by 
 span that does not start and end on token boundaries is expanded or skipped as
 ``options.misaligned`` says, and reported.
 
-Hashes: ``_input_hash`` is a 32-bit signed int from the MD5 of the text; ``_task_hash``
-from the text plus the sorted spans and relations. Both are stable across runs and
-machines (they are not Prodigy's own murmurhash values, which Prodigy recomputes anyway).
+Tasks keep their identity. A task read from a file is a `TaskRecord` of its record: its
+answer (or none), whether it is binary (``_view_id`` "ner", "classification" or "binary", as
+``ner.teach`` saves; with no ``_view_id``, one span with a model's ``score`` or ``rank``) or
+manual, and every other top-level field as given (``_input_hash``,
+``_task_hash``, ``_view_id``, ``_session_id``, ``_timestamp``, ``meta``, ...); its spans and
+relations point at it. The writer writes each task back as itself, one line per task even
+when several have one text, with its own answer, spans (each with its own answer) and fields.
+Labels made after the import (in no task) go into one more task of that document.
+
+Hashes: kept as given; computed only when absent: ``_input_hash`` a 32-bit signed int from
+the MD5 of the text, ``_task_hash`` from the text plus the sorted spans and relations (not
+Prodigy's own murmurhash values; stable across runs and machines).
+
+Answers: a span's state follows its own answer, else its task's: accept -> accepted,
+reject -> rejected, ignore or none -> suggested (nobody said it is right). The document's
+status follows the task's answer: accept -> "done", reject -> "rejected", ignore ->
+"ignored", none -> "in_progress". A document without tasks is written with the answer of
+its status (done/approved -> accept, rejected -> reject, ignored -> ignore, else none).
 
 Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy's
-``Span.kb_id``), relations, the document status as ``answer`` (done/None -> accept,
-rejected -> reject, ignored -> ignore), a rejected span as ``"answer": "reject"`` on the
-span, ``meta`` (with ``title`` and ``source`` inside it). Not carried, reported: events,
-discontinuous fragments, span attributes, notes, comments.
+``Span.kb_id``), relations, answers, ``meta`` (with ``title`` and ``source`` inside it, for
+a document without tasks). Not carried, reported: events, discontinuous fragments, span
+attributes, notes, comments. A file's own ``tokens`` are not kept: they are made again.
 
-Reader: ``answer`` sets ``record.status`` (accept -> "done", reject -> "rejected",
-ignore -> "ignored"); ``tokens`` (their ``start`` and ``end``) become the document's
-tokens; a span's own ``answer`` sets its state (accept -> "accepted",
-reject -> "rejected"). Who annotated: ``_annotator_id``, else ``_session_id``. Prodigy names
-a session ``<dataset>-<session name>`` (``?session=alice`` on dataset ``news`` gives
-``news-alice``), so the annotator is the text after the last ``-`` (all of it when there is
-no ``-``). ``meta.title`` and ``meta.source`` become the record's title and source. Spans in
-relations that are missing from ``spans`` are added.
+Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
+annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
+``<dataset>-<session name>`` (``?session=alice`` on dataset ``news`` gives ``news-alice``),
+so the annotator is the text after the last ``-`` (all of it when there is no ``-``).
+``meta.title`` and ``meta.source`` become the record's title and source. Spans in relations
+that are missing from ``spans`` are added. An answer that is not accept/reject/ignore (of
+the task or of a span), or a hash that is not an integer, is a FormatError naming the line.
 """
 
 from __future__ import annotations
@@ -60,13 +73,24 @@ from exports.base import (
     write_jsonl,
 )
 from models.errors import FormatError
-from models.records import DocumentRecord, RelationRecord, SpanRecord, Tokenization
+from models.records import (
+    ANSWERS, DocumentRecord, RelationRecord, SpanRecord, TaskRecord, Tokenization)
 from models.schema import Schema
 
 NAME = "prodigy"
 EXTENSIONS = (".jsonl",)
-ANSWER_OF_STATUS = {"done": "accept", "rejected": "reject", "ignored": "ignore"}
-STATUS_OF_ANSWER = {"accept": "done", "reject": "rejected", "ignore": "ignored"}
+ANSWER_OF_STATUS = {"done": "accept", "approved": "accept", "rejected": "reject",
+                    "ignored": "ignore"}
+STATUS_OF_ANSWER = {"accept": "done", "reject": "rejected", "ignore": "ignored",
+                    None: "in_progress"}
+STATE_OF_ANSWER = {"accept": "accepted", "reject": "rejected", "ignore": "suggested",
+                   None: "suggested"}
+ANSWER_OF_STATE = {"accepted": "accept", "rejected": "reject"}
+# The keys a task is made of here; every other top-level key is kept as given.
+OWN_KEYS = ("text", "tokens", "spans", "relations", "answer")
+HASHES = ("_input_hash", "_task_hash")
+# Views of Prodigy's binary interfaces: one suggestion per task, accepted or rejected.
+BINARY_VIEWS = ("ner", "classification", "binary")
 
 
 def stable_hash(value: object) -> int:
@@ -83,7 +107,7 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     report = ExportReport(NAME)
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):
-            yield _task(doc, options, report)
+            yield from _task(doc, options, report)
             if options.progress:
                 options.progress(n)
 
@@ -92,16 +116,49 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     return report
 
 
-def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport) -> dict:
+def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport
+          ) -> Iterator[dict]:
+    """The tasks of one document: each task it came with, as itself, then (when there are
+    any) the labels of no task as one more."""
     report_unsupported(doc, report, "Prodigy")
     text = doc.text
-    toks = tokens_of(doc, options)
+    toks = tokens_of(doc, options)  # the document's stored tokens
     index = TokenIndex(toks, text)
     tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e:e + 1] == " "}
               for i, (s, e) in enumerate(zip(toks.starts, toks.ends))]
+    report.documents += 1
+    for n, task in enumerate(doc.tasks):
+        yield _one(doc, [s for s in doc.spans if s.task == n],
+                   [r for r in doc.relations if r.task == n], task, tokens, index, options,
+                   report)
+    rest = [s for s in doc.spans if s.task is None or s.task >= len(doc.tasks)]
+    rest_rels = [r for r in doc.relations if r.task is None or r.task >= len(doc.tasks)]
+    if rest or rest_rels or not doc.tasks:
+        yield _one(doc, rest, rest_rels, None, tokens, index, options, report,
+                   all_spans=doc.spans)
+
+
+def _span_answer(span: SpanRecord, task_answer: str | None) -> str | None:
+    """What a span is written with: its own answer while its state still says so; nothing
+    when it follows its task's answer; else the answer of its state."""
+    if span.answer and STATE_OF_ANSWER[span.answer] == span.state:
+        return span.answer
+    if STATE_OF_ANSWER[task_answer] == span.state:
+        return None
+    return ANSWER_OF_STATE.get(span.state, "ignore")
+
+
+def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationRecord],
+         task: TaskRecord | None, tokens: list[dict], index: TokenIndex,
+         options: ExportOptions, report: ExportReport,
+         all_spans: list[SpanRecord] | None = None) -> dict:
+    if task is not None:
+        task_answer = task.answer
+    else:
+        task_answer = ANSWER_OF_STATUS.get(doc.status or "")
     spans_out: list[dict] = []
     by_id: dict[str, dict] = {}
-    for s in sorted(doc.spans, key=lambda s: (s.start, s.end, s.label)):
+    for s in sorted(spans, key=lambda s: (s.start, s.end, s.label)):
         se = align_span(s, index, doc, options, report)
         if se is None:
             continue
@@ -110,13 +167,22 @@ def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport) -> 
              "label": s.label}
         if s.kb_id:
             d["kb_id"] = s.kb_id
-        if s.state == "rejected":
-            d["answer"] = "reject"
+        answer = _span_answer(s, task_answer)
+        if answer:
+            d["answer"] = answer
         spans_out.append(d)
         if s.id:
             by_id[s.id] = d
+    if all_spans is not None:  # relations of no task may point at a span of a task
+        for s in all_spans:
+            if s.id and s.id not in by_id:
+                se = index.snap(s.start, s.end)
+                if se is not None:
+                    first, last = index.token_range(*se)
+                    by_id[s.id] = {"start": se[0], "end": se[1], "token_start": first,
+                                   "token_end": last, "label": s.label}
     rels_out = []
-    for r in doc.relations:
+    for r in relations:
         h, c = by_id.get(r.head), by_id.get(r.tail)
         if h is None or c is None:
             report.add(doc, "relation", r.label, None, None,
@@ -126,26 +192,34 @@ def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport) -> 
                                              "label")}
         rels_out.append({"head": h["token_end"], "child": c["token_end"],
                          "head_span": strip(h), "child_span": strip(c), "label": r.label})
-    meta = dict(doc.meta)
-    if doc.title:
-        meta["title"] = doc.title
-    if doc.source:
-        meta["source"] = doc.source
-    task = {"text": doc.text, "tokens": tokens, "spans": spans_out}
-    if rels_out:
-        task["relations"] = rels_out
-    task["answer"] = ANSWER_OF_STATUS.get(doc.status or "", "accept")
-    task["meta"] = meta
-    task["_input_hash"] = stable_hash({"text": doc.text})
-    task["_task_hash"] = stable_hash({
-        "text": doc.text,
-        "spans": [[d["start"], d["end"], d["label"]] for d in spans_out],
-        "relations": [[r["head_span"]["start"], r["child_span"]["start"], r["label"]]
-                      for r in rels_out]})
-    report.documents += 1
+    fields = dict(task.fields) if task is not None else {}
+    out = {"text": doc.text, "tokens": tokens, "spans": spans_out}
+    if rels_out or fields.get("_view_id") == "relations":
+        out["relations"] = rels_out
+    if task_answer:
+        out["answer"] = task_answer
+    if task is None:
+        meta = dict(doc.meta)
+        if doc.title:
+            meta["title"] = doc.title
+        if doc.source:
+            meta["source"] = doc.source
+        out["meta"] = meta
+    for key, value in fields.items():
+        if key not in OWN_KEYS:
+            out[key] = value
+    if "_input_hash" not in out:
+        out["_input_hash"] = stable_hash({"text": doc.text})
+    if "_task_hash" not in out:
+        out["_task_hash"] = stable_hash({
+            "text": doc.text,
+            "spans": [[d["start"], d["end"], d["label"]] for d in spans_out],
+            "relations": [[r["head_span"]["start"], r["child_span"]["start"], r["label"]]
+                          for r in rels_out]})
+    report.tasks += 1
     report.spans += len(spans_out)
     report.relations += len(rels_out)
-    return task
+    return out
 
 
 def read(path: Path) -> Iterator[DocumentRecord]:
@@ -159,6 +233,35 @@ def annotator_of(task: dict) -> str | None:
     if not isinstance(who, str) or not who:
         return None
     return who.rsplit("-", 1)[-1] or who
+
+
+def _answer(value: object, path: Path, lineno: int, what: str) -> str | None:
+    if value is None or (isinstance(value, str) and value in ANSWERS):
+        return value
+    raise FormatError(str(path), lineno, f"{what} {value!r} is not accept, reject or ignore")
+
+
+def _is_binary(obj: dict) -> bool:
+    """A binary task: saved by a binary view; or, when the task names no view (older
+    Prodigy), one span that a model suggested (it carries the model's "score" or "rank",
+    as ner.teach's do)."""
+    view = obj.get("_view_id")
+    if view is not None:
+        return view in BINARY_VIEWS
+    spans = obj.get("spans")
+    return (isinstance(spans, list) and len(spans) == 1 and isinstance(spans[0], dict)
+            and ("score" in spans[0] or "rank" in spans[0]))
+
+
+def _task_of(obj: dict, path: Path, lineno: int) -> TaskRecord:
+    answer = _answer(obj.get("answer"), path, lineno, "answer")
+    for key in HASHES:
+        value = obj.get(key)
+        if key in obj and (not isinstance(value, int) or isinstance(value, bool)):
+            raise FormatError(str(path), lineno, f"{key} {value!r} is not an integer")
+    fields = {k: v for k, v in obj.items() if k not in OWN_KEYS}
+    kind = "binary" if _is_binary(obj) else "manual"
+    return TaskRecord(answer=answer, kind=kind, fields=fields)
 
 
 def _tokens(tokens: list, text: str, path: Path, lineno: int) -> Tokenization:
@@ -185,18 +288,14 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     if not isinstance(meta, dict):
         raise FormatError(str(path), lineno, '"meta" is not an object')
     meta = dict(meta)
-    doc = DocumentRecord(text=text, origin=(str(path), lineno), annotator=annotator_of(obj))
+    task = _task_of(obj, path, lineno)
+    doc = DocumentRecord(text=text, origin=(str(path), lineno), annotator=annotator_of(obj),
+                         tasks=[task], status=STATUS_OF_ANSWER[task.answer])
     if isinstance(meta.get("title"), str):
         doc.title = meta.pop("title")
     if isinstance(meta.get("source"), str):
         doc.source = meta.pop("source")
     doc.meta = meta
-    answer = obj.get("answer")
-    if answer is not None:
-        if answer not in STATUS_OF_ANSWER:
-            raise FormatError(str(path), lineno, f"answer {answer!r} is not accept, reject or "
-                                                 "ignore")
-        doc.status = STATUS_OF_ANSWER[answer]
     tokens = obj.get("tokens")
     if tokens is not None and not isinstance(tokens, list):
         raise FormatError(str(path), lineno, '"tokens" is not a list')
@@ -214,14 +313,14 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         label = d.get("label")
         if not isinstance(label, str) or not label:
             raise FormatError(str(path), lineno, f"{what} has no label")
+        own = _answer(d.get("answer"), path, lineno, f"{what}: answer")
         key = (start, end, label)
         if key in keyed:
             return keyed[key]
-        span = SpanRecord(start, end, label, id=f"T{len(keyed) + 1}")
+        span = SpanRecord(start, end, label, id=f"T{len(keyed) + 1}", task=0, answer=own,
+                          state=STATE_OF_ANSWER[own or task.answer])
         if isinstance(d.get("kb_id"), str) and d["kb_id"]:
             span.kb_id = d["kb_id"]
-        if d.get("answer") == "reject":
-            span.state = "rejected"
         keyed[key] = span
         doc.spans.append(span)
         return span
@@ -250,7 +349,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         label = r.get("label")
         if not isinstance(label, str) or not label:
             raise FormatError(str(path), lineno, f"relation {i} has no label")
-        doc.relations.append(RelationRecord(ends[0].id, ends[1].id, label, id=f"R{i}"))
+        doc.relations.append(RelationRecord(ends[0].id, ends[1].id, label, id=f"R{i}", task=0,
+                                            state=STATE_OF_ANSWER[task.answer]))
     return doc
 
 
@@ -270,4 +370,4 @@ def _sniff(probe: Probe) -> bool:
 
 
 FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
-                options=(MISALIGNED,))
+                options=(MISALIGNED,), carries_rejections=True, writes_tasks=True)

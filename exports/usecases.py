@@ -124,6 +124,10 @@ class ExportOutcome:
         out += [f"{self.report.format}: {p}" for p in problems[:shown]]
         if len(problems) > shown:
             out.append(f"{self.report.format}: ... and {len(problems) - shown} more")
+        # what was left out and why, in a few lines (by reason, by kind of span problem)
+        out += [f"{self.report.format}: {line}" for line in self.report.left_out_block()]
+        if not self.left_out:
+            out.append(f"{self.report.format}: 0 documents left out")
         return out
 
 
@@ -171,17 +175,18 @@ def export_project(service, project: str, fmt: str, out: str | Path, *,
     accepted labels, all writes suggestions too."""
     module = registry.get(fmt)
     states = ("accepted",) if state == "accepted" else ("accepted", "suggested")
-    chosen, records = service.export_records(project, layer, states=states, status="all")
+    if module.carries_rejections:  # these formats say what was rejected, as rejected
+        states += ("rejected",)
+    why: Counter = Counter()  # (reason, status) -> documents not written
+    chosen, kept = service.export_records(project, layer, states=states, status=status,
+                                          left_out=why, task_spans=module.writes_tasks)
     left_out: Counter = Counter()
-    kept = []
-    for rec in records:
-        if status_matches(rec.status, status):
-            kept.append(rec)
-        else:
-            left_out[rec.status] += 1
+    for (_, st), n in why.items():
+        left_out[st] += n
     total = len(kept)
     options = options or ExportOptions()
     options.progress = lambda n: progress(n, total, "writing")
     progress(0, total, "writing")
     report = module.write(kept, Path(out), service.schema(project), options)
+    report.left_out = dict(why)
     return ExportOutcome(chosen, report, left_out, status)

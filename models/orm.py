@@ -153,6 +153,12 @@ class Span(Base):
     state: Mapped[str] = mapped_column(String(20), default="accepted")
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The imported task (a Prodigy line) the span came with, and its own answer there
+    # (accept | reject | ignore; None when the span had none): revision 0003. No foreign
+    # key: a task goes only with its layer, and so do its labels; and SQLite can add a
+    # REFERENCES column only by copying spans, which cascades to relations and events.
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    answer: Mapped[str | None] = mapped_column(String(10), nullable=True)
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         Index("ix_spans_layer_start", "layer_id", "start"),
@@ -181,6 +187,7 @@ class Relation(Base):
     state: Mapped[str] = mapped_column(String(20), default="accepted")
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     __mapper_args__ = {"version_id_col": version}
 
 
@@ -246,3 +253,22 @@ class AuditLog(Base):
     # the hash chain of a team database (set by its trigger, see models/team_sql.py)
     prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SourceTask(Base):
+    """One imported task (a line of a Prodigy file) of a layer, kept so that it is written
+    back as itself: several tasks of one text stay several tasks (revision 0007).
+
+    `answer`: accept | reject | ignore, or None when the task had none. `kind`: binary (one
+    suggestion accepted or rejected, as ner.teach) or manual (every entity marked).
+    `fields`: every other top-level key of the task (_input_hash, _task_hash, _view_id,
+    _session_id, _timestamp, meta, ...), as given."""
+
+    __tablename__ = "source_tasks"
+    __table_args__ = (Index("ix_source_tasks_layer_position", "layer_id", "position"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    kind: Mapped[str] = mapped_column(String(10), default="manual")
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)

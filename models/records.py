@@ -14,6 +14,8 @@ from typing import Any
 
 SPAN_STATES = ("suggested", "accepted", "rejected")
 SPAN_SOURCES = ("manual", "model", "pattern", "import")
+ANSWERS = ("accept", "reject", "ignore")
+TASK_KINDS = ("manual", "binary")
 
 
 @dataclass
@@ -30,6 +32,10 @@ class SpanRecord:
     source: str = "import"
     score: float | None = None
     note: str | None = None
+    # The index in DocumentRecord.tasks of the task the span came with, and the span's own
+    # answer there (accept | reject | ignore, None when it had none).
+    task: int | None = None
+    answer: str | None = None
     # what a format said that has no field here, kept to be written back (brat: "notes"
     # [[type, text, on]], "norms" [[type, ref, text]], "m" attribute names written as M)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -45,6 +51,19 @@ class RelationRecord:
     source: str = "import"
     score: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # brat: "notes", "attributes"
+    task: int | None = None
+
+
+@dataclass
+class TaskRecord:
+    """One annotation task as a labeled format gave it (a Prodigy line): its answer
+    (accept | reject | ignore, or None), its kind (manual: every entity marked; binary:
+    suggestions accepted or rejected one by one, as ner.teach) and every other top-level
+    field, kept as given so that the task is written back as itself."""
+
+    answer: str | None = None
+    kind: str = "manual"
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,6 +126,9 @@ class DocumentRecord:
     relations: list[RelationRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # The tasks the labels came with (spans and relations point here by index); empty for
+    # formats without tasks and for labels made in the app.
+    tasks: list[TaskRecord] = field(default_factory=list)
     # Stable id of the document in the store (set on export; ignored on import).
     doc_id: int | None = None
     # The document's tokens: those its file brought (kept on import), or the stored ones (on
@@ -118,6 +140,14 @@ class DocumentRecord:
         """file:line (or the file, or the title) for messages about this record."""
         path, line = self.origin
         return f"{path}:{line}" if line is not None else (path or self.title or "document")
+
+    @property
+    def binary(self) -> bool:
+        """Whether the labels are incomplete: the record has tasks and none is a manual task
+        answered accept (binary tasks say something about their own spans only; a rejected,
+        ignored or unanswered task says nothing about the rest of the text)."""
+        return bool(self.tasks) and not any(t.kind == "manual" and t.answer == "accept"
+                                            for t in self.tasks)
 
     @property
     def has_labels(self) -> bool:

@@ -94,6 +94,9 @@ class EventType:
     key: str = ""
     triggers: list[str] = field(default_factory=list)  # lemmas that suggest this event
     description: str = ""
+    # DocBin: its trigger spans go into doc.ents (and the NER labels) as well as into
+    # doc.spans["events"]; off, a trigger is not an entity
+    export_as_entity: bool = False
     examples: list[str] = field(default_factory=list)
 
     def role(self, name: str) -> Role | None:

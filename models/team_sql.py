@@ -164,6 +164,9 @@ _ARG_SAME_LAYER = (
     "JOIN {schema}.events e ON e.layer_id = x.layer_id "
     "WHERE x.id = event_arguments.target_event_id AND e.id = event_arguments.event_id))")
 _IS_ADMIN = "{schema}.marginalia_is_admin()"
+# a label's imported task (source_tasks) is one of its own layer's
+_SAME_LAYER_TASK = ("({table}.task_id IS NULL OR EXISTS (SELECT 1 FROM {schema}.source_tasks t "
+                    "WHERE t.id = {table}.task_id AND t.layer_id = {table}.layer_id))")
 
 
 def _write_policies(table: str, read: str, write: str, check: str | None = None):
@@ -180,10 +183,13 @@ def policies() -> list[tuple[str, str, str | None, str | None]]:
          "{schema}.marginalia_may_write(name)"),
         ("layers", "DELETE", "{schema}.marginalia_may_write(name)", None),
     ]
-    out += _write_policies("spans", _LAYER_READ, _LAYER_WRITE)
+    out += _write_policies("source_tasks", _LAYER_READ, _LAYER_WRITE)
+    out += _write_policies("spans", _LAYER_READ, _LAYER_WRITE, _SAME_LAYER_TASK.format(
+        schema="{schema}", table="spans"))
     out += _write_policies("relations", _LAYER_READ, _LAYER_WRITE, " AND ".join(
-        _SAME_LAYER.format(schema="{schema}", table="relations", column=c)
-        for c in ("head_id", "tail_id")))
+        [_SAME_LAYER.format(schema="{schema}", table="relations", column=c)
+         for c in ("head_id", "tail_id")]
+        + [_SAME_LAYER_TASK.format(schema="{schema}", table="relations")]))
     out += _write_policies("events", _LAYER_READ, _LAYER_WRITE, _SAME_LAYER.format(
         schema="{schema}", table="events", column="trigger_id"))
     out += _write_policies("event_arguments", "event_id IN (SELECT id FROM {schema}.events)",
@@ -204,7 +210,7 @@ def policies() -> list[tuple[str, str, str | None, str | None]]:
     return out
 
 
-RLS_TABLES = ("layers", "spans", "relations", "events", "event_arguments", "audit_log",
+RLS_TABLES = ("layers", "source_tasks", "spans", "relations", "events", "event_arguments", "audit_log",
               "users", "comments")
 
 # table -> privileges of each group (cumulative: a reviewer has the annotator's too)
@@ -213,6 +219,7 @@ GRANTS = {
         "projects": "SELECT", "schemas": "SELECT", "documents": "SELECT",
         "alembic_version": "SELECT", "users": "SELECT", "comments": "SELECT, INSERT, DELETE",
         "layers": "SELECT, INSERT, UPDATE, DELETE", "spans": "SELECT, INSERT, UPDATE, DELETE",
+        "source_tasks": "SELECT, INSERT, UPDATE, DELETE",
         "relations": "SELECT, INSERT, UPDATE, DELETE",
         "events": "SELECT, INSERT, UPDATE, DELETE",
         "event_arguments": "SELECT, INSERT, UPDATE, DELETE",

@@ -109,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True)
     e.add_argument("--layer", default=None, help="gold (default when it exists) or a user")
     e.add_argument("--state", default="accepted", choices=["accepted", "all"])
-    e.add_argument("--status", default="all", help="which documents: all (the default), "
-                   "finished (done or approved), or one status")
+    e.add_argument("--status", default="finished",
+                   help="which documents: finished (the default: done or approved; gold: a "
+                        "finished review), all, or one status")
 
     st = sub.add_parser("stats", help="counts of documents and labels")
     st.add_argument("--project", required=True)

@@ -15,8 +15,12 @@ class TransferFacade:
 
     # ---- export --------------------------------------------------------------------------
     def export_records(self, project: str, layer: str | None = None, *,
-                       states: tuple[str, ...] = ("accepted",), status: str | None = None):
-        """(layer exported, records): gold by default when it exists."""
+                       states: tuple[str, ...] = ("accepted",), status: str | None = None,
+                       task_spans: bool = False, left_out=None):
+        """(layer exported, records): gold by default when it exists. `status`: None or
+        "all" every document, "finished" the finished ones, else that status; `left_out`
+        (a Counter) counts the others by (reason, status). `task_spans`: imported tasks come
+        with all their spans, rejected and ignored ones too."""
         from models.services import exporting
 
         from models.services.context import audit, check_reviewer
@@ -32,7 +36,8 @@ class TransferFacade:
             else:
                 check_reviewer(actor, "export every annotator's layers")
             records = list(exporting.layer_records(s, project, chosen, states=states,
-                                                   status=status))
+                                                   status=status, task_spans=task_spans,
+                                                   left_out=left_out))
             audit(s, actor, "export", "projects", pid, project_id=pid,
                   after={"layer": chosen, "documents": len(records), "states": list(states)})
             return chosen or "each document's annotator", records

@@ -1,15 +1,26 @@
-"""Reading a layer of every document back out as DocumentRecords, for the formats."""
+"""Reading a layer of every document back out as DocumentRecords, for the formats.
+
+Which documents: `status` "finished" (the default of `marginalia export`) writes the
+documents finished in the chosen layer: status done or approved, and for gold a finished
+review as well (no conflict left open); "all" every document; any other name the documents
+of that status. What is left out is counted in `left_out`, by (reason, status)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections import Counter
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, Span
+from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, SourceTask, Span
 from models.records import (
-    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord)
+    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord)
 from models.services.projects import get_project
 from models.tokens import tokens_for_many
+
+FINISHED = ("done", "approved")
+NOT_FINISHED = "not finished"
+OPEN_REVIEW = "review not finished (open conflicts)"
 
 
 def pick_layer(s: Session, project_id: int, layer: str | None) -> str | None:
@@ -31,11 +42,15 @@ def layer_names(s: Session, project_id: int) -> list[str]:
 
 def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                   states: tuple[str, ...] = ("accepted",), status: str | None = None,
-                  batch: int = 500):
+                  batch: int = 500, task_spans: bool = False,
+                  left_out: Counter | None = None):
     """Yield one DocumentRecord per document, with the labels of the chosen layer.
 
     With layer None and no gold layer, each document contributes the labels of the layer
-    with the most labels (a single-annotator project)."""
+    with the most labels (a single-annotator project). `task_spans`: the spans and
+    relations of imported tasks come whatever their state (a Prodigy task is written back
+    with its rejected and ignored spans). `left_out`, when given, counts the documents left
+    out by (reason, status)."""
     project = get_project(s, project_name)
     chosen = pick_layer(s, project.id, layer)
     doc_ids = list(s.scalars(select(Document.id).where(Document.project_id == project.id)
@@ -61,7 +76,8 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                 best = layers.get(lay.document_id)
                 if best is None or counts.get(lay.id, 0) > counts.get(best.id, 0):
                     layers[lay.document_id] = lay
-        recs = list(_records(s, [docs[d] for d in chunk], layers, states, status))
+        recs = list(_records(s, [docs[d] for d in chunk], layers, states, status, task_spans,
+                             left_out if left_out is not None else Counter()))
         # every format aligns to the document's one stored tokenization
         toks = tokens_for_many(s, [r.doc_id for r in recs], {r.doc_id: r.text for r in recs})
         for rec in recs:
@@ -69,23 +85,48 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
         yield from recs
 
 
-def _records(s, docs, layers, states, status):
+def _kept(s: Session, doc: Document, lay: Layer | None, status: str | None) -> str | None:
+    """None when the document is exported; else why not."""
+    have = lay.status if lay else "new"
+    if not status or status == "all":
+        return None
+    if status != "finished":
+        return None if have == status else f"status is not {status}"
+    if have not in FINISHED:
+        return NOT_FINISHED
+    if lay is not None and lay.name == GOLD:
+        from models.review.adjudication import conflicts
+
+        if conflicts(s, doc.id):
+            return OPEN_REVIEW
+    return None
+
+
+def _records(s, docs, layers, states, status, task_spans, left_out):
     lids = [lay.id for lay in layers.values()]
     spans: dict[int, list[Span]] = {}
     rels: dict[int, list[Relation]] = {}
     events: dict[int, list[Event]] = {}
     args: dict[int, list[EventArgument]] = {}
+    tasks: dict[int, list] = {}
     if lids:
         # Core rows, not ORM instances: an export reads every label of the project
         T = Span.__table__.c
-        for sp in s.execute(select(Span.__table__).where(T.layer_id.in_(lids), T.state.in_(states))
+        wanted = or_(T.state.in_(states), T.task_id.is_not(None)) if task_spans else \
+            T.state.in_(states)
+        for sp in s.execute(select(Span.__table__).where(T.layer_id.in_(lids), wanted)
                             .order_by(T.start, T.end, T.id)):
             spans.setdefault(sp.layer_id, []).append(sp)
         R = Relation.__table__.c
-        for r in s.execute(select(Relation.__table__).where(R.layer_id.in_(lids),
-                                                            R.state.in_(states))
+        wanted = or_(R.state.in_(states), R.task_id.is_not(None)) if task_spans else \
+            R.state.in_(states)
+        for r in s.execute(select(Relation.__table__).where(R.layer_id.in_(lids), wanted)
                            .order_by(R.id)):
             rels.setdefault(r.layer_id, []).append(r)
+        K = SourceTask.__table__.c
+        for t in s.execute(select(SourceTask.__table__).where(K.layer_id.in_(lids))
+                           .order_by(K.layer_id, K.position, K.id)):
+            tasks.setdefault(t.layer_id, []).append(t)
         E = Event.__table__.c
         evs = list(s.execute(select(Event.__table__).where(E.layer_id.in_(lids),
                                                            E.state.in_(states)).order_by(E.id)))
@@ -98,13 +139,20 @@ def _records(s, docs, layers, states, status):
                 args.setdefault(a.event_id, []).append(a)
     for doc in docs:
         lay = layers.get(doc.id)
-        if status and status != "all" and (lay.status if lay else "new") != status:
+        why = _kept(s, doc, lay, status)
+        if why is not None:
+            left_out[(why, lay.status if lay else "new")] += 1
             continue
         rec = DocumentRecord(text=doc.text, title=doc.title, source=doc.source,
                              meta=dict(doc.meta or {}), doc_id=doc.id,
                              annotator=lay.name if lay else None,
                              status=lay.status if lay else "new")
         if lay is not None:
+            task_index = {}
+            for t in tasks.get(lay.id, []):
+                task_index[t.id] = len(rec.tasks)
+                rec.tasks.append(TaskRecord(answer=t.answer, kind=t.kind,
+                                            fields=dict(t.fields or {})))
             present = set()
             for sp in spans.get(lay.id, []):
                 present.add(sp.id)
@@ -113,12 +161,14 @@ def _records(s, docs, layers, states, status):
                     fragments=[tuple(f) for f in sp.fragments] if sp.fragments else None,
                     attributes=dict(sp.attributes or {}), kb_id=sp.kb_id, state=sp.state,
                     source=sp.source, score=sp.score, note=sp.note,
+                    task=task_index.get(sp.task_id), answer=sp.answer,
                     extra=dict(sp.extra or {})))
             for r in rels.get(lay.id, []):
                 if r.head_id in present and r.tail_id in present:
                     rec.relations.append(RelationRecord(f"T{r.head_id}", f"T{r.tail_id}",
                                                         r.label, id=f"R{r.id}", state=r.state,
                                                         source=r.source, score=r.score,
+                                                        task=task_index.get(r.task_id),
                                                         extra=dict(r.extra or {})))
             kept = {e.id for e in events.get(lay.id, []) if e.trigger_id in present}
             for e in events.get(lay.id, []):

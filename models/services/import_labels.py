@@ -82,13 +82,43 @@ class LabelWriter:
         self.arguments: list[tuple] = []
         self.duplicates = 0
 
-    def add(self, rec: DocumentRecord, lid: int) -> None:
+    def add(self, rec: DocumentRecord, lid: int, tasks: dict[int, int | None] | None = None
+            ) -> None:
+        """`tasks`: the record's task indices -> their new rows, None for a task the layer
+        already holds (its labels are not stored again). A task's spans are stored as the
+        task gives them, whatever other tasks or labels of the layer hold: two tasks of one
+        text may carry the same span, one accepting and one rejecting it."""
+        tasks = tasks or {}
         held = self.held.get(lid)
         linked = bool(rec.relations or rec.events)  # only then are span ids looked up
         ids: dict[str, int] = {}  # the record's span ids -> rows
         new: dict[tuple, int] = {}  # what this record adds to the layer
         new_accepted: dict[tuple, int] = {}
         for sp in rec.spans:
+            task_id = tasks.get(sp.task) if sp.task is not None else None
+            if sp.task is not None and sp.task in tasks:
+                if task_id is None:  # the task is there already
+                    self.duplicates += 1
+                    continue
+                key = span_key(sp.start, sp.end, sp.label, sp.fragments)
+                if sp.state == "accepted":
+                    # one accepted label per place in a layer (uq_spans_accepted), even
+                    # when two tasks both accept it: the second task's is that one
+                    there = new_accepted.get(key) or (held.accepted.get(key) if held else None)
+                    if there is not None:
+                        self.duplicates += 1
+                        if sp.id:
+                            ids[sp.id] = there
+                        continue
+                sid = next(self._span_ids)
+                if held is not None:
+                    new.setdefault(key, sid)
+                if sp.state == "accepted":
+                    new_accepted.setdefault(key, sid)
+                if sp.id:
+                    ids[sp.id] = sid
+                self._full_span(sid, lid, sp, task_id)
+                continue
             if sp.state == "accepted" and held is None:
                 # the same label twice in one record is one label (uq_spans_accepted)
                 key = span_key(sp.start, sp.end, sp.label, sp.fragments)
@@ -121,30 +151,39 @@ class LabelWriter:
                 # the common case: only offsets and label to store, the rest are defaults
                 self.plain_spans.append((sid, lid, sp.start, sp.end, sp.label))
             else:
-                self.spans.append((
-                    sid, lid, sp.start, sp.end, sp.label,
-                    dumps([list(f) for f in sp.fragments]) if sp.fragments else None,
-                    dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source, sp.state,
-                    sp.score, 1, dumps(sp.extra) if sp.extra else None))
+                self._full_span(sid, lid, sp, None)
         if held is not None:
             for key, sid in new.items():
                 held.spans.setdefault(key, sid)
             for key, sid in new_accepted.items():
                 held.accepted.setdefault(key, sid)
         if linked:
-            self._links(rec, lid, ids, held)
+            self._links(rec, lid, ids, held, tasks)
+
+    def _full_span(self, sid: int, lid: int, sp, task_id: int | None) -> None:
+        self.spans.append((
+            sid, lid, sp.start, sp.end, sp.label,
+            dumps([list(f) for f in sp.fragments]) if sp.fragments else None,
+            dumps(sp.attributes or {}), sp.kb_id, sp.note, sp.source, sp.state,
+            sp.score, 1, task_id, sp.answer if task_id is not None else None,
+            dumps(sp.extra) if sp.extra else None))
 
     def _links(self, rec: DocumentRecord, lid: int, ids: dict[str, int],
-               held: Held | None) -> None:
+               held: Held | None, tasks: dict[int, int | None]) -> None:
         before = held or Held()  # compared with what the layer held before this record
         rels, evs, args = set(), {}, set()
         for rel in rec.relations:
+            in_task = rel.task is not None and rel.task in tasks
+            if in_task and tasks[rel.task] is None:
+                self.duplicates += 1
+                continue
             key = (ids[rel.head], ids[rel.tail], rel.label)
-            if key in before.relations:
+            if not in_task and key in before.relations:
                 self.duplicates += 1
                 continue
             rels.add(key)
             self.relations.append((lid, *key, rel.source, rel.state, rel.score, 1,
+                                   tasks[rel.task] if in_task else None,
                                    dumps(rel.extra) if rel.extra else None))
         events: dict[str, int] = {}  # the record's event ids -> rows
         fresh: set[int] = set()
@@ -182,13 +221,14 @@ class LabelWriter:
         s = self.s
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label", "fragments",
                                  "attributes", "kb_id", "note", "source", "state", "score",
-                                 "version", "extra"), self.spans)
+                                 "version", "task_id", "answer", "extra"), self.spans)
         # the rest as SQL constants: a fifth of the parameters to bind
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label"), self.plain_spans,
                     constants={"attributes": "'{}'", "source": "'import'",
                                "state": "'accepted'", "version": "1"})
         insert_rows(s, "relations", ("layer_id", "head_id", "tail_id", "label", "source",
-                                     "state", "score", "version", "extra"), self.relations)
+                                     "state", "score", "version", "task_id", "extra"),
+                    self.relations)
         insert_rows(s, "events", ("id", "layer_id", "trigger_id", "type", "attributes",
                                   "source", "state", "score", "version", "extra"), self.events)
         insert_rows(s, "event_arguments", ("event_id", "role", "span_id", "target_event_id"),

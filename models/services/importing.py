@@ -19,18 +19,20 @@ from sqlalchemy.orm import Session
 from models import rules
 from models.errors import FormatError, PermissionDenied, ValidationError
 from models.orm import GOLD, Document, Layer
-from models.records import SPAN_SOURCES, SPAN_STATES, DocumentRecord
+from models.records import ANSWERS, SPAN_SOURCES, SPAN_STATES, TASK_KINDS, DocumentRecord
 from models.schema import Schema
 from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
 from models.services.import_constraints import widen, widen_policies
 from models.services.import_labels import Held, LabelWriter, load_held
+from models.services.import_tasks import TaskWriter
 from models.services.layers import schema_for
 from models.services.record_checks import check_fields
 from models.services.projects import create_project, find_project, save_schema
 from models import tokens
 
 
+FINISHED = ("done", "approved")
 # A document larger than this is refused: no annotator labels 50 MB in one view.
 MAX_CHARS = 50_000_000
 
@@ -44,6 +46,7 @@ class ImportReport:
     relations: int = 0
     events: int = 0
     duplicate_labels: int = 0  # already in the layer, not stored twice
+    tasks: int = 0  # imported tasks (Prodigy lines) stored
     labels_added: list[str] = field(default_factory=list)  # schema growth
     project_created: bool = False
     existing_titles: list[str] = field(default_factory=list)
@@ -70,6 +73,10 @@ def validate_record(rec: DocumentRecord) -> bool:
                           f"limit of {MAX_CHARS:,}; split it")
     check_fields(rec)
     n = len(rec.text)
+    for task in rec.tasks:
+        if task.answer not in (*ANSWERS, None) or task.kind not in TASK_KINDS:
+            raise FormatError(path, line, f"task: answer {task.answer!r} is not accept, "
+                              f"reject or ignore, or kind {task.kind!r} is unknown")
     bad, apart = rules.scan_offsets(rec.spans, n)
     if bad is not None:
         try:
@@ -80,7 +87,7 @@ def validate_record(rec: DocumentRecord) -> bool:
         tokens.check(rec.tokens, rec.text, path, line)
     for sp in rec.spans:  # one test per span; the details only to word the error
         if not (type(sp.label) is str and sp.label and sp.state in SPAN_STATES
-                and sp.source in SPAN_SOURCES):
+                and sp.source in SPAN_SOURCES and (sp.answer is None or sp.answer in ANSWERS)):
             _span_error(sp, path, line)
     if not (rec.relations or rec.events):
         return apart
@@ -114,8 +121,8 @@ def validate_record(rec: DocumentRecord) -> bool:
 def _span_error(sp, path: str, line: int | None) -> None:
     if not sp.label or not isinstance(sp.label, str):
         raise FormatError(path, line, f"span [{sp.start}, {sp.end}) has no label")
-    raise FormatError(path, line, f"span {sp.label}: unknown state {sp.state!r} or "
-                      f"source {sp.source!r}")
+    raise FormatError(path, line, f"span {sp.label}: unknown state {sp.state!r}, "
+                      f"source {sp.source!r} or answer {sp.answer!r}")
 
 
 def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) -> list[str]:
@@ -249,13 +256,21 @@ def import_records(s: Session, actor: Actor, project_name: str,
             users[name] = None if name == GOLD else ensure_user(s, name).id
         return users[name]
 
+    # the status a format gave (a Prodigy answer); a document imported with labels and
+    # no status is finished in its new layer. Of several records for one layer (ner.teach
+    # tasks of one text), a finished one finishes it.
     wanted: dict[tuple[int, str], str | None] = {}
+    labeled_layers: set[tuple[int, str]] = set()
     for rec, doc_id in zip(records, doc_ids):
-        if rec.has_labels or rec.status:
+        if rec.has_labels or rec.status or rec.tasks:
             name = rec.annotator or default_layer
             if name != actor.name:
                 check_admin(actor, f"import labels into the layer of {name}")
-            wanted[(doc_id, name)] = rec.status or wanted.get((doc_id, name))
+            before = wanted.get((doc_id, name))
+            if before not in FINISHED:
+                wanted[(doc_id, name)] = rec.status or before
+            if rec.has_labels:
+                labeled_layers.add((doc_id, name))
     layer_ids: dict[tuple[int, str], int] = {}
     old_docs = set(existing.values())
     if wanted:
@@ -272,13 +287,14 @@ def import_records(s: Session, actor: Actor, project_name: str,
         ids = allocate_ids(s, "layers", len(missing))
         insert_rows(s, "layers", ("id", "document_id", "name", "user_id", "status", "version",
                                   "updated_at"),
-                    ((lid, d, n, user_id(n), wanted[(d, n)] or "in_progress", 1, now)
+                    ((lid, d, n, user_id(n), wanted[(d, n)] or (
+                        "done" if (d, n) in labeled_layers else "in_progress"), 1, now)
                      for lid, (d, n) in zip(ids, missing)))
         layer_ids.update(zip(missing, ids))
 
     # ---- labels ------------------------------------------------------------------------------
     labeled = [(rec, layer_ids[(doc_id, rec.annotator or default_layer)])
-               for rec, doc_id in zip(records, doc_ids) if rec.has_labels]
+               for rec, doc_id in zip(records, doc_ids) if rec.has_labels or rec.tasks]
     # a layer may already hold some of a record's labels when it was stored before, or when
     # this import gives it more than one record (the same article twice)
     given = Counter(lid for _, lid in labeled)
@@ -292,8 +308,10 @@ def import_records(s: Session, actor: Actor, project_name: str,
         _grow_schema(s, actor, report, project, project_name, proj_schema, widened)
     writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),
                          sum(len(rec.events) for rec, _ in labeled))
+    tasks = TaskWriter(s, sorted(old_layers), sum(len(rec.tasks) for rec, _ in labeled))
     for rec, lid in labeled:
-        writer.add(rec, lid)
+        writer.add(rec, lid, tasks.add(rec, lid) if rec.tasks else None)
+    report.tasks = tasks.write()
     report.spans, report.relations, report.events = writer.write()
     report.duplicate_labels = writer.duplicates
 

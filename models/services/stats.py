@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.orm import Document, Event, Layer, Relation, Span
+from models.orm import Document, Event, Layer, Relation, SourceTask, Span
 from models.services.projects import get_project
 
 
@@ -63,11 +63,29 @@ def project_stats(s: Session, project_name: str) -> dict:
     for name, entry in out_layers.items():
         entry["status"] = status.get(name, {})
         entry["active_seconds"] = active.get(name, 0)
+    # documents whose labels are incomplete (binary tasks, or no task accepted): what a
+    # DocBin export marks missing rather than O (DocumentRecord.binary)
+    complete: dict[int, bool] = {}
+    for k in range(0, len(ids), 500):
+        for lid, kind, answer in s.execute(select(SourceTask.layer_id, SourceTask.kind,
+                                                  SourceTask.answer)
+                                           .where(SourceTask.layer_id.in_(ids[k:k + 500]))):
+            complete[lid] = complete.get(lid, False) or (kind == "manual" and answer == "accept")
+    binary_docs: set[int] = set()
+    doc_of = dict(s.execute(select(Layer.id, Layer.document_id).where(
+        Layer.id.in_(list(complete)))).all()) if complete else {}
+    for name in out_layers:
+        out_layers[name]["binary_documents"] = 0
+    for lid, done in complete.items():
+        if not done:
+            out_layers[names[lid]]["binary_documents"] += 1
+            binary_docs.add(doc_of[lid])
     if suggesters:  # accepted with another label or resized (issue 4)
         from models.services.suggester_stats import edited_counts
 
         edited = edited_counts(s, project.id)
         for name, row in suggesters.items():
             row["edited"] = edited.get(name, 0)
-    return {"project": project.name, "documents": docs or 0, **totals, "layers": out_layers,
+    return {"project": project.name, "documents": docs or 0, **totals,
+            "binary_documents": len(binary_docs), "layers": out_layers,
             "labels": dict(sorted(by_label.items())), "suggesters": suggesters}

@@ -84,7 +84,8 @@ def test_spacy_ents_do_not_overlap_but_spans_keep_all(tmp_path):
     (doc,) = DocBin().from_disk(tmp_path / "train.spacy").get_docs(
         blank_tokenizer().__self__.vocab)
     assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
-        ("Angela Merkel", "PER", "Wikidata:Q567"), ("visited", "Move", ""), ("Paris", "LOC", "")]
+        ("Angela Merkel", "PER", "Wikidata:Q567"), ("Paris", "LOC", "")]  # a trigger is not
+    assert [(s.text, s.label_) for s in doc.spans["events"]] == [("visited", "Move")]
     assert sorted(s.label_ for s in doc.spans["sc"]) == ["FIRST", "LOC", "Move", "PER"]
     (ov,) = [p for p in rep.problems if p.kind == "overlap"]
     assert ov.label == "FIRST" and "doc.ents" in ov.action

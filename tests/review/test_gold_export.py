@@ -1,0 +1,32 @@
+"""A gold export writes finished reviews only: an approved gold layer with a conflict
+still open is left out (and counted), and goes out once the conflict is decided."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tests.review.conftest import at
+
+from models.services.exporting import OPEN_REVIEW
+
+
+def test_gold_export_leaves_out_an_unfinished_review(team):
+    for svc in (team.bob, team.carol):
+        team.span(svc, "Mexico City", "GPE")
+        svc.set_status(team.doc, "done")
+    team.span(team.bob, "Joe Biden", "PERSON")
+    team.span(team.carol, "Joe Biden", "ORG")
+    team.rita.auto_gold(team.doc)
+    team.rita.set_status(team.doc, "approved", layer="gold")
+    left: Counter = Counter()
+    _, recs = team.rita.export_records("news", "gold", status="finished", left_out=left)
+    assert recs == [] and left == Counter({(OPEN_REVIEW, "approved"): 1})
+    (conflict,) = team.rita.conflicts(team.doc)
+    person = next(v for v in conflict.versions if v.label == "PERSON")
+    team.rita.accept_version(team.doc, person)
+    team.rita.set_status(team.doc, "approved", layer="gold")
+    left.clear()
+    _, (rec,) = team.rita.export_records("news", "gold", status="finished", left_out=left)
+    assert not left
+    assert sorted((s.start, s.end, s.label) for s in rec.spans) == sorted(
+        [(*at("Mexico City"), "GPE"), (*at("Joe Biden"), "PERSON")])

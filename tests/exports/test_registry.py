@@ -72,7 +72,7 @@ def test_a_new_format_is_one_module_and_one_line(with_tsv, tmp_path, capsys):
 
     out = tmp_path / "out.tsv"
     assert main(["--db", url, "--user", "ana", "export", "--project", "p", "--format", "tsv",
-                 "--out", str(out), "--misaligned", "skip"]) == 0
+                 "--out", str(out), "--misaligned", "skip", "--status", "all"]) == 0
     # the option the module declared reached its writer
     assert sorted(out.read_text(encoding="utf-8").splitlines()) == [
         "First\tAna Lopez met the press.\tskip", "Second\tThe talks ended.\tskip"]

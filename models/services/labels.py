@@ -137,6 +137,8 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
             state != span.state and state == "accepted"):  # accepting must keep the rules
         validate_span(s, doc, schema, layer.id, start, end, label, ignore_id=span.id,
                       fragments=values.get("fragments", span.fragments), state=state)
+    if label != span.label:
+        _check_dependents(s, schema, span, label)
     for key, value in values.items():
         setattr(span, key, value)
     _touch(layer)
@@ -145,6 +147,23 @@ def _update_span(s: Session, actor: Actor, span_id: int, expected_version: int |
     audit(s, actor, action, "spans", span.id, project_id=doc.project_id, document_id=doc.id,
           before=before, after=after)
     return Change("update", "span", span.id, doc.id, before=before, after=after)
+
+
+def _check_dependents(s: Session, schema: Schema, span: Span, label: str) -> None:
+    """A relabel keeps the rules of what hangs on the span: the relations it heads or ends
+    and the roles it fills must take its new label."""
+    rels = s.execute(select(Relation.label, Relation.head_id, Relation.tail_id).where(
+        (Relation.head_id == span.id) | (Relation.tail_id == span.id))).all()
+    for rlabel, head_id, tail_id in rels:
+        other = s.get(Span, tail_id if head_id == span.id else head_id)
+        head = label if head_id == span.id else other.label
+        tail = label if tail_id == span.id else other.label
+        rules.check_relation(schema, rlabel, head, tail)
+    for ev_type, role in s.execute(select(Event.type, EventArgument.role).join(
+            Event, Event.id == EventArgument.event_id).where(EventArgument.span_id == span.id)):
+        problem = rules.argument_problem(schema, ev_type, role, label)
+        if problem:
+            raise ValidationError(problem)
 
 
 def relabel_span(s, actor, span_id: int, label: str, *, expected_version=None) -> Change:

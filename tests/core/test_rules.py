@@ -379,3 +379,16 @@ def test_scan_offsets_finds_the_bad_span_and_tells_whether_spans_overlap():
     assert rules.scan_offsets([*ok[:2], bad], 10) == (bad, True)
     frag = SpanRecord(0, 9, "D", fragments=[(5, 9), (0, 2)])
     assert rules.scan_offsets([frag], 10) == (frag, True)
+
+
+def test_a_relabel_keeps_the_rules_of_what_hangs_on_the_span(service, news):
+    pid, doc = news
+    joe = service.create_span(doc, *at("Joe Biden"), "PERSON").id
+    city = service.create_span(doc, *at("Mexico City"), "GPE").id
+    service.create_relation(joe, city, "citizen_of")  # the news schema: PERSON -> GPE|NORP
+    with pytest.raises(ValidationError, match="relation citizen_of does not allow ORG -> GPE"):
+        service.relabel_span(joe, "ORG")
+    with pytest.raises(ValidationError, match="relation citizen_of does not allow PERSON -> DATE"):
+        service.relabel_span(city, "DATE")
+    assert labels(service, doc) == [(0, 9, "PERSON", "accepted"), (35, 46, "GPE", "accepted")]
+    service.relabel_span(city, "NORP")  # what the relation allows goes through

@@ -41,17 +41,22 @@ def write_backup(path: Path, revision: str) -> Path:
         n += 1
     part = target.with_name(target.name + ".part")
     part.unlink(missing_ok=True)
-    src, dst = sqlite3.connect(path), sqlite3.connect(part)
+    _copy(path, part)
+    os.link(part, target)  # fails rather than replace a file that appeared meanwhile
+    part.unlink()
+    _fsync(path.parent)
+    return target
+
+
+def _copy(source: Path, part: Path) -> None:
+    """A whole, consistent copy of a database (SQLite's online backup), on disk."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(part)
     try:
         src.backup(dst)
     finally:
         dst.close()
         src.close()
     _fsync(part)
-    os.link(part, target)  # fails rather than replace a file that appeared meanwhile
-    part.unlink()
-    _fsync(path.parent)
-    return target
 
 
 def write_marker(path: Path, backup: Path) -> None:
@@ -81,13 +86,7 @@ def interrupted_backup(path: Path) -> Path | None:
 def restore(path: Path, backup: Path) -> None:
     """Put the database back from its backup (no connection may be open)."""
     part = path.with_name(path.name + ".restoring")
-    src, dst = sqlite3.connect(backup), sqlite3.connect(part)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    _fsync(part)
+    _copy(backup, part)
     for side in ("-wal", "-shm"):  # the journal of the interrupted upgrade goes too
         path.with_name(path.name + side).unlink(missing_ok=True)
     os.replace(part, path)

@@ -420,9 +420,10 @@ class SetStatus(Operation):
     _: KW_ONLY
     layer: str | None = None
     comment: str | None = None
+    said_why: bool = False  # a return's comment was given with another layer's status
 
     def apply(self, s, actor):
         ch = layers.set_status(s, actor, self.document_id, self.status, layer=self.layer,
-                               comment=self.comment)
+                               comment=self.comment, said_why=self.said_why)
         return _undo(ch, SetStatus(self.document_id, ch.before["status"],
                                    layer=self.layer or actor.name))

@@ -131,13 +131,28 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--document", required=True, type=int)
     h.add_argument("--json", action="store_true")
 
-    rv = sub.add_parser("review", help="auto-gold, open conflicts and decisions (reviewers)")
+    rv = sub.add_parser("review", help="conflicts, decisions, auto-gold, approval (reviewers)")
     rv.add_argument("--project", required=True)
     rv.add_argument("--document", type=int, help="one document (default: every document "
                     "with annotations, most disagreement first)")
+    rv.add_argument("--auto", action="store_true",
+                    help="put every label all annotators agree on into gold")
     rv.add_argument("--accept", action="append", default=[], metavar="KIND:ID:VERSION",
-                    help="accept an annotator's label into gold, e.g. span:12:1")
+                    help="accept an annotator's label at its place (it replaces what gold "
+                    "held there), e.g. span:12:1")
+    rv.add_argument("--also", action="append", default=[], metavar="KIND:ID:VERSION",
+                    help="accept it and keep what gold holds there (where overlap is allowed)")
     rv.add_argument("--reject", action="append", default=[], metavar="KIND:ID:VERSION")
+    rv.add_argument("--accept-annotator", metavar="NAME",
+                    help="accept every open version this annotator gave (with --label: of "
+                    "one label)")
+    rv.add_argument("--label", help="with --accept-annotator")
+    rv.add_argument("--reject-rest", action="store_true", help="reject every open version")
+    rv.add_argument("--approve", action="store_true",
+                    help="finish the gold review (refused while anything is open)")
+    rv.add_argument("--return", dest="return_comment", metavar="COMMENT",
+                    help="return the document to its annotators, saying why")
+    rv.add_argument("--all", action="store_true", help="list decided conflicts too")
     rv.add_argument("--json", action="store_true")
 
     u = sub.add_parser("user", help="add users and set their role (admins)")

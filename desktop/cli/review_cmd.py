@@ -1,10 +1,12 @@
-"""`marginalia review --project P [--document ID] [--accept|--reject KIND:ID:VERSION] [--json]`
+"""`marginalia review --project P [--document ID] [--auto] [--accept|--also|--reject
+KIND:ID:VERSION] [--accept-annotator NAME [--label L]] [--reject-rest] [--approve]
+[--return COMMENT] [--json]`
 
-Opens documents in review mode as the window does: labels every annotator agrees on go into
-gold (unless the project's "auto_gold" setting is false), then the open conflicts are listed
-with the refs a decision names. `--accept span:12:1` puts that label into gold (the versions
-competing with it are rejected); `--reject` keeps it out. The version is the one shown: a
-label changed or deleted since is refused and nothing is stored."""
+Without an action it lists conflicts and writes nothing. A conflict is a place: every
+version the annotators gave there, each with the annotators who gave it, the ref a decision
+names and what gold says of it (accept, reject, replaced, or open). Actions run in the order
+given, each as one step (the window can undo it); a label changed or deleted since it was
+listed is refused and nothing of that step is stored."""
 
 from __future__ import annotations
 
@@ -23,48 +25,93 @@ def _ref(text: str) -> tuple[str, int, int]:
 
 def _conflict_json(c, text: str) -> dict:
     return {"id": c.id, "kind": c.kind, "start": c.start, "end": c.end,
-            "text": text[c.start:c.end], "missing": list(c.missing),
+            "text": text[c.start:c.end], "open": c.open, "missing": list(c.missing),
             "versions": [{"label": v.label, "key": list(v.key), "annotators": list(v.annotators),
                           "ref": f"{c.kind}:{v.refs[0][0]}:{v.refs[0][1]}",
                           "decided": v.decided} for v in c.versions]}
 
 
+def _actions(args) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    if args.auto:
+        out.append(("auto", None))
+    out += [("accept", _ref(x)) for x in args.accept]
+    out += [("also", _ref(x)) for x in args.also]
+    out += [("reject", _ref(x)) for x in args.reject]
+    if args.accept_annotator:
+        out.append(("annotator", (args.accept_annotator, args.label)))
+    elif args.label:
+        raise UsageError("--label goes with --accept-annotator")
+    if args.reject_rest:
+        out.append(("rest", None))
+    if args.return_comment is not None:
+        out.append(("return", args.return_comment))
+    if args.approve:
+        out.append(("approve", None))
+    return out
+
+
+def _run_action(svc, doc_id: int, how: str, arg) -> str:
+    if how == "auto":
+        ch = svc.accept_agreed(doc_id)
+        return f"document {doc_id}: {ch.after['decided']} agreed label(s) put into gold"
+    if how in ("accept", "also", "reject"):
+        kind, row, version = arg
+        svc.decide(doc_id, kind, row, version, how)
+        verb = {"accept": "accepted", "also": "accepted (also)", "reject": "rejected"}[how]
+        return f"{verb} {kind} {row}"
+    if how == "annotator":
+        ch = svc.accept_annotator(doc_id, arg[0], arg[1])
+        skipped = f", {ch.after['skipped']} skipped" if ch.after["skipped"] else ""
+        return f"accepted {ch.after['decided']} version(s) of {arg[0]}{skipped}"
+    if how == "rest":
+        ch = svc.reject_rest(doc_id)
+        return f"rejected {ch.after['decided']} open version(s)"
+    if how == "return":
+        svc.return_to_annotators(doc_id, arg)
+        return f"document {doc_id} returned to its annotators"
+    svc.approve(doc_id)
+    return f"document {doc_id}: gold approved"
+
+
 def run(args) -> int:
     from desktop.cli.session import open_for
+    from models.errors import NotFoundError
 
     svc = open_for(args)
     pid = svc.project_id(args.project)
-    decisions = [("accept", _ref(x)) for x in args.accept] + \
-                [("reject", _ref(x)) for x in args.reject]
-    if decisions and args.document is None:
-        raise UsageError("--accept and --reject need --document")
+    actions = _actions(args)
     if args.document is not None:
         if svc.review(args.document).project_id != pid:
-            from models.errors import NotFoundError
-
             raise NotFoundError(f"document {args.document} is not in project {args.project!r}")
-        for how, (kind, row, version) in decisions:
-            kw = {"accept" if how == "accept" else "reject": [(row, version)]}
-            svc.decide(args.document, kind, **kw)
-            print(f"{how}ed {kind} {row}")
         doc_ids = [args.document]
     else:
+        if any(how not in ("auto",) for how, _ in actions):
+            raise UsageError("decisions, --approve and --return need --document")
         doc_ids = [d["id"] for d in svc.review_queue(pid)]
+    for doc_id in doc_ids:
+        for how, arg in actions:
+            line = _run_action(svc, doc_id, how, arg)
+            if not args.json:
+                print(line)
     out = []
     for doc_id in doc_ids:
         view = svc.review(doc_id)
+        shown = [c for c in view.conflicts if args.all or c.open]
         out.append({"document": doc_id, "title": view.title, "annotators": view.annotators,
-                    "auto_gold": len(view.auto_gold),
-                    "conflicts": [_conflict_json(c, view.text) for c in view.conflicts]})
+                    "gold_status": view.gold_status, "agreed_not_in_gold": view.agreed_open,
+                    "open_conflicts": sum(c.open for c in view.conflicts),
+                    "conflicts": [_conflict_json(c, view.text) for c in shown]})
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     if not out:
         print(f"project {args.project}: no document has annotations to review yet")
     for d in out:
-        added = f", {d['auto_gold']} agreed label(s) put into gold" if d["auto_gold"] else ""
+        agreed = (f", {d['agreed_not_in_gold']} agreed label(s) not in gold yet (--auto)"
+                  if d["agreed_not_in_gold"] else "")
         print(f"document {d['document']} {d['title']!r} ({', '.join(d['annotators'])}): "
-              f"{len(d['conflicts'])} open conflict(s){added}")
+              f"{d['open_conflicts']} open conflict(s){agreed}; gold {d['gold_status']}")
         for c in d["conflicts"]:
             missing = f"  missing in {', '.join(c['missing'])}" if c["missing"] else ""
             print(f"  {c['kind']} [{c['start']},{c['end']}) {c['text'][:40]!r}{missing}")
@@ -73,5 +120,5 @@ def run(args) -> int:
                 where = (f"[{k[0]},{k[1]}) -> [{k[2]},{k[3]})" if c["kind"] == "relation"
                          else f"[{k[0]},{k[1]})")
                 print(f"    {v['ref']:<16} {v['label']:<12} {where:<18} "
-                      f"{', '.join(v['annotators'])}")
+                      f"{', '.join(v['annotators']):<20} {v['decided'] or 'open'}")
     return 0

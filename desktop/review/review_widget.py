@@ -201,9 +201,9 @@ class ReviewWidget(QWidget):
                      if (c.start, c.end) >= (old.start, old.end)]
             self.index = after[0] if after else max(0, n - 1)
         self.index = min(self.index, max(0, n - 1))
-        added = len(self.view.auto_gold)
-        if added:
-            self._say(f"{added} label(s) every annotator agrees on went into gold")
+        if self.view.agreed_open:
+            self._say(f"{self.view.agreed_open} label(s) every annotator agrees on are not in "
+                      "gold yet")
         self._draw()
 
     def poll(self) -> None:
@@ -349,7 +349,7 @@ class ReviewWidget(QWidget):
         _c, ver = self._selected(index)
         if ver is None:
             return False
-        return self._decide(lambda: self.service.accept_version(self.view.document_id, ver),
+        return self._decide(lambda: self.service.decide(self.view.document_id, ver.kind, *ver.refs[0]),
                             f"accepted {ver.label} into gold")
 
     def edit(self, values: dict | None = None, index: int | None = None) -> bool:
@@ -378,7 +378,11 @@ class ReviewWidget(QWidget):
         chosen = [v for v in c.versions if v.decided is None] if all_versions else [ver]
         if not chosen or chosen == [None]:
             return False
-        return self._decide(lambda: self.service.reject_versions(self.view.document_id, chosen),
+        def reject_all():
+            for v in chosen:
+                self.service.decide(self.view.document_id, v.kind, *v.refs[0], how="reject")
+
+        return self._decide(reject_all,
                             f"rejected {len(chosen)} version(s)")
 
     def _decide(self, action, done: str) -> bool:

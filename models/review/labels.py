@@ -76,14 +76,17 @@ def event_trigger_key(key: tuple) -> tuple:
     return key[:3]
 
 
-def load_labels(s: Session, project_id: int,
-                document_ids: list[int] | None = None) -> dict[int, dict[str, LayerLabels]]:
-    """{document id: {layer name: LayerLabels}} for the project (or some of its documents)."""
+def load_labels(s: Session, project_id: int, document_ids: list[int] | None = None, *,
+                names: list[str] | None = None) -> dict[int, dict[str, LayerLabels]]:
+    """{document id: {layer name: LayerLabels}} for the project (or some of its documents,
+    some of their layers)."""
     q = (select(Layer.id, Layer.document_id, Layer.name, Layer.status)
          .join(Document, Document.id == Layer.document_id)
          .where(Document.project_id == project_id))
     if document_ids is not None:
         q = q.where(Layer.document_id.in_(document_ids))
+    if names is not None:
+        q = q.where(Layer.name.in_(names))
     out: dict[int, dict[str, LayerLabels]] = {}
     by_id: dict[int, LayerLabels] = {}
     for lid, doc_id, name, status in s.execute(q):
@@ -121,8 +124,8 @@ def load_labels(s: Session, project_id: int,
                                       r.id, r.version, lay.name))
     for ev in sorted(events.values(), key=lambda e: e.id):
         trig = spans.get(ev.trigger_id)
-        if not ok(ev) or trig is None:
-            continue
+        if not ok(ev) or trig is None or not ok(trig):
+            continue  # an event whose trigger was rejected is rejected with it
         lay = by_id[ev.layer_id]
         lay.events.append(Item("event", event_key(ev, trig, args.get(ev.id, []), spans,
                                                   events), ev.id, ev.version, lay.name))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.review.adjudication import Conflict
-from models.views import Change, LayerView
+from models.review.places import Conflict
+from models.views import LayerView
 
 
 @dataclass(frozen=True)
@@ -35,5 +35,6 @@ class ReviewView:
     layers: dict[str, LayerView]  # annotator name -> layer
     gold: LayerView
     conflicts: list[Conflict] = field(default_factory=list)
-    auto_gold: list[Change] = field(default_factory=list)  # what auto-gold added just now
+    agreed_open: int = 0  # labels every annotator gave that gold has not decided yet
+    gold_status: str = "new"
     marker: int = 0  # change marker when loaded (see Service.change_marker)

@@ -20,30 +20,34 @@ class ReviewFacade:
         with self.store.session() as s:
             return review_ops.visible_layers(s, self._actor(s), document_id)
 
-    review = _op(review_ops.review_document)  # ReviewView; runs auto-gold unless switched off
+    review = _op(review_ops.review_document)  # ReviewView; reads only
     review_queue = _op(review_ops.review_queue)  # documents ranked by disagreement
-    auto_gold = _op(adjudication.auto_gold)
-    decide = _op(adjudication.decide)  # (document_id, kind, accept=[(id, version)], ...)
 
     def conflicts(self, document_id: int, *, include_decided: bool = False) -> list:
         with self.store.session() as s:
             return adjudication.conflicts(s, document_id, include_decided=include_decided)
 
-    def accept_version(self, document_id: int, version) -> list[Change]:
-        """Accept one Version of a conflict into gold (its competitors are rejected)."""
-        return self.decide(document_id, version.kind, accept=list(version.refs[:1]))
+    # each returns one Change whose inverse undoes the whole step (Service.run takes it)
+    def decide(self, document_id: int, kind: str, row_id: int, version: int,
+               how: str = "accept") -> Change:
+        """accept (replaces gold's decision at the place), also (keeps it), or reject."""
+        return self.run([adjudication.Decide(document_id, kind, row_id, version, how)])[0]
 
-    def accept_edited(self, document_id: int, version, **values) -> list[Change]:
-        """Accept an edited copy of a Version (spans: start, end, label; relations: label;
-        events: type)."""
-        return self.decide(document_id, version.kind, accept=list(version.refs[:1]),
-                           edited=values)
+    def accept_agreed(self, document_id: int) -> Change:
+        return self.run([adjudication.AcceptAgreed(document_id)])[0]
 
-    def reject_versions(self, document_id: int, versions) -> list[Change]:
-        """Reject these Versions: they stay out of gold and stop being conflicts."""
-        versions = list(versions)
-        return self.decide(document_id, versions[0].kind,
-                           reject=[r for v in versions for r in v.refs[:1]])
+    def accept_annotator(self, document_id: int, annotator: str,
+                         label: str | None = None) -> Change:
+        return self.run([adjudication.AcceptAnnotator(document_id, annotator, label)])[0]
+
+    def reject_rest(self, document_id: int) -> Change:
+        return self.run([adjudication.RejectRest(document_id)])[0]
+
+    def approve(self, document_id: int, comment: str | None = None) -> Change:
+        return self.run([adjudication.Approve(document_id, comment)])[0]
+
+    def return_to_annotators(self, document_id: int, comment: str) -> Change:
+        return self.run([adjudication.ReturnToAnnotators(document_id, comment)])[0]
 
     label_history = _op(review_ops.label_history)  # (document_id, kind, row_id)
     documents_by_status = _op(review_ops.documents_by_status)  # (project_id, statuses, layer=)

@@ -20,7 +20,7 @@ from models.tokens import tokens_for_many
 
 FINISHED = ("done", "approved")
 NOT_FINISHED = "not finished"
-OPEN_REVIEW = "review not finished (open conflicts)"
+OPEN_REVIEW = "review not finished"
 
 
 def pick_layer(s: Session, project_id: int, layer: str | None) -> str | None:
@@ -77,7 +77,8 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                 if best is None or counts.get(lay.id, 0) > counts.get(best.id, 0):
                     layers[lay.document_id] = lay
         recs = list(_records(s, [docs[d] for d in chunk], layers, states, status, task_spans,
-                             left_out if left_out is not None else Counter()))
+                             left_out if left_out is not None else Counter(),
+                             gold=chosen == GOLD))
         # every format aligns to the document's one stored tokenization
         toks = tokens_for_many(s, [r.doc_id for r in recs], {r.doc_id: r.text for r in recs})
         for rec in recs:
@@ -85,24 +86,27 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
         yield from recs
 
 
-def _kept(s: Session, doc: Document, lay: Layer | None, status: str | None) -> str | None:
-    """None when the document is exported; else why not."""
+def _kept(s: Session, doc: Document, lay: Layer | None, status: str | None,
+          gold: bool = False) -> str | None:
+    """None when the document is exported; else why not. Gold is finished when the
+    reviewer approved it and nothing is open (a conflict, an agreed label not decided)."""
     have = lay.status if lay else "new"
     if not status or status == "all":
         return None
     if status != "finished":
         return None if have == status else f"status is not {status}"
     if have not in FINISHED:
-        return NOT_FINISHED
-    if lay is not None and lay.name == GOLD:
-        from models.review.adjudication import conflicts
+        return OPEN_REVIEW if gold else NOT_FINISHED
+    if gold:
+        from models.review.adjudication import pending
 
-        if conflicts(s, doc.id):
+        left = pending(s, doc.id)
+        if left["conflicts"] or left["agreed"]:
             return OPEN_REVIEW
     return None
 
 
-def _records(s, docs, layers, states, status, task_spans, left_out):
+def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
     lids = [lay.id for lay in layers.values()]
     spans: dict[int, list[Span]] = {}
     rels: dict[int, list[Relation]] = {}
@@ -139,7 +143,7 @@ def _records(s, docs, layers, states, status, task_spans, left_out):
                 args.setdefault(a.event_id, []).append(a)
     for doc in docs:
         lay = layers.get(doc.id)
-        why = _kept(s, doc, lay, status)
+        why = _kept(s, doc, lay, status, gold)
         if why is not None:
             left_out[(why, lay.status if lay else "new")] += 1
             continue

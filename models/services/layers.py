@@ -242,8 +242,10 @@ def add_active_time(s: Session, actor: Actor, document_id: int, seconds: int) ->
 
 
 def set_status(s: Session, actor: Actor, document_id: int, status: str,
-               *, layer: str | None = None, comment: str | None = None) -> Change:
-    """The workflow: new -> in_progress -> done (annotator) -> approved | returned (reviewer)."""
+               *, layer: str | None = None, comment: str | None = None,
+               said_why: bool = False) -> Change:
+    """The workflow: new -> in_progress -> done (annotator) -> approved | returned (reviewer).
+    `said_why`: the comment a return needs was given already (one return, many layers)."""
     if status not in LAYER_STATUSES:
         raise ValidationError(f"status must be one of {', '.join(LAYER_STATUSES)}")
     name = layer or actor.name
@@ -257,7 +259,7 @@ def set_status(s: Session, actor: Actor, document_id: int, status: str,
     else:
         lay = ensure_layer(s, actor, document_id, name)
         check_layer_write(actor, lay)
-    if status == "returned" and not comment:
+    if status == "returned" and not comment and not said_why:
         raise ValidationError("returning a document needs a comment saying why")
     before = {"status": lay.status}
     lay.status = status

@@ -51,25 +51,20 @@ def visible_layers(s: Session, actor: Actor, document_id: int) -> list[LayerInfo
     return out
 
 
-def review_document(s: Session, actor: Actor, document_id: int, *,
-                    auto_gold: bool | None = None) -> ReviewView:
-    """Open a document in review mode: auto-gold first (unless switched off), then every
-    annotator's layer, gold and the open conflicts."""
+def review_document(s: Session, actor: Actor, document_id: int) -> ReviewView:
+    """A document in review mode: every annotator's layer, gold, and the conflicts (open
+    and decided, in text order). Reads only: auto-gold is an explicit step (AcceptAgreed)."""
     check_reviewer(actor, "review documents")
     doc = get_document(s, document_id)
-    if auto_gold is None:
-        auto_gold = adjudication.auto_gold_enabled(s, doc.project_id)
-    added = adjudication.auto_gold(s, actor, document_id) if auto_gold else []
-    s.flush()
-    from models.review.labels import annotators_of, load_labels
+    from models.review.places import ReviewState
 
-    names = [lay.name for lay in annotators_of(
-        load_labels(s, doc.project_id, [document_id]).get(document_id, {}))]
-    return ReviewView(doc.id, doc.project_id, doc.title, doc.text, names,
-                      {n: load_layer(s, document_id, n, include_rejected=False) for n in names},
-                      load_layer(s, document_id, GOLD, include_rejected=False),
-                      adjudication.conflicts(s, document_id), added,
-                      change_marker(s, document_id=document_id))
+    st = ReviewState(s, document_id)
+    gold = load_layer(s, document_id, GOLD, include_rejected=False)
+    return ReviewView(doc.id, doc.project_id, doc.title, doc.text, list(st.names),
+                      {n: load_layer(s, document_id, n, include_rejected=False)
+                       for n in st.names},
+                      gold, st.conflicts(include_decided=True), len(st.agreed_open()),
+                      gold.status, change_marker(s, document_id=document_id))
 
 
 def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
@@ -83,7 +78,9 @@ def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
         raise NotFoundError(f"no project with id {project_id}")
     ranked = project_agreement(s, project_id)["documents"]
     for row in ranked:
-        row["open_conflicts"] = len(adjudication.conflicts(s, row["id"]))
+        left = adjudication.pending(s, row["id"])
+        row["open_conflicts"] = left["conflicts"]
+        row["agreed_open"] = left["agreed"]
     return ranked
 
 

@@ -76,10 +76,10 @@ def test_auto_gold_and_decisions_are_the_reviewers(team):
     team.span(team.bob, "Joe Biden", "PERSON")
     team.span(team.carol, "Joe Biden", "PERSON")
     with pytest.raises(PermissionDenied, match="only reviewers"):
-        team.bob.auto_gold(team.doc)
+        team.bob.accept_agreed(team.doc)
     with pytest.raises(PermissionDenied, match="only reviewers"):
         team.bob.review(team.doc)
-    assert [c.kind for c in team.rita.auto_gold(team.doc)] == ["span"]
+    assert [c.kind for c in team.rita.accept_agreed(team.doc).children] == ["span"]
 
 
 def test_restore_validates_like_any_write(team):

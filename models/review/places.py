@@ -1,0 +1,257 @@
+"""Where annotators' labels compete, and what gold says about each version there.
+
+A *place* is a cluster of the annotators' accepted spans that overlap one another
+(transitively, whatever their labels): "Joe Biden", "President Joe Biden" and "Biden" are one
+place. Relations are placed by the places of their two ends, events by their trigger's place.
+A conflict is a place whose versions differ (or that some annotator left empty).
+
+What a version's state is, read from gold and the decision log (never stored apart):
+- accept:   gold holds it (a relation or event: between / on gold spans at the same places);
+- reject:   a reviewer rejected it (the decision log's last word on its key), or, for an
+            event, its trigger was rejected;
+- replaced: gold holds another version overlapping it (keeping both is an explicit
+            "accept also");
+- None:     still open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.orm import GOLD, AuditLog
+from models.review.labels import Item, LayerLabels, annotators_of, load_labels
+from models.rules import policies
+from models.services.layers import get_document, shared_schema
+
+KINDS = ("span", "relation", "event")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One distinct label at a place and the annotators who gave it."""
+
+    kind: str
+    key: tuple
+    annotators: tuple[str, ...]
+    refs: tuple[tuple[int, int], ...]  # (row id, version) per annotator: what a decision names
+    decided: str | None = None  # None | accept | reject | replaced
+
+    @property
+    def label(self) -> str:
+        return self.key[4] if self.kind == "relation" else self.key[2]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    start: int
+    end: int
+    versions: tuple[Version, ...]
+    missing: tuple[str, ...]  # annotators who gave no version here
+    annotators: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.start}-{self.end}"
+
+    @property
+    def open(self) -> bool:
+        return any(v.decided is None for v in self.versions)
+
+
+def overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def decisions(s: Session, document_id: int) -> dict[tuple[str, tuple], str]:
+    """{(kind, key): 'reject'} from the decision log: its last word per key ('open' undoes)."""
+    out: dict[tuple[str, tuple], str] = {}
+    for after in s.scalars(select(AuditLog.after).where(
+            AuditLog.document_id == document_id, AuditLog.table_name == "review",
+            AuditLog.action == "adjudicate").order_by(AuditLog.id)):
+        for kind, key, *rest in (after or {}).get("keys", []):
+            out[(kind, as_tuple(key))] = rest[0] if rest else "accept"
+    return {k: v for k, v in out.items() if v == "reject"}
+
+
+def as_tuple(value: Any) -> Any:
+    """JSON lists back into the hashable keys they were made from."""
+    return tuple(as_tuple(v) for v in value) if isinstance(value, list) else value
+
+
+def as_json(value: Any) -> Any:
+    return [as_json(v) for v in value] if isinstance(value, tuple) else value
+
+
+class ReviewState:
+    """The annotators' layers, gold and the decisions of one document, as review sees them."""
+
+    def __init__(self, s: Session, document_id: int):
+        self.s, self.document_id = s, document_id
+        doc = get_document(s, document_id)
+        self.project_id = doc.project_id
+        self.policy = policies(shared_schema(s, doc.project_id))
+        layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
+        self.coders: list[LayerLabels] = annotators_of(layers)
+        self.names = tuple(c.name for c in self.coders)
+        self.gold: LayerLabels | None = layers.get(GOLD)
+        self.rejected = decisions(s, document_id)
+        self._place_spans()
+
+    def reload_gold(self) -> None:
+        self.gold = load_labels(self.s, self.project_id, [self.document_id],
+                                names=[GOLD]).get(self.document_id, {}).get(GOLD)
+        self.rejected = decisions(self.s, self.document_id)
+
+    # ---- places ---------------------------------------------------------------------------
+    def _place_spans(self) -> None:
+        self.place_of: dict[tuple, int] = {}  # span key -> place index
+        self.places: list[list[Item]] = []
+        end = -1
+        for it in sorted((i for c in self.coders for i in c.spans),
+                         key=lambda i: (i.key[0], -i.key[1])):
+            if self.places and it.key[0] < end:
+                self.places[-1].append(it)
+                end = max(end, it.key[1])
+            else:
+                self.places.append([it])
+                end = it.key[1]
+            self.place_of[it.key] = len(self.places) - 1
+
+    def place_key(self, item: Item) -> tuple:
+        """What versions at one place share: the span place, the two ends' places, the
+        trigger's place."""
+        k = item.key
+        if item.kind == "span":
+            return (self.place_of[k],)
+        if item.kind == "relation":
+            return (self._place_at(k[0], k[1]), self._place_at(k[2], k[3]))
+        return (self._place_at(k[0], k[1]),)
+
+    def _place_at(self, start: int, end: int) -> int:
+        for key, i in self.place_of.items():
+            if key[0] == start and key[1] == end:
+                return i
+        return -1 - start  # a span no annotator accepted: its own place
+
+    def items(self, kind: str) -> list[Item]:
+        return [i for c in self.coders for i in c.items(kind)]
+
+    # ---- what gold says about a version -----------------------------------------------------
+    def state(self, kind: str, key: tuple) -> str | None:
+        if kind == "span":
+            return self._span_state(key)
+        if kind == "relation":
+            return self._relation_state(key)
+        return self._event_state(key)
+
+    def competes(self, a: tuple, b: tuple) -> bool:
+        """Overlapping spans are versions of one place: gold keeps two only when the
+        reviewer accepted the second one *also* (and the overlap policy allows it)."""
+        return overlaps(a, b)
+
+    def gold_items(self, kind: str) -> list[Item]:
+        return self.gold.items(kind) if self.gold else []
+
+    def _span_state(self, key: tuple) -> str | None:
+        gold = self.gold_items("span")
+        if any(g.key == key for g in gold):
+            return "accept"
+        if ("span", key) in self.rejected:
+            return "reject"
+        if any(self.competes(key, g.key) for g in gold):
+            return "replaced"
+        return None
+
+    def _relation_state(self, key: tuple) -> str | None:
+        same_place = [g for g in self.gold_items("relation")
+                      if overlaps(g.key[0:2], key[0:2]) and overlaps(g.key[2:4], key[2:4])]
+        if any(g.key[4] == key[4] for g in same_place):
+            return "accept"
+        if ("relation", key) in self.rejected:
+            return "reject"
+        return "replaced" if same_place else None
+
+    def _event_state(self, key: tuple) -> str | None:
+        same_place = [g for g in self.gold_items("event") if overlaps(g.key, key)]
+        if any(event_matches(g.key, key) for g in same_place):
+            return "accept"
+        if ("event", key) in self.rejected or self.trigger_rejected(key):
+            return "reject"
+        return "replaced" if same_place else None
+
+    def trigger_rejected(self, event_key: tuple) -> bool:
+        return ("span", (event_key[0], event_key[1], event_key[2])) in self.rejected
+
+    # ---- conflicts ------------------------------------------------------------------------
+    def versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
+        """(place key, versions) for every place of this kind, in text order."""
+        by_place: dict[tuple, dict[tuple, list[Item]]] = {}
+        for it in self.items(kind):
+            by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
+        out = []
+        for place, by_key in by_place.items():
+            vs = [Version(kind, key, tuple(i.layer for i in its),
+                          tuple((i.id, i.version) for i in its), self.state(kind, key))
+                  for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))]
+            out.append((place, vs))
+        return out
+
+    def agreed(self, version: Version) -> bool:
+        return len(self.coders) > 1 and len(set(version.annotators)) == len(self.coders)
+
+    def contested(self, vs: list[Version]) -> bool:
+        """A place is a conflict unless every annotator gave every version there."""
+        return not all(self.agreed(v) for v in vs)
+
+    def conflicts(self, include_decided: bool = False) -> list[Conflict]:
+        out: list[Conflict] = []
+        for kind in KINDS:
+            for _, vs in self.versions(kind):
+                if not self.contested(vs):
+                    continue  # everyone gave these labels: nothing to adjudicate
+                c = self._conflict(kind, vs)
+                if include_decided or c.open:
+                    out.append(c)
+        out.sort(key=lambda c: (c.start, c.end, KINDS.index(c.kind)))
+        return out
+
+    def _conflict(self, kind: str, vs: list[Version]) -> Conflict:
+        present = {a for v in vs for a in v.annotators}
+        regions = [_region(kind, v.key) for v in vs]
+        return Conflict(kind, min(r[0] for r in regions), max(r[1] for r in regions),
+                        tuple(vs), tuple(n for n in self.names if n not in present),
+                        self.names)
+
+    def agreed_open(self) -> list[Version]:
+        """Labels every annotator gave, at places nobody disputes, not in gold yet (an
+        agreed version at a disputed place is the reviewer's to decide)."""
+        return [v for kind in KINDS for _, vs in self.versions(kind) if not self.contested(vs)
+                for v in vs if v.decided is None]
+
+
+def _region(kind: str, key: tuple) -> tuple[int, int]:
+    if kind == "relation":
+        return min(key[0], key[2]), max(key[1], key[3])
+    return key[0], key[1]
+
+
+def event_matches(a: tuple, b: tuple) -> bool:
+    """The same event at the same places: type, overlapping triggers, and for every role an
+    argument at an overlapping place (span offsets, or an event's trigger)."""
+    if a[2] != b[2] or not overlaps(a, b):
+        return False
+    left, right = list(a[3]), list(b[3])
+    if sorted(r for r, _ in left) != sorted(r for r, _ in right):
+        return False
+    for role, target in left:
+        hit = next((x for x in right if x[0] == role and x[1][0] == target[0]
+                    and overlaps(x[1][1:3], target[1:3])), None)
+        if hit is None:
+            return False
+        right.remove(hit)
+    return True

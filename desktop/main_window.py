@@ -329,8 +329,8 @@ class MainWindow(QMainWindow):
         StatsDialog(self.ws, self).show()
 
     def show_review(self) -> None:
-        """All layers of the open document side by side; decisions go into gold."""
-        from desktop.review.review_widget import ReviewWidget
+        """Gold and every annotator's layer of the open document; decisions go into gold."""
+        from desktop.review.review_window import ReviewWindow
 
         if self.ws.view is None:
             self.show_message("open a document first", True)
@@ -338,8 +338,7 @@ class MainWindow(QMainWindow):
         if not self.ws.service.actor().is_reviewer:
             self.show_message("only reviewers see every layer and write gold", True)
             return
-        w = ReviewWidget(self.ws.service, self.ws.view.document_id)
-        w.setWindowTitle(f"Review — {self.ws.view.title}")
+        w = ReviewWindow(self.ws.service, self.ws.view.document_id, dark=self.dark)
         w.message.connect(lambda text: self.show_message(text))
         w.decided.connect(lambda _doc: self.ws.refresh_documents())
         self._keep(w)

@@ -12,7 +12,7 @@ Decisions worth knowing (short ADR):
   keys they settle). A key that is in gold or was decided is never a conflict again, even
   after gold is edited; a new or changed annotator label is a new conflict. No new table.
 - Team mode polling: Service.change_marker(document_id) is the newest audit row id of the
-  document (one index read). The window polls it with a QTimer (ReviewWidget does every 3 s)
+  document (one index read). The window polls it with a QTimer (the review window does every 3 s)
   and reloads only when it moved, so labels others add appear without a restart.
 - Exports use gold once it exists (models/services/exporting.pick_layer).
 """

@@ -5,7 +5,7 @@ refused with a reason; a 10 MB single line opens."""
 import json
 
 import pytest
-from PySide6.QtWidgets import QLabel, QTextBrowser
+from PySide6.QtWidgets import QLabel
 
 HOSTILE = ('<b>bold</b> <img src="file:///etc/hostname"> <a href="https://example.com">link'
            '</a> &amp; <qt><font color=red>red</font></qt> \u202eevil override\u202c '
@@ -57,7 +57,7 @@ def test_window_shows_hostile_text_literally(hostile_db, qtbot):
 
 
 def test_review_window_escapes_hostile_text(hostile_db, qtbot):
-    from desktop.review.review_widget import ReviewWidget
+    from desktop.review.review_window import ReviewWindow
     from models.service import Service
     from models.store import Store
 
@@ -65,14 +65,13 @@ def test_review_window_escapes_hostile_text(hostile_db, qtbot):
     doc = svc.documents(svc.project_id("p"))[0].id
     svc.add_user("bob")
     Service(svc.store, "bob").create_span(doc, 0, 3, "PERSON")
-    w = ReviewWidget(svc, doc)
+    w = ReviewWindow(svc, doc, poll_ms=0)
     qtbot.addWidget(w)
     w.show()
     w.grab()
     _labels_are_literal(w)
-    for browser in w.findChildren(QTextBrowser):
-        if browser.toPlainText():
-            assert "<img" in browser.toPlainText()  # the markup is text, not an image
+    header = w.versions.header.text() + w.versions.list.item(0).text()
+    assert "“" in header  # the conflict's text is shown, as text
 
 
 def test_nul_byte_is_refused_with_a_reason(tmp_path, cli):

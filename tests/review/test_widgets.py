@@ -3,9 +3,8 @@
 import pytest
 
 from desktop.review.agreement_widget import AgreementWidget
-from desktop.review.review_widget import ReviewWidget
 from models.store import Store
-from tests.review.conftest import TEXT, at, make_team
+from tests.review.conftest import TEXT, make_team
 
 
 @pytest.fixture
@@ -62,20 +61,3 @@ def test_agreement_widget_single_annotator(qtbot, sqlite_url):
     qtbot.addWidget(w)
     assert "two annotators" in w.summary.text() and w.pairs.rowCount() == 0
     store.dispose()
-
-
-def test_review_widget_shows_labels_others_add(qtbot, team):
-    w = ReviewWidget(team.rita, team.doc, poll_ms=50)
-    qtbot.addWidget(w)
-    w.show()
-    before = len(w.view.conflicts)
-    team.span(team.carol, "Tijuana", "LOC")  # from another desktop
-    qtbot.waitUntil(lambda: len(w.view.conflicts) != before or
-                    "LOC" in w.browsers["carol"].toPlainText(), timeout=3000)
-    assert "LOC" in w.browsers["carol"].toPlainText()
-
-
-def test_annotator_cannot_open_review(qtbot, team):
-    w = ReviewWidget(team.bob, team.doc, poll_ms=0)
-    qtbot.addWidget(w)
-    assert w.view is None and "only reviewers" in w.status.text()

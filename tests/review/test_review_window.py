@@ -1,0 +1,151 @@
+"""The review window, driven as a reviewer would: keys and buttons, then the gold rows."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.review.review_window import ReviewWindow
+from tests.review.conftest import at
+
+
+def _gold(team):
+    view = team.rita.load(team.doc, "gold")
+    return sorted((view.text[s.start:s.end], s.label) for s in view.spans
+                  if s.state == "accepted")
+
+
+def _setup(team):
+    """Agreed: Joe Biden PERSON, Mexico City GPE. Places in conflict: Mexican NORP (bob) /
+    ORG (carol); Juan Perez (bob) / Perez (carol) PERSON; Tijuana GPE (bob only)."""
+    for svc in (team.bob, team.carol):
+        team.span(svc, "Joe Biden", "PERSON")
+        team.span(svc, "Mexico City", "GPE")
+    team.span(team.bob, "Mexican", "NORP")
+    team.span(team.carol, "Mexican", "ORG")
+    team.span(team.bob, "Juan Perez", "PERSON")
+    team.span(team.carol, "Perez", "PERSON")
+    team.span(team.bob, "Tijuana", "GPE")
+
+
+def _window(qtbot, team):
+    w = ReviewWindow(team.rita, team.doc, poll_ms=0)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    w.panes.gold.setFocus()
+    return w
+
+
+def _key(qtbot, w, key, mods=Qt.NoModifier):
+    """A key pressed where the focus is (a layer's text), as the reviewer would."""
+    qtbot.keyClick(QApplication.focusWidget() or w.panes.gold.canvas, key, mods)
+
+
+def test_opening_writes_nothing_and_shows_every_layer(qtbot, team):
+    _setup(team)
+    w = _window(qtbot, team)
+    assert _gold(team) == []
+    assert list(w.panes.panes) == ["gold", "bob", "carol"]
+    assert "3 open conflict(s) · 2 agreed not in gold" in w.summary.text()
+    # the first conflict is highlighted in every layer: bob's and carol's own "Mexican"
+    bob, carol = w.panes.panes["bob"].view, w.panes.panes["carol"].view
+    mex = at("Mexican")
+    span = bob.layer().span(bob.selected_span())
+    assert (span.start, span.end, span.label) == (*mex, "NORP")
+    w.select_version(1)
+    span = carol.layer().span(carol.selected_span())
+    assert (span.start, span.end, span.label) == (*mex, "ORG")
+    assert w.panes.gold.selection() == mex  # gold has nothing there yet: the place
+
+
+def test_keys_decide_walk_and_undo(qtbot, team):
+    _setup(team)
+    w = _window(qtbot, team)
+    _key(qtbot, w, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # accept agreed
+    assert _gold(team) == [("Joe Biden", "PERSON"), ("Mexico City", "GPE")]
+    _key(qtbot, w, Qt.Key_2)  # Mexican: carol's ORG
+    _key(qtbot, w, Qt.Key_Return)
+    assert ("Mexican", "ORG") in _gold(team)
+    # it moved on to Juan Perez; bob's version (1), then carol's replaces it (2, A)
+    assert w.view.text[w.current().start:w.current().end] == "Juan Perez"
+    _key(qtbot, w, Qt.Key_1)
+    _key(qtbot, w, Qt.Key_A)
+    assert ("Juan Perez", "PERSON") in _gold(team)
+    _key(qtbot, w, Qt.Key_D)  # include decided, back to Juan Perez
+    _key(qtbot, w, Qt.Key_N, Qt.ShiftModifier)
+    assert w.view.text[w.current().start:w.current().end] == "Juan Perez"
+    _key(qtbot, w, Qt.Key_2)
+    _key(qtbot, w, Qt.Key_A)
+    gold = _gold(team)
+    assert ("Perez", "PERSON") in gold and ("Juan Perez", "PERSON") not in gold
+    _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier)
+    gold = _gold(team)
+    assert ("Juan Perez", "PERSON") in gold and ("Perez", "PERSON") not in gold
+    _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert ("Perez", "PERSON") in _gold(team)
+    for _ in range(3):
+        _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier)
+    assert _gold(team) == [("Joe Biden", "PERSON"), ("Mexico City", "GPE")]
+
+
+def test_bulk_steps_and_approve(qtbot, team):
+    _setup(team)
+    w = _window(qtbot, team)
+    assert not w.act_approve.isEnabled()
+    w.accept_agreed()
+    w.accept_annotator("bob", "PERSON")
+    assert ("Juan Perez", "PERSON") in _gold(team)
+    w.accept_annotator("carol")
+    assert ("Mexican", "ORG") in _gold(team)
+    w.undo_stack.undo()  # one step: carol's ORG is out again, bob's PERSON stays
+    gold = _gold(team)
+    assert ("Mexican", "ORG") not in gold and ("Juan Perez", "PERSON") in gold
+    w.reject_rest()
+    assert "0 open conflict(s)" in w.summary.text() and w.act_approve.isEnabled()
+    w.act_approve.trigger()
+    assert team.rita.load(team.doc, "gold").status == "approved"
+    assert _gold(team) == [("Joe Biden", "PERSON"), ("Juan Perez", "PERSON"),
+                           ("Mexico City", "GPE")]
+
+
+def test_gold_is_edited_like_a_layer(qtbot, team):
+    _setup(team)
+    w = _window(qtbot, team)
+    w.accept_agreed()
+    w.panes.gold.set_selection(*at("Tijuana"))
+    assert w.label_gold_selection("GPE")
+    assert ("Tijuana", "GPE") in _gold(team)
+    tij = next(s for s in w.panes.gold.layer().spans if s.label == "GPE"
+               and (s.start, s.end) == at("Tijuana"))
+    w.panes.gold.select_span(tij.id)
+    _key(qtbot, w, Qt.Key_Delete)
+    assert ("Tijuana", "GPE") not in _gold(team)
+    w.undo_stack.undo()
+    assert ("Tijuana", "GPE") in _gold(team)
+
+
+def test_a_stale_decision_says_so_and_reloads(qtbot, team):
+    _setup(team)
+    w = _window(qtbot, team)
+    bob_mex = next(s for s in team.bob.load(team.doc).spans if s.label == "NORP")
+    team.bob.relabel_span(bob_mex.id, "ORG")  # meanwhile, on bob's desktop
+    assert not w.accept()
+    assert "changed since it was shown" in w.status.text()
+    assert _gold(team) == []
+
+
+def test_labels_others_add_appear(qtbot, team):
+    w = ReviewWindow(team.rita, team.doc, poll_ms=50)
+    qtbot.addWidget(w)
+    w.show()
+    team.span(team.carol, "Tijuana", "LOC")  # from another desktop
+    qtbot.waitUntil(lambda: "carol" in w.panes.panes, timeout=3000)
+    carol = w.panes.panes["carol"].view.layer()
+    assert [(s.label, (s.start, s.end)) for s in carol.spans] == [("LOC", at("Tijuana"))]
+
+
+def test_annotator_cannot_open_review(qtbot, team):
+    w = ReviewWindow(team.bob, team.doc, poll_ms=0)
+    qtbot.addWidget(w)
+    assert w.view is None and "only reviewers" in w.status.text()

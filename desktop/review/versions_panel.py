@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.review.places import Conflict
 
@@ -55,6 +62,9 @@ class VersionsPanel(QWidget):
         self.help = QLabel(HELP)
         self.help.setWordWrap(True)
         self.help.setTextFormat(Qt.PlainText)
+        for label in (self.header, self.detail, self.help):
+            label.setMinimumWidth(1)  # wrap to the panel, never widen it past the window
+            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         box.addWidget(self.header)
         box.addWidget(self.detail)
         box.addWidget(self.list, 1)

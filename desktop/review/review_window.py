@@ -167,7 +167,7 @@ class ReviewWindow(QMainWindow):
         self._fill_annotator_menu()
         if advance:
             self._advance()
-        self._show()
+        self._show(keep_row=not advance)  # after a decision: the first open version
 
     def poll(self) -> None:
         """Reload when someone else stored something on this document (while shown)."""
@@ -218,9 +218,10 @@ class ReviewWindow(QMainWindow):
         self._show(keep_row=False)
 
     def _advance(self) -> None:
-        """After a decision: to the next open conflict at or after this place."""
+        """After a decision: stay while this conflict has an open version (another mention
+        at the place), else on to the next open conflict."""
         opened = [c for c in self.view.conflicts if c.open]
-        if not opened:
+        if not opened or any(_place(c) == self.place for c in opened):
             return
         nxt = next((c for c in opened if self.place is None or _place(c) > self.place), None)
         self.place = _place(nxt or opened[0])

@@ -149,3 +149,42 @@ def test_annotator_cannot_open_review(qtbot, team):
     w = ReviewWindow(team.bob, team.doc, poll_ms=0)
     qtbot.addWidget(w)
     assert w.view is None and "only reviewers" in w.status.text()
+
+
+def test_the_sample_article_to_approved_gold_by_keys(qtbot, store):
+    """Done when: two annotators' layers of the sample article become an approved gold
+    with exactly one version of every mention, by keys alone."""
+    from tests.review.sample_review import AGREED, sample_review
+
+    rita, doc = sample_review(store)
+    w = ReviewWindow(rita, doc, poll_ms=0)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    w.panes.gold.setFocus()
+    presses = 0
+
+    def key(k, mods=Qt.NoModifier):
+        nonlocal presses
+        presses += 1
+        qtbot.keyClick(QApplication.focusWidget(), k, mods)
+
+    key(Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # accept agreed
+    for _ in range(20):  # the first open version of each conflict
+        if w.current() is None:
+            break
+        key(Qt.Key_A)
+    key(Qt.Key_Return, Qt.ControlModifier)  # approve
+    gold = rita.load(doc, "gold")
+    assert gold.status == "approved"
+    spans = sorted((s.start, s.end) for s in gold.spans if s.state == "accepted")
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "overlapping gold spans"
+    texts = [gold.text[s.start:s.end] for s in gold.spans]
+    for words, _label in AGREED:
+        assert texts.count(words) == 1
+    assert len(gold.relations) == 1 and len(gold.events) == 1
+    # 5 places in conflict (Biden, the date, Washington, the relation, the event); at
+    # Washington the first version taken was "D.C.", which leaves "WASHINGTON" open
+    assert presses == 1 + 6 + 1

@@ -17,7 +17,6 @@ from models.errors import DomainError, ValidationError
 from models.orm import GOLD
 from models.review.gold_writer import GoldWriter
 from models.review.places import KINDS, Conflict, ReviewState, Version
-from models.services.context import Actor
 from models.services.layers import ensure_layer
 from models.views import Change
 

@@ -155,6 +155,42 @@ def test_accepting_the_other_version_replaces_the_first(news, cli):
         ("bob", "replaced"), ("carol", "accept")]
 
 
+def test_decisions_run_in_the_order_given(news, cli):
+    city = _span(news.bob, news.doc, "Mexico City", "GPE")
+    mexico = _span(news.carol, news.doc, "Mexico", "GPE")  # GPE allows overlap
+    doc = str(news.doc)
+    r = _review(cli, news, "--document", doc, "--also", f"span:{mexico}:1",
+                "--accept", f"span:{city}:1")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == [f"accepted (also) span {mexico}",
+                                         f"accepted span {city}"]
+    assert _gold(news) == [("Mexico City", "GPE")]  # the accept last: it replaced Mexico
+    r = _review(cli, news, "--document", doc, "--accept", f"span:{mexico}:1",
+                "--also", f"span:{city}:1")
+    assert r.returncode == 0, r.stderr
+    assert _gold(news) == [("Mexico", "GPE"), ("Mexico City", "GPE")]
+    place = _conflict(_listing(cli, news, "--all"), "Mexico City")
+    assert [v["decided"] for v in place["versions"]] == ["accept", "accept"]
+
+
+def test_accept_annotator_takes_every_open_version_she_gave(news, cli):
+    ids = _conflicts_of_two(news)
+    _span(news.carol, news.doc, "Mexico", "GPE")  # inside the agreed Mexico City
+    r = _review(cli, news, "--document", str(news.doc), "--accept-annotator", "carol",
+                "--label", "ORG")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "accepted 1 version(s) of carol"
+    assert _gold(news) == [("Mexican", "ORG")]
+    r = _review(cli, news, "--document", str(news.doc), "--accept-annotator", "carol")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "accepted 2 version(s) of carol"  # both of hers
+    assert _gold(news) == [("Mexican", "ORG"), ("Mexico", "GPE"), ("Mexico City", "GPE")]
+    (left,) = _listing(cli, news)[0]["conflicts"]
+    assert [v["ref"] for v in left["versions"]] == [f"span:{ids['bob_tij']}:1"]
+    r = _review(cli, news, "--document", str(news.doc), "--label", "ORG")
+    _one_line_error(r, 2, "--label goes with --accept-annotator")
+
+
 def test_an_accepted_relation_lands_on_the_gold_span_at_its_heads_place(news, cli):
     for svc, word in ((news.bob, "Joe Biden"), (news.carol, "Biden")):
         head = _span(svc, news.doc, word, "PERSON")
@@ -226,6 +262,8 @@ def test_a_malformed_ref_is_a_usage_error(news, cli):
     _conflicts_of_two(news)
     r = _review(cli, news, "--document", str(news.doc), "--accept", "span-12")
     _one_line_error(r, 2, "'span-12': expected KIND:ID:VERSION")
+    r = _review(cli, news, "--document", str(news.doc), "--reject", "spam:1:1")
+    _one_line_error(r, 2, "with KIND span, relation or event")
     r = _review(cli, news, "--accept", "span:1:1")  # a decision names one document
     _one_line_error(r, 2, "need --document")
 

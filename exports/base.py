@@ -32,6 +32,7 @@ import msgspec
 
 from models.errors import FormatError, ValidationError
 from models.records import DocumentRecord, SpanRecord, Tokenization
+from models.services.exporting import OPEN_REVIEW
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
 CONLL_SCHEMES = ("iob2", "iob1", "biluo")
@@ -127,9 +128,11 @@ class ExportReport:
                 by_reason.setdefault(reason, {})[status] = n
             for reason, statuses in by_reason.items():
                 n = sum(statuses.values())
-                detail = ", ".join(f"{k} {v}" for k, v in statuses.items())
+                # a review is finished by its conflicts, not by its layer's status alone
+                detail = "" if reason == OPEN_REVIEW else \
+                    ", ".join(f"{k} {v}" for k, v in statuses.items()) + "; "
                 lines.append(f"{n} document{'s' if n != 1 else ''} left out: {reason} "
-                             f"({detail}; use --status all)")
+                             f"({detail}use --status all)")
         kinds = self.counts_by_kind()
         spans = {k: kinds.pop(k) for k in SPAN_PROBLEMS if k in kinds}
         kinds.pop("split", None)

@@ -17,6 +17,7 @@ from exports import registry
 from exports.base import ExportOptions, ExportReport
 from exports.collect import expand, read_all
 from models.errors import FormatError
+from models.orm import GOLD
 from models.schema import Schema
 
 Progress = Callable[[int, int, str], None]
@@ -115,11 +116,21 @@ class ExportOutcome:
         else:
             out.append(f"  {len(files)} files in {files[0].parent}")
         if self.left_out:
-            why = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(self.left_out.items()))
-            wanted = "finished (done or approved)" if self.status == "finished" \
-                else self.status.replace("_", " ")
-            out.append(f"left out {sum(self.left_out.values())} document(s) whose status is "
-                       f"not {wanted}: {why}")
+            total = sum(self.left_out.values())
+            gold = self.layer == GOLD and self.status == "finished"
+
+            def named(status: str) -> str:  # a gold layer approved with something open
+                return "approved with something open" if gold and status == "approved" \
+                    else status.replace("_", " ")
+
+            why = ", ".join(f"{n} {named(s)}" for s, n in sorted(self.left_out.items()))
+            if gold:
+                out.append(f"left out {total} document(s) whose review is not finished "
+                           f"(approved, nothing left open): {why}")
+            else:
+                wanted = "finished (done or approved)" if self.status == "finished" \
+                    else self.status.replace("_", " ")
+                out.append(f"left out {total} document(s) whose status is not {wanted}: {why}")
         problems = self.report.problems
         out += [f"{self.report.format}: {p}" for p in problems[:shown]]
         if len(problems) > shown:

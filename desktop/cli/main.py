@@ -137,12 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
                     "with annotations, most disagreement first)")
     rv.add_argument("--auto", action="store_true",
                     help="put every label all annotators agree on into gold")
-    rv.add_argument("--accept", action="append", default=[], metavar="KIND:ID:VERSION",
+    # the decisions share one list, so that they run in the order given
+    rv.add_argument("--accept", dest="decisions", action="append", default=[],
+                    type=lambda ref: ("accept", ref), metavar="KIND:ID:VERSION",
                     help="accept an annotator's label at its place (it replaces what gold "
                     "held there), e.g. span:12:1")
-    rv.add_argument("--also", action="append", default=[], metavar="KIND:ID:VERSION",
+    rv.add_argument("--also", dest="decisions", action="append", type=lambda ref: ("also", ref),
+                    metavar="KIND:ID:VERSION",
                     help="accept it and keep what gold holds there (where overlap is allowed)")
-    rv.add_argument("--reject", action="append", default=[], metavar="KIND:ID:VERSION")
+    rv.add_argument("--reject", dest="decisions", action="append",
+                    type=lambda ref: ("reject", ref), metavar="KIND:ID:VERSION")
     rv.add_argument("--accept-annotator", metavar="NAME",
                     help="accept every open version this annotator gave (with --label: of "
                     "one label)")

@@ -4,9 +4,11 @@ KIND:ID:VERSION] [--accept-annotator NAME [--label L]] [--reject-rest] [--approv
 
 Without an action it lists conflicts and writes nothing. A conflict is a place: every
 version the annotators gave there, each with the annotators who gave it, the ref a decision
-names and what gold says of it (accept, reject, replaced, or open). Actions run in the order
-given, each as one step (the window can undo it); a label changed or deleted since it was
-listed is refused and nothing of that step is stored."""
+names and what gold says of it (accept, reject, replaced, or open). Actions run in this
+order: --auto, the decisions in the order given, --accept-annotator, --reject-rest,
+--return, --approve; each is one step (the window can undo it), and a step refused stops
+the ones after it. A label changed or deleted since it was listed is refused and nothing of
+that step is stored."""
 
 from __future__ import annotations
 
@@ -15,12 +17,18 @@ import json
 from desktop.cli.errors import UsageError
 
 
+KINDS = ("span", "relation", "event")
+
+
 def _ref(text: str) -> tuple[str, int, int]:
     try:
         kind, row, version = text.split(":")
+        if kind not in KINDS:
+            raise ValueError(kind)
         return kind, int(row), int(version)
     except ValueError:
-        raise UsageError(f"{text!r}: expected KIND:ID:VERSION, e.g. span:12:1") from None
+        raise UsageError(f"{text!r}: expected KIND:ID:VERSION with KIND span, relation or "
+                         "event, e.g. span:12:1") from None
 
 
 def _conflict_json(c, text: str) -> dict:
@@ -35,9 +43,7 @@ def _actions(args) -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = []
     if args.auto:
         out.append(("auto", None))
-    out += [("accept", _ref(x)) for x in args.accept]
-    out += [("also", _ref(x)) for x in args.also]
-    out += [("reject", _ref(x)) for x in args.reject]
+    out += [(how, _ref(ref)) for how, ref in args.decisions]
     if args.accept_annotator:
         out.append(("annotator", (args.accept_annotator, args.label)))
     elif args.label:

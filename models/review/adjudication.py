@@ -62,13 +62,15 @@ class Decide(op.Operation):
         return w.result(f"{self.how} {self.kind} {self.row_id}")
 
 
-def _each(w: GoldWriter, versions: list[Version], decide) -> tuple[int, int]:
+def _each(w: GoldWriter, versions: list[Version], decide, settled=None) -> tuple[int, int]:
     """Decide versions one by one (each sees the ones before); a version that cannot go in
     (its place is decided otherwise, its trigger rejected) is skipped with nothing of it
-    stored. Returns (decided, skipped)."""
+    stored. `settled(v)`: whether an earlier one in this step decided v already (default:
+    it has a state now). Returns (decided, skipped)."""
+    settled = settled or (lambda v: w.state.state(v.kind, v.key) is not None)
     done = skipped = 0
     for v in versions:
-        if w.state.state(v.kind, v.key) is not None:
+        if settled(v):
             continue  # settled by an earlier one in this step
         n = len(w.changes)
         savepoint = w.s.begin_nested()
@@ -120,7 +122,24 @@ class AcceptAnnotator(op.Operation):
         todo = [v for c in w.state.conflicts() for v in c.versions
                 if v.decided is None and self.annotator in v.annotators
                 and (self.label is None or v.label == self.label)]
-        done, skipped = _each(w, _ordered(todo), w.accept)
+        # the annotator's layer may hold two versions at one place (nested spans, two
+        # relations between the same spans): the first replaces what gold held there, the
+        # next ones go in *also*, and a version replaced only by hers is still to accept
+        mine: set[tuple] = set()
+
+        def place(v: Version) -> tuple:
+            return v.kind, w.state.place_key(w.version_item(v))
+
+        def settled(v: Version) -> bool:
+            now = w.state.state(v.kind, v.key)
+            return now is not None and not (now == "replaced" and place(v) in mine)
+
+        def accept(it) -> None:
+            p = it.kind, w.state.place_key(it)
+            w.accept(it, also=p in mine)
+            mine.add(p)
+
+        done, skipped = _each(w, _ordered(todo), accept, settled)
         ch = w.result(f"accept {self.annotator}'s")
         ch.after.update(decided=done, skipped=skipped)
         return ch

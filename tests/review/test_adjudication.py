@@ -210,6 +210,30 @@ def test_bulk_steps_each_undo_at_once(team):
     assert len(team.rita.conflicts(team.doc)) == 2
 
 
+def test_accepting_an_annotators_versions_keeps_every_one_she_gave(team):
+    """carol gave two overlapping spans, and two relations between the same two spans: her
+    layer holds both of each, so accepting all of carol's keeps both (her second one is
+    accepted *also*, not in place of her first)."""
+    for svc in (team.bob, team.carol):
+        b = team.span(svc, "Joe Biden", "PERSON")
+        c = team.span(svc, "Mexico City", "GPE")
+        svc.create_relation(b, c, "located_in")
+    carol_b = next(s.id for s in team.carol.load(team.doc).spans if s.label == "PERSON")
+    carol_c = team.carol.load(team.doc).relations[0].tail_id
+    team.carol.create_relation(carol_b, carol_c, "leader_of")
+    team.span(team.carol, "Mexico", "GPE")  # inside her Mexico City
+    step = team.rita.accept_annotator(team.doc, "carol")
+    assert (step.after["decided"], step.after["skipped"]) == (4, 0)  # Joe Biden came along
+    assert _gold(team) == [("Joe Biden", "PERSON"), ("Mexico", "GPE"), ("Mexico City", "GPE")]
+    assert sorted(r.label for r in team.rita.load(team.doc, "gold").relations) == [
+        "leader_of", "located_in"]
+    view = team.rita.review(team.doc)
+    assert not [c for c in view.conflicts if c.open]
+    assert all(v.decided == "accept" for c in view.conflicts for v in c.versions)
+    _undo(team, step)
+    assert _gold(team) == [] and team.rita.load(team.doc, "gold").relations == []
+
+
 def test_return_to_annotators_with_a_comment(team):
     _setup(team)
     team.rita.return_to_annotators(team.doc, "Mexican is NORP here, see the guidelines")

@@ -7,10 +7,11 @@ from collections import Counter
 
 from tests.review.conftest import at
 
+from exports.usecases import export_project
 from models.services.exporting import OPEN_REVIEW
 
 
-def test_gold_export_leaves_out_an_unfinished_review(team):
+def test_gold_export_leaves_out_an_unfinished_review(team, tmp_path):
     for svc in (team.bob, team.carol):
         team.span(svc, "Mexico City", "GPE")
         svc.set_status(team.doc, "done")
@@ -21,6 +22,11 @@ def test_gold_export_leaves_out_an_unfinished_review(team):
     left: Counter = Counter()
     _, recs = team.rita.export_records("news", "gold", status="finished", left_out=left)
     assert recs == [] and left == Counter({(OPEN_REVIEW, "approved"): 1})
+    outcome = export_project(team.rita, "news", "doccano", tmp_path / "g.jsonl", layer="gold")
+    lines = outcome.lines()
+    assert ("left out 1 document(s) whose review is not finished (approved, nothing left "
+            "open): 1 approved with something open") in lines
+    assert "doccano: 1 document left out: review not finished (use --status all)" in lines
     (conflict,) = team.rita.conflicts(team.doc)
     person = next(v for v in conflict.versions if v.label == "PERSON")
     team.rita.decide(team.doc, "span", *person.refs[0])

@@ -1,7 +1,8 @@
 """Concurrent writers never duplicate a label: three processes create the same spans at
 the same moment (a barrier before each round), three reviewers run auto-gold at once, three
 processes import the same files (growing the schema), two
-windows make the first edit of a fresh document. On SQLite and on PostgreSQL."""
+windows make the first edit of a fresh document, two reviewers accept rival versions at one
+place, or one runs auto-gold while the other decides. On SQLite and on PostgreSQL."""
 
 import multiprocessing as mp
 
@@ -174,3 +175,104 @@ def test_three_processes_importing_the_same_files_store_everything_once(shared):
     for i in range(10):
         spans = alice.load(bob_docs[f"a{i}"], "bob").spans
         assert [(x.start, x.label) for x in spans] == [(17, "WIDGET")]
+
+
+# ---- two reviewers deciding at once ---------------------------------------------------------
+# One document per round, the sentence of tests/review/conftest.py: bob marks "Joe Biden" and
+# carol "Biden" (one place, two versions); both agree on Mexico City, Juan Perez and
+# Tijuana; bob alone relates Juan Perez to Tijuana (a relation conflict on agreed spans).
+
+REVIEW_ROUNDS = 4
+
+
+def _decider(url, user, jobs, barrier, results):
+    """Each round: wait for the other reviewer, then decide (or accept agreed, job None)."""
+    svc = Service(Store(url, migrate=False), user)
+    for doc, job in jobs:
+        barrier.wait()
+        try:
+            if job is None:
+                results.put(("ok", user, doc, svc.accept_agreed(doc).after["decided"]))
+            else:
+                svc.decide(doc, *job)
+                results.put(("ok", user, doc, job))
+        except Exception as exc:  # a refusal must be a domain error of one line
+            results.put((type(exc).__name__, user, doc, str(exc)))
+
+
+@pytest.fixture
+def reviewers(db_url):
+    from tests.review.conftest import TEXT, at
+
+    store = Store(db_url)
+    alice = Service(store, "alice")
+    alice.import_records("news", [DocumentRecord(text=f"{TEXT} Round {i}.", title=f"r{i}")
+                                  for i in range(REVIEW_ROUNDS)])
+    for name, role in (("bob", "annotator"), ("carol", "annotator"), ("rita", "reviewer"),
+                       ("ruth", "reviewer")):
+        alice.add_user(name, role)
+    bob, carol = Service(store, "bob"), Service(store, "carol")
+    rounds = []
+    for d in alice.documents(alice.project_id("news")):
+        ids = {"bob_biden": bob.create_span(d.id, *at("Joe Biden"), "PERSON").id,
+               "carol_biden": carol.create_span(d.id, *at("Biden"), "PERSON").id}
+        for svc in (bob, carol):
+            for word, label in (("Mexico City", "GPE"), ("Juan Perez", "PERSON"),
+                                ("Tijuana", "GPE")):
+                ids[f"{svc.user}_{word}"] = svc.create_span(d.id, *at(word), label).id
+        ids["bob_rel"] = bob.create_relation(ids["bob_Juan Perez"], ids["bob_Tijuana"],
+                                             "located_in").id
+        rounds.append((d.id, ids))
+    yield db_url, store, rounds
+    store.dispose()
+
+
+def _refusals_are_one_line(results):
+    for kind, _user, _doc, message in results:
+        if kind != "ok":
+            assert kind in ("ValidationError", "StaleWriteError"), message
+            assert "\n" not in message, message
+
+
+def test_two_reviewers_accepting_rival_versions_at_once_leave_one_in_gold(reviewers):
+    from tests.review.conftest import at
+
+    url, store, rounds = reviewers
+    rita = [(doc, ("span", ids["bob_biden"], 1, "accept")) for doc, ids in rounds]
+    ruth = [(doc, ("span", ids["carol_biden"], 1, "accept")) for doc, ids in rounds]
+    results = _run(_decider, [(url, "rita", rita), (url, "ruth", ruth)])
+    assert len(results) == 2 * REVIEW_ROUNDS
+    _refusals_are_one_line(results)
+    reviewer = Service(store, "rita")
+    for doc, _ in rounds:
+        gold = reviewer.load(doc, "gold").spans
+        here = [(g.start, g.end, g.label) for g in gold if g.start < at("Joe Biden")[1]]
+        assert len(here) == 1 and here[0] in [(*at("Joe Biden"), "PERSON"),
+                                             (*at("Biden"), "PERSON")], here
+        place = next(c for c in reviewer.conflicts(doc, include_decided=True)
+                     if c.kind == "span" and c.start == 0)
+        assert sorted(v.decided for v in place.versions) == ["accept", "replaced"]
+
+
+def test_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewers):
+    from tests.review.conftest import at
+
+    url, store, rounds = reviewers
+    rita = [(doc, None) for doc, _ in rounds]
+    ruth = [(doc, ("relation", ids["bob_rel"], 1, "accept")) for doc, ids in rounds]
+    results = _run(_decider, [(url, "rita", rita), (url, "ruth", ruth)])
+    assert len(results) == 2 * REVIEW_ROUNDS
+    _refusals_are_one_line(results)
+    assert [r for r in results if r[0] != "ok"] == []  # neither has a reason to refuse
+    reviewer = Service(store, "rita")
+    for doc, _ in rounds:
+        gold = reviewer.load(doc, "gold")
+        spans = sorted((g.start, g.end, g.label) for g in gold.spans)
+        assert spans == sorted([(*at("Mexico City"), "GPE"), (*at("Juan Perez"), "PERSON"),
+                                (*at("Tijuana"), "GPE")])  # each once; Biden stays open
+        (rel,) = gold.relations
+        assert (gold.span(rel.head_id).start, gold.span(rel.tail_id).start, rel.label) == (
+            at("Juan Perez")[0], at("Tijuana")[0], "located_in")
+    # the agreed labels went in once: what auto-gold counted plus what the relation brought
+    decided = [n for kind, user, _, n in results if user == "rita"]
+    assert all(n in (1, 3) for n in decided), decided  # 1: the relation went in first

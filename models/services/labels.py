@@ -223,12 +223,23 @@ def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None
     if label and kind != "event":
         values["label"] = label
     if kind == "span":
-        return _update_span(s, actor, row_id, expected_version, action, **values)
+        change = _update_span(s, actor, row_id, expected_version, action, **values)
+        if state == "rejected" and change.before["state"] != "rejected":
+            change.children += _reject_events_of(s, actor, row_id)
+        return change
     if kind == "relation":
         return _update_relation(s, actor, row_id, expected_version, action, **values)
     if kind == "event":
         return _update_event(s, actor, row_id, expected_version, action, state=state)
     raise ValidationError(f"cannot set the state of a {kind}")
+
+
+def _reject_events_of(s: Session, actor: Actor, span_id: int) -> list[Change]:
+    """A rejected trigger takes its events along (rule 8), each audited as a reject. Only
+    on the span's move to rejected: its inverse can then put every event back."""
+    ids = s.scalars(select(Event.id).where(Event.trigger_id == span_id,
+                                           Event.state != "rejected").order_by(Event.id))
+    return [_update_event(s, actor, i, None, "reject", state="rejected") for i in ids.all()]
 
 
 def _check_trigger(s: Session, event: str, trigger_id: int) -> None:

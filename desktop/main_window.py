@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop import theme
 from desktop.actions import ActionBuilder
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
         dark = theme.apply(mode)
         self.dark = dark
         theme.style_scrollbars(self, dark)
-        for w in getattr(self, "_tool_windows", []):
+        for w in self.tool_windows():
             theme.style_scrollbars(w, dark)
         self.docview.set_dark(dark)
         if remember:
@@ -354,14 +355,16 @@ class MainWindow(QMainWindow):
 
     def _keep(self, w) -> None:
         """A tool window of its own, kept alive while open."""
-        from PySide6.QtCore import Qt
-
         w.setAttribute(Qt.WA_DeleteOnClose)
         w.resize(1100, 700)
-        self._tool_windows = [x for x in getattr(self, "_tool_windows", []) if x.isVisible()]
+        self._tool_windows = [x for x in self.tool_windows() if x.isVisible()]
         self._tool_windows.append(w)
         theme.style_scrollbars(w, self.dark)
         w.show()
+
+    def tool_windows(self) -> list:
+        """The review and agreement windows not deleted yet (closing deletes one)."""
+        return [x for x in getattr(self, "_tool_windows", []) if isValid(x)]
 
     def show_shortcuts(self) -> None:
         from desktop.widgets.shortcuts import ShortcutsDialog

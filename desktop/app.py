@@ -48,6 +48,8 @@ def _app():
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
+    # the main window's close ends the process: it closes the tool windows it owns first
+    app.setQuitOnLastWindowClosed(True)
     QCoreApplication.setOrganizationName("marginalia")
     QCoreApplication.setApplicationName("Marginalia")
     return app

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop import theme
 from desktop.actions import ActionBuilder
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
         dark = theme.apply(mode)
         self.dark = dark
         theme.style_scrollbars(self, dark)
-        for w in getattr(self, "_tool_windows", []):
+        for w in self.tool_windows():
             theme.style_scrollbars(w, dark)
         self.docview.set_dark(dark)
         if remember:
@@ -326,7 +327,7 @@ class MainWindow(QMainWindow):
     def show_stats(self) -> None:
         from desktop.widgets.stats_view import StatsDialog
 
-        StatsDialog(self.ws, self).show()
+        self._keep(StatsDialog(self.ws, self), (900, 640))
 
     def show_review(self) -> None:
         """Gold and every annotator's layer of the open document; decisions go into gold."""
@@ -351,16 +352,20 @@ class MainWindow(QMainWindow):
         w.documentActivated.connect(self.ws.open_document)
         self._keep(w)
 
-    def _keep(self, w) -> None:
-        """A tool window of its own, kept alive while open."""
-        from PySide6.QtCore import Qt
-
+    def _keep(self, w, size=(1100, 700)) -> None:
+        """A tool window of its own, owned by this one: closeEvent closes it."""
+        # a window still (a dialog stays a dialog), not a child widget drawn inside this one
+        w.setParent(self, w.windowFlags() | Qt.Window)
         w.setAttribute(Qt.WA_DeleteOnClose)
-        w.resize(1100, 700)
-        self._tool_windows = [x for x in getattr(self, "_tool_windows", []) if x.isVisible()]
+        w.resize(*size)
+        self._tool_windows = [x for x in self.tool_windows() if x.isVisible()]
         self._tool_windows.append(w)
         theme.style_scrollbars(w, self.dark)
         w.show()
+
+    def tool_windows(self) -> list:
+        """The review, agreement and statistics windows not deleted yet (closing deletes one)."""
+        return [x for x in getattr(self, "_tool_windows", []) if isValid(x)]
 
     def show_shortcuts(self) -> None:
         from desktop.widgets.shortcuts import ShortcutsDialog
@@ -460,4 +465,7 @@ class MainWindow(QMainWindow):
         self.active_time.stop()
         self.jobs.cancel()
         self.jobs.wait()
+        # Qt hides only this window: the others would keep the application running
+        for w in self.tool_windows():
+            w.close()
         super().closeEvent(e)

@@ -46,7 +46,7 @@ def _apply(p: Patch, ch: Change) -> None:
     if kind == "event" and action == "create":
         for child in ch.children:  # create_event_at: its trigger span first
             _apply(p, child)
-    elif ch.children:
+    elif ch.children and action != "update":
         raise NeedsReload(f"unexpected children of {action} {kind}")
     if action == "restore" and kind != "argument":
         restore_rows(p, ch.after)  # the rows of a delete, whatever kinds they are
@@ -55,3 +55,6 @@ def _apply(p: Patch, ch: Change) -> None:
     if k is None:
         raise NeedsReload(f"no patch for {action} {kind}")
     k.patch(p, ch)
+    if action == "update":
+        for child in ch.children:  # a rejected trigger's events (labels.set_state, Several)
+            _apply(p, child)

@@ -51,7 +51,31 @@ def _old(change: Change, keys) -> dict[str, Any]:
 def _state_inverse(kind: str, change: Change) -> Operation:
     b, a = change.before, change.after
     label = b["label"] if kind != "event" and b.get("label") != a.get("label") else None
-    return SetState(kind, change.id, b["state"], label=label)
+    back = SetState(kind, change.id, b["state"], label=label)
+    if not change.children:
+        return back
+    # a rejected trigger took its events along: the trigger goes back first, as an event
+    # is accepted again only once its trigger is not rejected
+    return Several((back, *(_state_inverse("event", ch) for ch in change.children)))
+
+
+@dataclass(frozen=True)
+class Several(Operation):
+    """Operations that undo as one: the first one's Change, with the others' Changes as
+    its children; the inverse is the inverses in reverse order."""
+
+    ops: tuple
+
+    def __post_init__(self):
+        if not self.ops:
+            raise ValueError("Several needs at least one operation")
+
+    def apply(self, s, actor):
+        changes = [op.apply(s, actor) for op in self.ops]
+        undo = tuple(ch.inverse for ch in reversed(changes) if ch.inverse is not None)
+        first = changes[0]
+        first.children.extend(changes[1:])
+        return _undo(first, Several(undo) if undo else None)
 
 
 # ---- spans -----------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ into gold (models/review/adjudication.py, through labels). The rules:
 6. arguments: the role is known, takes the target's label (entity label or event type) and,
    unless the role is `multiple`, only one argument; the target is in the event's layer;
 7. an event is not its own argument, and events as arguments form no cycle
-   (A takes B takes A).
+   (A takes B takes A);
+8. an event is accepted only while its trigger is not rejected: rejecting a trigger rejects
+   the events it triggers (labels.set_state).
 
 The checks are plain functions of plain data. Bulk paths (imports, the suggest writer) keep
 a layer's spans in memory as sorted intervals (`LayerSpans`) instead of a query per span.
@@ -250,6 +252,14 @@ def check_event_type(schema: Schema, type: str) -> None:
     problem = event_problem(schema, type)
     if problem:
         raise ValidationError(problem)
+
+
+def accept_problem(event: str, trigger_text: str, trigger_state: str) -> str | None:
+    """Rule 8. `event` names it, e.g. "event 12 (Transport)"; one line whatever the text."""
+    if trigger_state != "rejected":
+        return None
+    return f"{event} cannot be accepted: its trigger “{' '.join(trigger_text.split())}” " \
+        "was rejected"
 
 
 # ---- 6. arguments -------------------------------------------------------------------------------

@@ -345,17 +345,25 @@ class EditController(QObject):
         view = self.ws.view
         if view is None:
             return
+        # the core refuses an event whose trigger is rejected: skip it, not the whole batch
+        rejected = {s.id for s in view.spans if s.state == "rejected"}
+        skipped = sum(e.state == "suggested" and e.trigger_id in rejected for e in view.events)
         todo = [("span", row) for row in view.spans] + \
             [("relation", row) for row in view.relations] + \
-            [("event", row) for row in view.events]
+            [("event", row) for row in view.events if row.trigger_id not in rejected]
         ops = [SetState(kind, row.id, "accepted", expected_version=row.version)
                for kind, row in todo if row.state == "suggested"]
+        why = (f"{skipped} event{'s' if skipped != 1 else ''} skipped: "
+               f"{'their triggers were' if skipped != 1 else 'its trigger was'} rejected")
         if not ops:
-            self.ws.say("no suggestions to accept in this document")
+            self.ws.say("no suggestions to accept in this document"
+                        + (f" ({why})" if skipped else ""))
             return
         changes = self.ws.attempt(lambda: self.ws.service.run(ops))
         if changes:
             self.commit(f"Accept all {len(changes)} suggestions", changes)
+            if skipped:
+                self.ws.say(f"accepted {len(changes)} suggestions; {why}")
 
     # ---- bulk labelling ---------------------------------------------------------------------------
     def label_all_occurrences(self, whole_project: bool = False) -> None:

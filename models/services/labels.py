@@ -223,12 +223,34 @@ def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None
     if label and kind != "event":
         values["label"] = label
     if kind == "span":
-        return _update_span(s, actor, row_id, expected_version, action, **values)
+        change = _update_span(s, actor, row_id, expected_version, action, **values)
+        if state == "rejected" and change.before["state"] != "rejected":
+            change.children += _reject_events_of(s, actor, row_id)
+        return change
     if kind == "relation":
         return _update_relation(s, actor, row_id, expected_version, action, **values)
     if kind == "event":
         return _update_event(s, actor, row_id, expected_version, action, state=state)
     raise ValidationError(f"cannot set the state of a {kind}")
+
+
+def _reject_events_of(s: Session, actor: Actor, span_id: int) -> list[Change]:
+    """A rejected trigger takes its events along (rule 8), each audited as a reject. Only
+    on the span's move to rejected: its inverse can then put every event back."""
+    ids = s.scalars(select(Event.id).where(Event.trigger_id == span_id,
+                                           Event.state != "rejected").order_by(Event.id))
+    return [_update_event(s, actor, i, None, "reject", state="rejected") for i in ids.all()]
+
+
+def _check_trigger(s: Session, event: str, trigger_id: int) -> None:
+    """Rule 8: refuse an accepted event on a rejected trigger."""
+    span = s.get(Span, trigger_id)
+    if span is None or span.state != "rejected":
+        return
+    text = s.scalar(select(func.substr(Document.text, span.start + 1, span.end - span.start))
+                    .join(Layer, Layer.document_id == Document.id)
+                    .where(Layer.id == span.layer_id))
+    raise ValidationError(rules.accept_problem(event, text or "", span.state))
 
 
 def accept(s, actor, kind: str, row_id: int, *, label: str | None = None,
@@ -465,6 +487,8 @@ def create_event(s: Session, actor: Actor, trigger_id: int, type: str, *,
     trigger = _get(s, Span, trigger_id, "span")
     layer, doc, schema = _layer_of(s, actor, trigger.layer_id)
     rules.check_event_type(schema, type)
+    if state == "accepted":
+        _check_trigger(s, f"a {type} event", trigger_id)
     ev = Event(layer_id=layer.id, trigger_id=trigger_id, type=type, source=source, state=state,
                score=score, suggester=suggester, attributes={})
     s.add(ev)
@@ -502,6 +526,8 @@ def _update_event(s, actor, event_id, expected_version, action, **values) -> Cha
     ev = _get(s, Event, event_id, "event")
     _check_version(ev, expected_version, "event")
     layer, doc, _ = _layer_of(s, actor, ev.layer_id)
+    if values.get("state") == "accepted":
+        _check_trigger(s, f"event {ev.id} ({ev.type})", ev.trigger_id)
     before = event_kind.to_dict(ev)
     for key, value in values.items():
         setattr(ev, key, value)

@@ -18,7 +18,6 @@ from models.orm import GOLD
 from models.review.gold_writer import GoldWriter
 from models.review.places import KINDS, Conflict, ReviewState, Version
 from models.services.layers import ensure_layer
-from models.views import Change
 
 __all__ = ["Conflict", "Version", "conflicts", "pending", "Decide", "AcceptAgreed",
            "AcceptAnnotator", "RejectRest", "Approve", "ReturnToAnnotators"]
@@ -203,8 +202,3 @@ class ReturnToAnnotators(op.Operation):
             w.run(op.SetStatus(self.document_id, "returned", layer=lay.name,
                                comment=self.comment if i == 0 else None, said_why=i > 0))
         return w.result("return")
-
-
-def changed(ch: Change) -> int:
-    """How many rows a review step wrote (0: nothing to do)."""
-    return len(ch.children)

@@ -100,16 +100,19 @@ class ReviewState:
         self.names = tuple(c.name for c in self.coders)
         self.gold: LayerLabels | None = layers.get(GOLD)
         self.rejected = decisions(s, document_id)
+        self._versions: dict[str, list] = {}  # per kind, until gold changes
         self._place_spans()
 
     def reload_gold(self) -> None:
         self.gold = load_labels(self.s, self.project_id, [self.document_id],
                                 names=[GOLD]).get(self.document_id, {}).get(GOLD)
         self.rejected = decisions(self.s, self.document_id)
+        self._versions.clear()
 
     # ---- places ---------------------------------------------------------------------------
     def _place_spans(self) -> None:
         self.place_of: dict[tuple, int] = {}  # span key -> place index
+        self.place_by_offsets: dict[tuple[int, int], int] = {}
         self.places: list[list[Item]] = []
         end = -1
         for it in sorted((i for c in self.coders for i in c.spans),
@@ -121,6 +124,7 @@ class ReviewState:
                 self.places.append([it])
                 end = it.key[1]
             self.place_of[it.key] = len(self.places) - 1
+            self.place_by_offsets[it.key[:2]] = len(self.places) - 1
 
     def place_key(self, item: Item) -> tuple:
         """What versions at one place share: the span place, the two ends' places, the
@@ -133,10 +137,8 @@ class ReviewState:
         return (self._place_at(k[0], k[1]),)
 
     def _place_at(self, start: int, end: int) -> int:
-        for key, i in self.place_of.items():
-            if key[0] == start and key[1] == end:
-                return i
-        return -1 - start  # a span no annotator accepted: its own place
+        # a span no annotator accepted is a place of its own
+        return self.place_by_offsets.get((start, end), -1 - start)
 
     def items(self, kind: str) -> list[Item]:
         return [i for c in self.coders for i in c.items(kind)]
@@ -189,7 +191,13 @@ class ReviewState:
 
     # ---- conflicts ------------------------------------------------------------------------
     def versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
-        """(place key, versions) for every place of this kind, in text order."""
+        """(place key, versions) for every place of this kind, in text order (computed once
+        per state of gold: conflicts and agreed_open both read it)."""
+        if kind not in self._versions:
+            self._versions[kind] = self._compute_versions(kind)
+        return self._versions[kind]
+
+    def _compute_versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
         by_place: dict[tuple, dict[tuple, list[Item]]] = {}
         for it in self.items(kind):
             by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)

@@ -26,8 +26,9 @@ def _setup(team):
     team.span(team.bob, "Tijuana", "GPE")
 
 
-def _window(qtbot, team):
-    w = ReviewWindow(team.rita, team.doc, poll_ms=0)
+def _window(qtbot, team=None, *, service=None, doc=None):
+    """The window shown and active, the focus in gold's text (where a reviewer's keys go)."""
+    w = ReviewWindow(service or team.rita, doc or team.doc, poll_ms=0)
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()
@@ -157,13 +158,7 @@ def test_the_sample_article_to_approved_gold_by_keys(qtbot, store):
     from tests.review.sample_review import AGREED, sample_review
 
     rita, doc = sample_review(store)
-    w = ReviewWindow(rita, doc, poll_ms=0)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
-    w.panes.gold.setFocus()
+    w = _window(qtbot, service=rita, doc=doc)
     presses = 0
 
     def key(k, mods=Qt.NoModifier):

@@ -22,10 +22,18 @@ from models import operations as op
 from models.errors import NotFoundError, PermissionDenied, StaleWriteError, ValidationError
 from models.orm import GOLD, Event, EventArgument, Layer, Relation, Span
 from models.review.labels import Item
-from models.review.places import ReviewState, Version, as_json, event_matches, overlaps
+from models.review.places import (
+    ReviewState,
+    Version,
+    as_json,
+    decisions,
+    event_matches,
+    overlaps,
+)
 from models.rules import Placed, broken_policy, policy_message
 from models.services.bulk import lock_document
 from models.services.context import Actor, audit
+from models.services.layers import get_document
 from models.views import Change
 
 MODELS = {"span": Span, "relation": Relation, "event": Event}
@@ -276,9 +284,6 @@ class RecordDecision(op.Operation):
         return f"RecordDecision({self.kind}, {self.key}, {self.decision})"
 
     def apply(self, s, actor):
-        from models.review.places import decisions
-        from models.services.layers import get_document
-
         before = decisions(s, self.document_id).get((self.kind, self.key), "open")
         doc = get_document(s, self.document_id)
         audit(s, actor, "adjudicate", "review", None, project_id=doc.project_id,

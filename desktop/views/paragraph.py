@@ -208,7 +208,7 @@ class ParagraphLayout:
                 line.rows = max(rows) + 1
 
     def _place_arcs(self, arcs: list[Arc], tag_para: dict[int, int], para_index: int) -> None:
-        left, right = self.style.margin * 0.3, self.width - self.style.margin * 0.3
+        stubs: list[tuple[Seg, Tag, float | None, int]] = []  # seg, own tag, other's x, reading dir
         for arc in arcs:
             h = self.tag_of.get(arc.head)
             t = self.tag_of.get(arc.tail)
@@ -218,16 +218,33 @@ class ParagraphLayout:
                 h[1].legs.append((seg, "from"))
                 t[1].legs.append((seg, "to"))
                 continue
+            # On different lines each end gets a short connector of its own, pointing at the
+            # other end (or the reading direction when that is in another paragraph): running
+            # out to the window's edges made an arc between adjacent lines cross the page.
             if h:
                 after = t[0].index > h[0].index if t else tag_para[arc.tail] > para_index
-                seg = Seg(arc, 0, right if after else left, h[1], None)
+                seg = Seg(arc, 0, 0, h[1], None)
                 h[0].segs.append(seg)
                 h[1].legs.append((seg, "from"))
+                stubs.append((seg, h[1], t[1].x + t[1].w / 2 if t else None, 1 if after else -1))
             if t:
                 before = h[0].index < t[0].index if h else tag_para[arc.head] < para_index
-                seg = Seg(arc, left if before else right, 0, None, t[1])
+                seg = Seg(arc, 0, 0, None, t[1])
                 t[0].segs.append(seg)
                 t[1].legs.append((seg, "to"))
+                stubs.append((seg, t[1], h[1].x + h[1].w / 2 if h else None, -1 if before else 1))
+        # the free end of a connector: far enough for its label and the curve, no further
+        left, right = self.style.margin * 0.3, self.width - self.style.margin * 0.3
+        for seg, tag, other_x, reading in stubs:
+            own = tag.x + tag.w / 2
+            d = reading if other_x is None or abs(other_x - own) < 1 else (
+                1 if other_x > own else -1)
+            reach = self.style.arc_width(seg.arc.label) + 2 * self.style.arc_step
+            free = max(left, min(right, own + d * reach))
+            if seg.from_tag is tag:
+                seg.x_to = free
+            else:
+                seg.x_from = free
         # Spread the legs on each tag, ordered by where their other end lies.
         for line in self.lines:
             for tag in line.tags:
@@ -437,14 +454,8 @@ class ParagraphLayout:
             p.setPen(ctx.text_on(color))
         p.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.label)
 
-    def _paint_seg(self, p: QPainter, ctx, seg: Seg) -> None:
-        theme = ctx.theme
-        color = theme.arc if seg.arc.color is None else ctx.arc_color(seg.arc.color)
-        pen = QPen(color, 1.3)
-        if seg.arc.suggested:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        p.setPen(pen)
-        p.setBrush(Qt.BrushStyle.NoBrush)
+    def seg_path(self, seg: Seg) -> QPainterPath:
+        """The line of an arc segment (paragraph coordinates), without its arrow head."""
         y = seg.y
         xf, xt = seg.x_from, seg.x_to
         sign = 1.0 if xt >= xf else -1.0
@@ -459,20 +470,39 @@ class ParagraphLayout:
         if seg.to_tag is not None:
             path.lineTo(xt - sign * r, y)
             path.quadTo(xt, y, xt, y + r)
-            tip = seg.to_tag.rect.top() - 1
-            path.lineTo(xt, tip - 5)
+            path.lineTo(xt, seg.to_tag.rect.top() - 6)
         else:
             path.lineTo(xt, y)
-        p.drawPath(path)
+        return path
+
+    def seg_label_rect(self, seg: Seg) -> QRectF:
+        lw = self.style.arc_width(seg.arc.label)
+        h = self.style.afm.height()
+        return QRectF((seg.x_from + seg.x_to) / 2 - lw / 2, seg.y - h / 2, lw, h)
+
+    def _paint_seg(self, p: QPainter, ctx, seg: Seg) -> None:
+        theme = ctx.theme
+        color = theme.arc if seg.arc.color is None else ctx.arc_color(seg.arc.color)
+        pen = QPen(color, 1.3)
+        if seg.arc.suggested:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(self.seg_path(seg))
+        xt = seg.x_to
         if seg.to_tag is not None:
+            tip = seg.to_tag.rect.top() - 1
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
             p.drawPolygon(QPolygonF([QPointF(xt, tip), QPointF(xt - 3.5, tip - 7),
                                      QPointF(xt + 3.5, tip - 7)]))
-        label = seg.arc.label
-        lw = self.style.arc_width(label)
-        mid = (xf + xt) / 2
-        rect = QRectF(mid - lw / 2, y - self.style.afm.height() / 2, lw, self.style.afm.height())
+        # the open end of a connector to another line: a small ring, "continues elsewhere"
+        free = seg.x_to if seg.to_tag is None else seg.x_from if seg.from_tag is None else None
+        if free is not None:
+            p.setPen(QPen(color, 1.3))
+            p.setBrush(theme.arc_label_bg)
+            p.drawEllipse(QPointF(free, seg.y), 2.5, 2.5)
+        rect = self.seg_label_rect(seg)
         p.fillRect(rect, theme.arc_label_bg)
         p.setPen(theme.arc_label if seg.arc.color is None else color)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, seg.arc.label)

@@ -12,11 +12,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.undo.commands import EditCommand
+from desktop.widgets.confirm import confirm
 from desktop.widgets.picker import pick
 from desktop.workspace import Workspace
 from models.errors import DomainError
 from models.operations import CreateSpan, SetState
 from models.views import Change
+
+LARGE_SELECTION = 300  # characters: a label over more than this is asked about first
 
 
 class EditController(QObject):
@@ -27,6 +30,7 @@ class EditController(QObject):
         self.ws, self.docview, self.undo = ws, docview, undo
         self.parent_widget = parent_widget
         self.picker = pick  # (parent, title, prompt, items, current=None) -> str | None
+        self.confirmer = confirm  # (parent, title, text, go) -> bool
         self.pending_head: int | None = None  # R pressed: waiting for the tail span
         ws.documentOpened.connect(self._on_open)
         docview.selectionChanged.connect(self._on_selection)
@@ -114,6 +118,9 @@ class EditController(QObject):
             self.ws.say(f"select some text (or click a label) before pressing the key for "
                         f"{label}", error=True)
             return
+        if not self._large_selection_confirmed(sel, label):
+            self.ws.say("not labeled: cancelled")
+            return
         doc = self.ws.view.document_id
         if is_event:
             ch = self.ws.attempt(lambda: svc.create_event_at(doc, sel[0], sel[1], label))
@@ -123,6 +130,18 @@ class EditController(QObject):
             sid = ch.id if ch else None
         if ch:
             self.commit(f"Label {label} “{self.ws.view.text[sel[0]:sel[1]]}”", [ch], select=sid)
+
+    def _large_selection_confirmed(self, sel: tuple[int, int], label: str) -> bool:
+        """A label over the whole document (Ctrl+A, then a label key) or over a long stretch
+        is most often a slip: ask before storing it."""
+        text = self.ws.view.text
+        n = sel[1] - sel[0]
+        whole = sel == (0, len(text)) and any(c.isspace() for c in text.strip())
+        if n <= LARGE_SELECTION and not whole:
+            return True
+        what = "the whole document" if whole else f"{n:,} characters"
+        return self.confirmer(self.parent_widget, "Label a long selection?",
+                              f"Label {what} as {label}?", f"Label as {label}")
 
     def delete(self) -> None:
         span = self._span()

@@ -291,6 +291,8 @@ class _Canvas(DocumentCanvas):
         if key == Qt.Key.Key_Escape:  # only when there is something to clear
             return mods == none and (self.selection() is not None
                                      or self.selected_span_id is not None)
+        if e.matches(QKeySequence.StandardKey.SelectAll):
+            return bool(self.text)
         return e.matches(QKeySequence.StandardKey.Copy) and self.selection() is not None
 
     def event(self, e) -> bool:
@@ -311,6 +313,9 @@ class _Canvas(DocumentCanvas):
             sel = self.selection()
             if sel:
                 QGuiApplication.clipboard().setText(self.text[sel[0]:sel[1]])
+            return
+        if e.matches(QKeySequence.StandardKey.SelectAll):
+            self.set_sel(0, len(self.text))
             return
         if key == Qt.Key.Key_Escape:
             self.set_sel(self.cursor, self.cursor)

@@ -17,8 +17,8 @@ What goes where in each ``Doc``:
        "relations": [{"id", "head", "tail", "label", "state", "source", "score"}, ...],
        "events": [{"id", "trigger", "type", "arguments": [{"role", "target"}],
                    "attributes", "state", "source", "score"}, ...],
-       "doc": {"title", "source", "meta", "status", "annotator", "comments", "doc_id",
-               "index"}}
+       "doc": {"title", "source", "meta", "status", "annotator", "active_seconds",
+               "comments", "doc_id", "index"}}
 
   ``head``, ``tail``, ``trigger`` and ``target`` are the ``id`` of a span or an event. Read it
   back with ``Doc.set_extension("marginalia", default=None)`` then ``doc._.marginalia``, or
@@ -212,6 +212,7 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
         "doc": {"title": rec.title, "source": rec.source, "meta": rec.meta,
                 "status": rec.status, "annotator": rec.annotator,
                 "comments": list(rec.comments), "doc_id": rec.doc_id, "index": index,
+                "active_seconds": rec.active_seconds,
                 "tasks": [dict(t.__dict__) for t in rec.tasks]},
     })
     report.spans += len(group)
@@ -538,6 +539,7 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     rec.meta = dict(info.get("meta") or {})
     rec.status = info.get("status")
     rec.annotator = info.get("annotator")
+    rec.active_seconds = info.get("active_seconds")
     rec.comments = list(info.get("comments") or [])
     rec.tasks = [TaskRecord(**t) for t in info.get("tasks") or []]
     return rec, info.get("index")

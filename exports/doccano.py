@@ -10,7 +10,8 @@
 Offsets are character offsets (code points), the same as ours: no conversion.
 
 Carried: text, spans (start, end, label), relations (entities form), ``title`` and the other
-top-level keys as document meta. Not carried (each one reported on export): events,
+top-level keys as document meta, the annotator's active time on the document as a top-level
+``active_seconds`` (when there is some; read back into the layer). Not carried (each one reported on export): events,
 discontinuous fragments (written as one covering span), span attributes, kb_ids, notes,
 comments, span states; relations in the ``label`` form.
 
@@ -41,7 +42,8 @@ from models.schema import Schema
 
 NAME = "doccano"
 EXTENSIONS = (".jsonl", ".json")
-RESERVED = ("text", "entities", "relations", "label", "title")
+ACTIVE_KEY = "active_seconds"  # top level: the annotator's active time on the document
+RESERVED = ("text", "entities", "relations", "label", "title", ACTIVE_KEY)
 
 
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
@@ -64,6 +66,8 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
                                f"meta key {k!r} left out: doccano uses it for something else")
                 else:
                     row[k] = v
+            if doc.active_seconds:
+                row[ACTIVE_KEY] = doc.active_seconds
             ids: dict[str, int] = {}
             spans = sorted(doc.spans, key=lambda s: (s.start, s.end, s.label))
             if form == "label":
@@ -112,6 +116,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     for k, v in obj.items():
         if k not in RESERVED:
             doc.meta[k] = v
+    if ACTIVE_KEY in obj:  # checked with the record's other fields before it is stored
+        doc.active_seconds = obj[ACTIVE_KEY]
     label = obj.get("label")
     if "entities" in obj:
         entities = obj["entities"]

@@ -39,14 +39,18 @@ its status (done/approved -> accept, rejected -> reject, ignored -> ignore, else
 
 Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy's
 ``Span.kb_id``), relations, answers, ``meta`` (with ``title`` and ``source`` inside it, for
-a document without tasks). Not carried, reported: events, discontinuous fragments, span
+a document without tasks), the annotator's active time on the document as
+``meta.active_seconds`` (when there is some: ``meta`` is where Prodigy keeps what a task
+says about itself and shows it with the task; ``_``-keys are Prodigy's own). Not carried,
+reported: events, discontinuous fragments, span
 attributes, notes, comments. A file's own ``tokens`` are not kept: they are made again.
 
 Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
 annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
 ``<dataset>-<session name>`` (``?session=alice`` on dataset ``news`` gives ``news-alice``),
 so the annotator is the text after the last ``-`` (all of it when there is no ``-``).
-``meta.title`` and ``meta.source`` become the record's title and source. Spans in relations
+``meta.title`` and ``meta.source`` become the record's title and source, and
+``meta.active_seconds`` the layer's active time (kept when larger than the layer's). Spans in relations
 that are missing from ``spans`` are added. An answer that is not accept/reject/ignore (of
 the task or of a span), or a hash that is not an integer, is a FormatError naming the line.
 """
@@ -89,6 +93,7 @@ ANSWER_OF_STATE = {"accepted": "accept", "rejected": "reject"}
 # The keys a task is made of here; every other top-level key is kept as given.
 OWN_KEYS = ("text", "tokens", "spans", "relations", "answer")
 HASHES = ("_input_hash", "_task_hash")
+ACTIVE_KEY = "active_seconds"  # in "meta": the annotator's active time on the document
 # Views of Prodigy's binary interfaces: one suggestion per task, accepted or rejected.
 BINARY_VIEWS = ("ner", "classification", "binary")
 
@@ -208,6 +213,8 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
     for key, value in fields.items():
         if key not in OWN_KEYS:
             out[key] = value
+    if doc.active_seconds:  # in "meta", where Prodigy keeps what a task says about itself
+        out["meta"] = {**(out.get("meta") or {}), ACTIVE_KEY: doc.active_seconds}
     if "_input_hash" not in out:
         out["_input_hash"] = stable_hash({"text": doc.text})
     if "_task_hash" not in out:
@@ -295,6 +302,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         doc.title = meta.pop("title")
     if isinstance(meta.get("source"), str):
         doc.source = meta.pop("source")
+    if ACTIVE_KEY in meta:  # checked with the record's other fields before it is stored
+        doc.active_seconds = meta.pop(ACTIVE_KEY)
     doc.meta = meta
     tokens = obj.get("tokens")
     if tokens is not None and not isinstance(tokens, list):

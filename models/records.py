@@ -122,6 +122,9 @@ class DocumentRecord:
     # Whose layer the labels land in; None means the importing user's choice (--annotator).
     annotator: str | None = None
     status: str | None = None
+    # The annotator's active time on the document in this layer, in seconds (window open
+    # and active, idle time left out); None: the format did not say.
+    active_seconds: int | None = None
     spans: list[SpanRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)

@@ -150,7 +150,8 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
         rec = DocumentRecord(text=doc.text, title=doc.title, source=doc.source,
                              meta=dict(doc.meta or {}), doc_id=doc.id,
                              annotator=lay.name if lay else None,
-                             status=lay.status if lay else "new")
+                             status=lay.status if lay else "new",
+                             active_seconds=lay.active_seconds or 0 if lay else None)
         if lay is not None:
             task_index = {}
             for t in tasks.get(lay.id, []):

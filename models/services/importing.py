@@ -261,9 +261,14 @@ def import_records(s: Session, actor: Actor, project_name: str,
     # tasks of one text), a finished one finishes it.
     wanted: dict[tuple[int, str], str | None] = {}
     labeled_layers: set[tuple[int, str]] = set()
+    # the active time a file gave a layer; the layer keeps the larger of it and its own, so
+    # that importing an export of the same project again does not count the time twice
+    active: dict[tuple[int, str], int] = {}
     for rec, doc_id in zip(records, doc_ids):
-        if rec.has_labels or rec.status or rec.tasks:
+        if rec.has_labels or rec.status or rec.tasks or rec.active_seconds:
             name = rec.annotator or default_layer
+            if rec.active_seconds:
+                active[(doc_id, name)] = max(active.get((doc_id, name), 0), rec.active_seconds)
             if name != actor.name:
                 check_admin(actor, f"import labels into the layer of {name}")
             before = wanted.get((doc_id, name))
@@ -282,13 +287,17 @@ def import_records(s: Session, actor: Actor, project_name: str,
                     status = wanted[(lay.document_id, lay.name)]
                     if status and status != lay.status:
                         lay.status = status
+                    given = active.get((lay.document_id, lay.name), 0)
+                    if given > (lay.active_seconds or 0):
+                        lay.active_seconds = given
         s.flush()
         missing = [k for k in wanted if k not in layer_ids]
         ids = allocate_ids(s, "layers", len(missing))
         insert_rows(s, "layers", ("id", "document_id", "name", "user_id", "status", "version",
-                                  "updated_at"),
+                                  "active_seconds", "updated_at"),
                     ((lid, d, n, user_id(n), wanted[(d, n)] or (
-                        "done" if (d, n) in labeled_layers else "in_progress"), 1, now)
+                        "done" if (d, n) in labeled_layers else "in_progress"), 1,
+                      active.get((d, n), 0), now)
                      for lid, (d, n) in zip(ids, missing)))
         layer_ids.update(zip(missing, ids))
 

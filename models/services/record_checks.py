@@ -17,6 +17,7 @@ MAX_DEPTH = 32  # JSON nesting in meta, attributes and extras
 # the workflow's statuses, and the answers of a Prodigy task (kept to be written back)
 STATUSES = (*LAYER_STATUSES, "rejected", "ignored")
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what msgpack (DocBin) and SQL integers hold
+ACTIVE_MAX = 2**31 - 1  # layers.active_seconds is a 32-bit integer column
 
 
 class _Check:
@@ -114,6 +115,10 @@ def check_fields(rec: DocumentRecord) -> None:
         c.fail("meta", f"a {type(rec.meta).__name__}, not an object")
     c.json(rec.meta, "meta")
     c.string(rec.annotator, "annotator", optional=True, empty=False)
+    if rec.active_seconds is not None:
+        c.integer(rec.active_seconds, "active_seconds")
+        if not 0 <= rec.active_seconds <= ACTIVE_MAX:
+            c.fail("active_seconds", f"{rec.active_seconds} is not between 0 and {ACTIVE_MAX}")
     if rec.status is not None and rec.status not in STATUSES:
         c.fail("status", f"{rec.status!r} is not one of {', '.join(STATUSES)}")
     if not isinstance(rec.comments, list):

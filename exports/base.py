@@ -35,7 +35,7 @@ from models.records import DocumentRecord, SpanRecord, Tokenization
 from models.services.exporting import OPEN_REVIEW
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
-CONLL_SCHEMES = ("iob2", "iob1", "biluo")
+CONLL_SCHEMES = ("iob2", "iob1", "biluo", "iobes")
 DOCCANO_FORMS = ("entities", "label")
 
 

@@ -10,8 +10,8 @@ with the tokenizer in ExportOptions (default ``spacy.blank("en")``). White-space
 not written. Without the file's sentences, sentences end at line breaks of the text and
 after ``.``, ``!``, ``?`` tokens, never inside a span; a sentence break of the file that a
 span now crosses is dropped (reported). A blank line ends each sentence. Tags are IOB2 by
-default (the file's own scheme for a document read from CoNLL), IOB1 or BILUO on request
-(``ExportOptions.conll_scheme``).
+default (the file's own scheme for a document read from CoNLL: an IOBES file comes back
+IOBES), IOB1, BILUO or IOBES on request (``ExportOptions.conll_scheme``).
 
 Carried: tokens, non-overlapping contiguous spans with their label. Not carried, each
 reported: overlapping spans (the longest are kept, first come first on ties, like
@@ -23,10 +23,11 @@ A span that does not start and end on token boundaries is expanded or skipped as
 Reading: CoNLL keeps no original text, so the reader rebuilds it by joining a sentence's
 tokens with single spaces and the sentences with "\\n"; span offsets are computed in that
 text (code points). Columns are split on spaces and TABs; the first is the token, the last
-the tag. The scheme is detected per file: BILUO (also IOBES: ``E-``/``S-``) when an ``L-``,
-``U-``, ``E-`` or ``S-`` tag occurs; IOB1 when an ``I-`` tag opens an entity; else IOB2. An
-illegal sequence (``I-X`` after ``O`` or ``B-Y`` in IOB2, ``L-X`` without ``B-X``, an
-unfinished ``B-X`` in BILUO, an unknown prefix) is refused with the file and line.
+the tag. The scheme is detected per file: BILUO when an ``L-`` or ``U-`` tag occurs, else
+IOBES when an ``E-`` or ``S-`` tag does (the reader takes either prefix in both); IOB1 when
+an ``I-`` tag opens an entity; else IOB2. An illegal sequence (``I-X`` after ``O`` or ``B-Y``
+in IOB2, ``L-X`` without ``B-X``, an unfinished ``B-X`` in BILUO, an unknown prefix) is
+refused with the file and line.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ NAME = "conll"
 EXTENSIONS = (".conll", ".conll03", ".iob", ".bio", ".bilou", ".biluo")
 DOCSTART = "-DOCSTART- -X- -X- O"
 _SENT_END = {".", "!", "?", "...", "…"}
+IOBES_OF = {"L-": "E-", "U-": "S-"}  # BILUO prefix -> IOBES prefix
 
 
 def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
@@ -150,6 +152,8 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
         tags = [biluo[where[k]] for k in range(len(toks))]
         if scheme == "iob2":
             tags = biluo_to_iob(tags)
+        elif scheme == "iobes":  # the same tags, E- for L- and S- for U-
+            tags = [IOBES_OF.get(t[:2], t[:2]) + t[2:] for t in tags]
     extra = cols.get("extra")
     sentences: list[list[list[str]]] = []
     current: list[list[str]] = []
@@ -262,9 +266,12 @@ def _rows(path: Path) -> list[tuple[int, str | None, str | None, list[str]]]:
 
 
 def detect_scheme(tags: list[str | None]) -> str:
-    """'biluo', 'iob1' or 'iob2' for a sequence of tags (None/'' between sentences)."""
-    if any(t and t[0] in "LUES" for t in tags):
+    """'biluo', 'iobes', 'iob1' or 'iob2' for a sequence of tags (None/'' between
+    sentences)."""
+    if any(t and t[0] in "LU" for t in tags):
         return "biluo"
+    if any(t and t[0] in "ES" for t in tags):  # BILUO by other names: E- ends, S- is single
+        return "iobes"
     # IOB2 opens every entity with B-; IOB1 opens with I- and uses B- only right after an
     # entity of the same type. A B- that opens an entity therefore means IOB2 (and an I- that
     # opens one is then an error); else an I- that opens an entity means IOB1.
@@ -324,6 +331,7 @@ def _decode(path: Path, line: int, sentences, scheme: str,
     sent_starts: list[int] = []
     extras: list[list[str]] = []
     offset = 0
+    last = "E" if scheme == "iobes" else "L"  # the prefix that closes a chunk, for messages
     for si, sent in enumerate(sentences):
         sent_starts.append(len(starts))
         if si:
@@ -367,10 +375,10 @@ def _decode(path: Path, line: int, sentences, scheme: str,
             else:  # biluo / iobes
                 prefix = {"E": "L", "S": "U"}.get(prefix, prefix)
                 if open_ is not None and prefix in ("O", "B", "U"):
-                    bad = (f"{tag} comes while B-{open_[1]} is not closed by L-{open_[1]} "
-                           "(BILUO)")
+                    bad = (f"{tag} comes while B-{open_[1]} is not closed by {last}-{open_[1]} "
+                           f"({scheme.upper()})")
                 elif prefix in ("I", "L") and (open_ is None or open_[1] != label):
-                    bad = f"{tag} without a B-{label} before it (BILUO)"
+                    bad = f"{tag} without a B-{label} before it ({scheme.upper()})"
                 elif prefix == "B":
                     open_ = (start, label, lineno)
                 elif prefix == "U":
@@ -381,10 +389,11 @@ def _decode(path: Path, line: int, sentences, scheme: str,
                 raise FormatError(str(path), lineno, f"illegal tag sequence: {bad}")
             prev_end = end
         if open_ is not None:
-            if scheme == "biluo":
+            if scheme in ("biluo", "iobes"):
                 raise FormatError(str(path), sent[-1][0], f"illegal tag sequence: B-{open_[1]}"
-                                                          f" is not closed by L-{open_[1]} "
-                                                          "before the sentence ends (BILUO)")
+                                                          f" is not closed by {last}-{open_[1]} "
+                                                          f"before the sentence ends "
+                                                          f"({scheme.upper()})")
             close(prev_end)
     # the file's tokens, sentences, columns, -DOCSTART- line and tag scheme stay with it
     tokens = Tokenization(starts, ends, sent_starts, {"extra": extras, "docstart": docstart,

@@ -55,3 +55,76 @@ def test_a_span_across_a_sentence_break_of_the_file_drops_the_break_and_says_so(
     out, report = roundtrip(tmp_path, text, join)
     assert rows(out) == ["New B-LOC", "York I-LOC", "city O"]
     assert [p.kind for p in report.problems] == ["sentence"]
+
+
+IOBES = """-DOCSTART- -X- -X- O
+
+SOCCER NN B-NP O
+- : O O
+JAPAN NNP B-NP S-LOC
+GET VB B-VP O
+LUCKY NNP B-NP O
+WIN NNP I-NP O
+, , O O
+CHINA NNP B-NP S-PER
+IN IN B-PP O
+SURPRISE DT B-NP O
+DEFEAT NN I-NP O
+. . O O
+
+Nadim NNP B-NP B-PER
+Ladki NNP I-NP E-PER
+of IN B-PP O
+New NNP B-NP B-LOC
+York NNP I-NP I-LOC
+City NNP I-NP E-LOC
+Rome NNP I-NP S-LOC
+Paris NNP I-NP S-LOC
+
+-DOCSTART- -X- -X- O
+
+AL-AIN NNP B-NP S-LOC
+, , O O
+United NNP B-NP B-LOC
+Arab NNP I-NP I-LOC
+Emirates NNPS I-NP E-LOC
+1996-12-06 CD I-NP O
+
+"""
+
+
+def test_an_iobes_file_comes_back_line_for_line_through_a_project(service, tmp_path):
+    from exports.usecases import export_project, import_paths
+
+    src = tmp_path / "iobes.conll"
+    src.write_text(IOBES, encoding="utf-8")
+    import_paths(service, "p", [src])
+    docs = service.documents(service.project_id("p"))
+    spans = {(d.title, sp.label, service.load(d.id).text[sp.start:sp.end])
+             for d in docs for sp in service.load(d.id).spans}
+    assert {(lab, t) for _, lab, t in spans} == {
+        ("LOC", "JAPAN"), ("PER", "CHINA"), ("PER", "Nadim Ladki"), ("LOC", "New York City"),
+        ("LOC", "Rome"), ("LOC", "Paris"), ("LOC", "AL-AIN"), ("LOC", "United Arab Emirates")}
+    export_project(service, "p", "conll", tmp_path / "out.conll")
+    assert (tmp_path / "out.conll").read_text(encoding="utf-8") == IOBES
+    # asked for, BILUO is still written; and IOBES can be asked for a file of another scheme
+    export_project(service, "p", "conll", tmp_path / "b.conll",
+                   options=ExportOptions(conll_scheme="biluo"))
+    biluo = (tmp_path / "b.conll").read_text(encoding="utf-8")
+    assert biluo == IOBES.replace(" S-", " U-").replace(" E-", " L-")
+
+
+def test_iobes_is_told_from_biluo_and_an_unclosed_chunk_says_e(tmp_path):
+    import pytest
+
+    from models.errors import FormatError
+
+    assert conll.detect_scheme(["B-X", "E-X", "S-Y", "O"]) == "iobes"
+    assert conll.detect_scheme(["B-X", "L-X", "U-Y"]) == "biluo"
+    bad = tmp_path / "bad.conll"
+    bad.write_text("Rome U-LOC\nNew B-LOC\nYork I-LOC\nis O\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"bad\.conll:4.*B-LOC is not closed by L-LOC"):
+        list(conll.read(bad))
+    bad.write_text("Rome S-LOC\nNew B-LOC\nYork I-LOC\nis O\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"bad\.conll:4.*not closed by E-LOC.*IOBES"):
+        list(conll.read(bad))

@@ -25,6 +25,8 @@ manual, and every other top-level field as given (``_input_hash``,
 ``_task_hash``, ``_view_id``, ``_session_id``, ``_timestamp``, ``meta``, ...); its spans and
 relations point at it. The writer writes each task back as itself, one line per task even
 when several have one text, with its own answer, spans (each with its own answer) and fields.
+A span two tasks accept is stored once; the second task holds it through
+``SpanRecord.other_tasks`` (the task_spans table), with its own answer there.
 Labels made after the import (in no task) go into one more task of that document.
 
 Hashes: kept as given; computed only when absent: ``_input_hash`` a 32-bit signed int from
@@ -127,28 +129,34 @@ def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport
     tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e:e + 1] == " "}
               for i, (s, e) in enumerate(zip(toks.starts, toks.ends))]
     report.documents += 1
+    n_tasks = len(doc.tasks)
     for n, task in enumerate(doc.tasks):
-        yield _one(doc, [s for s in doc.spans if s.task == n],
-                   [r for r in doc.relations if r.task == n], task, tokens, index, options,
-                   report)
-    rest = [s for s in doc.spans if s.task is None or s.task >= len(doc.tasks)]
+        # its own spans, and those it shares with another task (stored once in a layer)
+        mine = [(s, s.answer) for s in doc.spans if s.task == n] + [
+            (s, answer) for s in doc.spans for k, answer in s.other_tasks if k == n]
+        yield _one(doc, mine, [r for r in doc.relations if r.task == n], task, tokens, index,
+                   options, report)
+    rest = [(s, s.answer) for s in doc.spans if (s.task is None or s.task >= n_tasks)
+            and not any(k < n_tasks for k, _ in s.other_tasks)]
     rest_rels = [r for r in doc.relations if r.task is None or r.task >= len(doc.tasks)]
     if rest or rest_rels or not doc.tasks:
         yield _one(doc, rest, rest_rels, None, tokens, index, options, report,
                    all_spans=doc.spans)
 
 
-def _span_answer(span: SpanRecord, task_answer: str | None) -> str | None:
-    """What a span is written with: its own answer while its state still says so; nothing
-    when it follows its task's answer; else the answer of its state."""
-    if span.answer and STATE_OF_ANSWER[span.answer] == span.state:
-        return span.answer
+def _span_answer(span: SpanRecord, own: str | None, task_answer: str | None) -> str | None:
+    """What a span is written with: its own answer in the task (`own`) while its state
+    still says so; nothing when it follows its task's answer; else the answer of its
+    state."""
+    if own and STATE_OF_ANSWER[own] == span.state:
+        return own
     if STATE_OF_ANSWER[task_answer] == span.state:
         return None
     return ANSWER_OF_STATE.get(span.state, "ignore")
 
 
-def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationRecord],
+def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None]],
+         relations: list[RelationRecord],
          task: TaskRecord | None, tokens: list[dict], index: TokenIndex,
          options: ExportOptions, report: ExportReport,
          all_spans: list[SpanRecord] | None = None) -> dict:
@@ -158,7 +166,7 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
         task_answer = ANSWER_OF_STATUS.get(doc.status or "")
     spans_out: list[dict] = []
     by_id: dict[str, dict] = {}
-    for s in sorted(spans, key=lambda s: (s.start, s.end, s.label)):
+    for s, own in sorted(spans, key=lambda p: (p[0].start, p[0].end, p[0].label)):
         se = align_span(s, index, doc, options, report)
         if se is None:
             continue
@@ -167,7 +175,7 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
              "label": s.label}
         if s.kb_id:
             d["kb_id"] = s.kb_id
-        answer = _span_answer(s, task_answer)
+        answer = _span_answer(s, own, task_answer)
         if answer:
             d["answer"] = answer
         spans_out.append(d)

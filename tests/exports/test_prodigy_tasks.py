@@ -160,8 +160,10 @@ def test_default_export_leaves_out_unfinished_documents_and_says_so(tmp_path, ca
     _, back = roundtrip(tmp_path, tasks)
     assert [t["_task_hash"] for t in back] == [MANUAL[0]["_task_hash"]]
     err = capsys.readouterr().err
-    assert ("2 documents left out: not finished (in_progress 1, rejected 1; use --status "
-            "all)") in err
+    assert err.splitlines()[-2:] == [
+        "prodigy: left out or changed:",
+        "  2 documents not finished (done or approved): 1 in progress, 1 rejected; "
+        "--status all writes them"]
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -59,7 +59,7 @@ def delete_rows(s: Session, span: Span) -> dict[str, Any]:
             "events": [event.with_arguments(s, ev) for ev in events],
             "arguments": [event.argument_dict(a) for a in args if a.event_id not in event_ids],
             "task_spans": [{"task_id": ln.task_id, "span_id": ln.span_id,
-                            "answer": ln.answer} for ln in links]}
+                            "answer": ln.answer, "extra": ln.extra} for ln in links]}
 
 
 # ---- patch of an open LayerView ----------------------------------------------------------------

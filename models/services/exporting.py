@@ -174,7 +174,7 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
                     attributes=dict(sp.attributes or {}), kb_id=sp.kb_id, state=sp.state,
                     source=sp.source, score=sp.score, note=sp.note,
                     task=task_index.get(sp.task_id), answer=sp.answer,
-                    other_tasks=[(task_index[ln.task_id], ln.answer)
+                    other_tasks=[(task_index[ln.task_id], ln.answer, dict(ln.extra or {}))
                                  for ln in links.get(sp.id, ()) if ln.task_id in task_index],
                     extra=dict(sp.extra or {})))
             for r in rels.get(lay.id, []):

@@ -302,7 +302,8 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
         s.flush()
         stored.append((after["span"], row))
         for ln in before.get("task_spans", ()):  # the other tasks that held it
-            s.add(TaskSpan(task_id=ln["task_id"], span_id=row.id, answer=ln.get("answer")))
+            s.add(TaskSpan(task_id=ln["task_id"], span_id=row.id, answer=ln.get("answer"),
+                           extra=ln.get("extra")))
     events = after.get("events", []) + ([after] if "event" in after else [])
     for ev in events:
         rules.check_event_type(schema, ev["event"]["type"])

@@ -22,9 +22,11 @@ PER = at("Mexico City")
 # ner.teach accepted "Joe Biden"; a manual pass of the same text accepted it again (with a
 # span answer of its own) and added a place; a third task rejected the same suggestion
 TASKS = [
-    {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON"}], "answer": "accept",
+    {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON", "score": 0.8,
+                              "text": "Joe Biden"}], "answer": "accept",
      "_input_hash": 31, "_task_hash": 301, "_view_id": "ner", "meta": {"score": 0.8}},
-    {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON", "answer": "accept"},
+    {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON", "answer": "accept",
+                              "score": 0.95},
                              {"start": PER[0], "end": PER[1], "label": "GPE"}],
      "answer": "accept", "_input_hash": 31, "_task_hash": 302, "_view_id": "ner_manual"},
     {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON"}], "answer": "reject",

@@ -19,6 +19,7 @@ def upgrade() -> None:
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("span_id", sa.Integer(), nullable=False),
         sa.Column("answer", sa.String(length=10), nullable=True),
+        sa.Column("extra", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(["task_id"], ["source_tasks.id"], ondelete="CASCADE",
                                 name=op.f("fk_task_spans_task_id_source_tasks")),
         sa.ForeignKeyConstraint(["span_id"], ["spans.id"], ondelete="CASCADE",

@@ -143,8 +143,10 @@ class ExportOutcome:
             groups.setdefault((p.kind, _reason(p.action)), []).append(p.document)
         for (kind, why), docs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             where = len(set(docs))
-            items.append(f"{_count(len(docs), KIND_NAMES.get(kind, kind))}: {why}"
-                         + (f" (in {_count(where, 'document')})" if where > 1 else ""))
+            noun = KIND_NAMES.get(kind, kind)
+            items.append(f"{_count(len(docs), noun)}: {why}"
+                         + (f" (in {_count(where, 'document')})"
+                            if where > 1 and noun != "document" else ""))
         if not items:
             return [f"{fmt}: nothing left out"]
         return [f"{fmt}: left out or changed:"] + [f"  {item}" for item in items]
@@ -175,7 +177,8 @@ KIND_NAMES = {"misaligned": "misaligned span", "overlap": "overlapping span",
               "kb_id": "kb_id", "attribute": "attribute", "note": "note",
               "comment": "comment", "event": "event", "argument": "event argument",
               "relation": "relation", "token": "token", "sentence": "span across a sentence break",
-              "split": "note on the split", "meta": "meta field", "title": "title"}
+              "split": "note on the split",
+              "incomplete": "document", "meta": "meta field", "title": "title"}
 
 
 def _count(n: int, noun: str) -> str:

@@ -32,7 +32,6 @@ import msgspec
 
 from models.errors import FormatError, ValidationError
 from models.records import DocumentRecord, SpanRecord, Tokenization
-from models.services.exporting import OPEN_REVIEW
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
 CONLL_SCHEMES = ("iob2", "iob1", "biluo", "iobes")
@@ -117,38 +116,6 @@ class ExportReport:
             return head
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.counts_by_kind().items()))
         return f"{head}; {len(self.problems)} problem(s): {kinds}"
-
-    def left_out_block(self) -> list[str]:
-        """What was left out and why, in a few lines: documents by status, spans by
-        misalignment or overlap, what the format cannot carry."""
-        lines = []
-        if self.left_out:
-            by_reason: dict[str, dict[str, int]] = {}
-            for (reason, status), n in sorted(self.left_out.items()):
-                by_reason.setdefault(reason, {})[status] = n
-            for reason, statuses in by_reason.items():
-                n = sum(statuses.values())
-                # a review is finished by its conflicts, not by its layer's status alone
-                detail = "" if reason == OPEN_REVIEW else \
-                    ", ".join(f"{k} {v}" for k, v in statuses.items()) + "; "
-                lines.append(f"{n} document{'s' if n != 1 else ''} left out: {reason} "
-                             f"({detail}use --status all)")
-        kinds = self.counts_by_kind()
-        spans = {k: kinds.pop(k) for k in SPAN_PROBLEMS if k in kinds}
-        kinds.pop("split", None)
-        if spans:
-            lines.append("spans: " + ", ".join(f"{n} {SPAN_PROBLEMS[k]}"
-                                               for k, n in spans.items()))
-        if kinds:
-            lines.append(f"not carried by {self.format}: " + ", ".join(
-                f"{n} {k}" for k, n in sorted(kinds.items())))
-        return lines
-
-
-# What each kind of span problem means, for the report's block.
-SPAN_PROBLEMS = {"misaligned": "misaligned with the tokens (expanded or skipped)",
-                 "overlap": "overlapping (kept out of doc.ents / the tags)",
-                 "incorrect": "rejected where an accepted span stands (left out)"}
 
 
 def doc_name(doc: DocumentRecord) -> str:

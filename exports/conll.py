@@ -13,6 +13,10 @@ span now crosses is dropped (reported). A blank line ends each sentence. Tags ar
 default (the file's own scheme for a document read from CoNLL: an IOBES file comes back
 IOBES), IOB1, BILUO or IOBES on request (``ExportOptions.conll_scheme``).
 
+A document whose labels are incomplete (``DocumentRecord.binary``: binary tasks such as
+``ner.teach``, or imported tasks none of which was accepted) is left out and reported: its
+other tokens are unknown, and an O tag would teach that they are no entity.
+
 Carried: tokens, non-overlapping contiguous spans with their label. Not carried, each
 reported: overlapping spans (the longest are kept, first come first on ties, like
 ``spacy.util.filter_spans``), relations, events, attributes, kb_ids, notes, comments,
@@ -87,6 +91,10 @@ def tags_for(n_tokens: int, chunks: list[tuple[int, int, str]], scheme: str,
     return tags
 
 
+INCOMPLETE = ("left out: labels incomplete (binary or unaccepted tasks), and CoNLL has no "
+              "tag for an unknown token (the spacy format marks it missing)")
+
+
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
@@ -94,6 +102,11 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     report = ExportReport(NAME)
     with atomic_open(out, "w") as f:
         for n, doc in enumerate(records, 1):
+            if doc.binary:  # every token gets a tag here: O would be a claim nobody made
+                report.add(doc, "incomplete", "", None, None, INCOMPLETE)
+                if options.progress:
+                    options.progress(n)
+                continue
             toks = tokens_of(doc, options)
             cols = toks.columns or {}
             head = cols["docstart"] if "docstart" in cols else DOCSTART

@@ -25,6 +25,8 @@ manual, and every other top-level field as given (``_input_hash``,
 ``_task_hash``, ``_view_id``, ``_session_id``, ``_timestamp``, ``meta``, ...); its spans and
 relations point at it. The writer writes each task back as itself, one line per task even
 when several have one text, with its own answer, spans (each with its own answer) and fields.
+A span two tasks accept is stored once; the second task holds it through
+``SpanRecord.other_tasks`` (the task_spans table), with its own answer there.
 Labels made after the import (in no task) go into one more task of that document.
 
 Hashes: kept as given; computed only when absent: ``_input_hash`` a 32-bit signed int from
@@ -38,12 +40,14 @@ status follows the task's answer: accept -> "done", reject -> "rejected", ignore
 its status (done/approved -> accept, rejected -> reject, ignored -> ignore, else none).
 
 Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy's
-``Span.kb_id``), relations, answers, ``meta`` (with ``title`` and ``source`` inside it, for
-a document without tasks), the annotator's active time on the document as
-``meta.active_seconds`` (when there is some: ``meta`` is where Prodigy keeps what a task
-says about itself and shows it with the task; ``_``-keys are Prodigy's own). Not carried,
-reported: events, discontinuous fragments, span
-attributes, notes, comments. A file's own ``tokens`` are not kept: they are made again.
+``Span.kb_id``) and every other key a span was given (a model's ``score``, ``rank``,
+``source``, ``input_hash``; ``text`` written as the span's text now), relations, answers,
+``meta`` (for a document without tasks: its own, with the document's ``title`` and
+``source`` where it has none; not a title that is only the text's first line), the
+annotator's active time on the document as ``meta.active_seconds`` (when there is some:
+``meta`` is where Prodigy keeps what a task says about itself and shows it with the task;
+``_``-keys are Prodigy's own). Not carried, reported: events, discontinuous fragments, span
+attributes, notes, comments.
 
 Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
 annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
@@ -76,6 +80,7 @@ from exports.base import (
     tokens_of,
     write_jsonl,
 )
+from exports.plaintext import title_of
 from models.errors import FormatError
 from models.records import (
     ANSWERS, DocumentRecord, RelationRecord, SpanRecord, TaskRecord, Tokenization)
@@ -94,6 +99,9 @@ ANSWER_OF_STATE = {"accepted": "accept", "rejected": "reject"}
 OWN_KEYS = ("text", "tokens", "spans", "relations", "answer")
 HASHES = ("_input_hash", "_task_hash")
 ACTIVE_KEY = "active_seconds"  # in "meta": the annotator's active time on the document
+# A span's keys made here; every other one is kept as given (SpanRecord.extra[EXTRA]).
+SPAN_KEYS = ("start", "end", "token_start", "token_end", "label", "answer", "kb_id")
+EXTRA = "prodigy"
 # Views of Prodigy's binary interfaces: one suggestion per task, accepted or rejected.
 BINARY_VIEWS = ("ner", "classification", "binary")
 
@@ -132,28 +140,36 @@ def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport
     tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": text[e:e + 1] == " "}
               for i, (s, e) in enumerate(zip(toks.starts, toks.ends))]
     report.documents += 1
+    n_tasks = len(doc.tasks)
     for n, task in enumerate(doc.tasks):
-        yield _one(doc, [s for s in doc.spans if s.task == n],
-                   [r for r in doc.relations if r.task == n], task, tokens, index, options,
-                   report)
-    rest = [s for s in doc.spans if s.task is None or s.task >= len(doc.tasks)]
+        # its own spans, and those it shares with another task (stored once in a layer)
+        mine = [(s, s.answer, s.extra) for s in doc.spans if s.task == n] + [
+            (s, answer, extra) for s in doc.spans for k, answer, extra in s.other_tasks
+            if k == n]
+        yield _one(doc, mine, [r for r in doc.relations if r.task == n], task, tokens, index,
+                   options, report)
+    rest = [(s, s.answer, s.extra) for s in doc.spans
+            if (s.task is None or s.task >= n_tasks)
+            and not any(k < n_tasks for k, *_ in s.other_tasks)]
     rest_rels = [r for r in doc.relations if r.task is None or r.task >= len(doc.tasks)]
     if rest or rest_rels or not doc.tasks:
         yield _one(doc, rest, rest_rels, None, tokens, index, options, report,
                    all_spans=doc.spans)
 
 
-def _span_answer(span: SpanRecord, task_answer: str | None) -> str | None:
-    """What a span is written with: its own answer while its state still says so; nothing
-    when it follows its task's answer; else the answer of its state."""
-    if span.answer and STATE_OF_ANSWER[span.answer] == span.state:
-        return span.answer
+def _span_answer(span: SpanRecord, own: str | None, task_answer: str | None) -> str | None:
+    """What a span is written with: its own answer in the task (`own`) while its state
+    still says so; nothing when it follows its task's answer; else the answer of its
+    state."""
+    if own and STATE_OF_ANSWER[own] == span.state:
+        return own
     if STATE_OF_ANSWER[task_answer] == span.state:
         return None
     return ANSWER_OF_STATE.get(span.state, "ignore")
 
 
-def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationRecord],
+def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
+         relations: list[RelationRecord],
          task: TaskRecord | None, tokens: list[dict], index: TokenIndex,
          options: ExportOptions, report: ExportReport,
          all_spans: list[SpanRecord] | None = None) -> dict:
@@ -163,7 +179,7 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
         task_answer = ANSWER_OF_STATUS.get(doc.status or "")
     spans_out: list[dict] = []
     by_id: dict[str, dict] = {}
-    for s in sorted(spans, key=lambda s: (s.start, s.end, s.label)):
+    for s, own, extra in sorted(spans, key=lambda p: (p[0].start, p[0].end, p[0].label)):
         se = align_span(s, index, doc, options, report)
         if se is None:
             continue
@@ -172,7 +188,10 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
              "label": s.label}
         if s.kb_id:
             d["kb_id"] = s.kb_id
-        answer = _span_answer(s, task_answer)
+        for key, value in (extra.get(EXTRA) or {}).items():
+            if key not in d:  # the text as it is now: the span may have been resized
+                d[key] = doc.text[se[0]:se[1]] if key == "text" else value
+        answer = _span_answer(s, own, task_answer)
         if answer:
             d["answer"] = answer
         spans_out.append(d)
@@ -204,11 +223,11 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
     if task_answer:
         out["answer"] = task_answer
     if task is None:
-        meta = dict(doc.meta)
-        if doc.title:
-            meta["title"] = doc.title
+        meta = dict(doc.meta)  # its own title and source first (plain JSONL keeps them)
+        if doc.title and doc.title != title_of(doc.text):  # not one made from its text
+            meta.setdefault("title", doc.title)
         if doc.source:
-            meta["source"] = doc.source
+            meta.setdefault("source", doc.source)
         out["meta"] = meta
     for key, value in fields.items():
         if key not in OWN_KEYS:
@@ -330,6 +349,9 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
                           state=STATE_OF_ANSWER[own or task.answer])
         if isinstance(d.get("kb_id"), str) and d["kb_id"]:
             span.kb_id = d["kb_id"]
+        rest = {k: v for k, v in d.items() if k not in SPAN_KEYS}
+        if rest:  # the model's "score", "rank", "source", "input_hash", the "text", ...
+            span.extra = {EXTRA: rest}
         keyed[key] = span
         doc.spans.append(span)
         return span

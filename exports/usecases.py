@@ -7,6 +7,7 @@ skipped or left out, and why. An import is one transaction: cancelled, it stores
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,65 +109,88 @@ class ExportOutcome:
     left_out: Counter = field(default_factory=Counter)  # status -> documents not written
     status: str = "finished"
 
-    def lines(self, shown: int = 20) -> list[str]:
+    def lines(self, shown: int = 20, files: bool = True) -> list[str]:
+        """The report, the same in the CLI and the window: what was written (and, with
+        `files`, where), then one block of what was left out or changed and why, then the
+        first `shown` problems one by one."""
         out = [f"layer {self.layer}: {self.report.summary()}"]
-        files = self.report.files
-        if len(files) <= 5:
-            out += [f"  {f}" for f in files]
-        else:
-            out.append(f"  {len(files)} files in {files[0].parent}")
-        if self.left_out:
-            total = sum(self.left_out.values())
-            gold = self.layer == GOLD and self.status == "finished"
-
-            def named(status: str) -> str:  # a gold layer approved with something open
-                return "approved with something open" if gold and status == "approved" \
-                    else status.replace("_", " ")
-
-            why = ", ".join(f"{n} {named(s)}" for s, n in sorted(self.left_out.items()))
-            if gold:
-                out.append(f"left out {total} document(s) whose review is not finished "
-                           f"(approved, nothing left open): {why}")
-            else:
-                wanted = "finished (done or approved)" if self.status == "finished" \
-                    else self.status.replace("_", " ")
-                out.append(f"left out {total} document(s) whose status is not {wanted}: {why}")
+        written = self.report.files
+        if files and len(written) <= 5:
+            out += [f"  {f}" for f in written]
+        elif files:
+            out.append(f"  {len(written)} files in {written[0].parent}")
+        out += self.left_out_block()
         problems = self.report.problems
-        out += [f"{self.report.format}: {p}" for p in problems[:shown]]
-        if len(problems) > shown:
-            out.append(f"{self.report.format}: ... and {len(problems) - shown} more")
-        # what was left out and why, in a few lines (by reason, by kind of span problem)
-        out += [f"{self.report.format}: {line}" for line in self.report.left_out_block()]
-        if not self.left_out:
-            out.append(f"{self.report.format}: 0 documents left out")
+        if problems and shown:
+            out.append(f"{self.report.format}: the labels one by one:")
+            out += [f"  {p}" for p in problems[:shown]]
+            if len(problems) > shown:
+                out.append(f"  ... and {len(problems) - shown} more")
         return out
 
-
     def grouped_lines(self, shown: int = 200) -> list[str]:
-        """For a person reading the report: what was written, then each kind of problem
-        once with its count, then the details."""
-        out = [line for line in self.lines(shown=0) if not line.endswith(" more")]
+        """The export dialog's report: the same, with more of the problems listed."""
+        return self.lines(shown=shown)
+
+    def left_out_block(self) -> list[str]:
+        """What was left out and why, in one short block: documents by status, then
+        labels by kind and reason (misaligned, overlapping, what the format cannot
+        carry), each with its count."""
+        fmt = self.report.format
+        items = self._documents_left_out()
         groups: dict[tuple[str, str], list[str]] = {}
         for p in self.report.problems:
             groups.setdefault((p.kind, _reason(p.action)), []).append(p.document)
-        for (kind, why), docs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        for (kind, why), docs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             where = len(set(docs))
-            out.append(f"{len(docs)} × {kind}: {why} (in {where} document"
-                       f"{'s' if where != 1 else ''})")
-        if self.report.problems:
-            out.append("")
-            out.append("details:")
-            out += [f"  {p}" for p in self.report.problems[:shown]]
-            if len(self.report.problems) > shown:
-                out.append(f"  ... and {len(self.report.problems) - shown} more")
-        return out
+            noun = KIND_NAMES.get(kind, kind)
+            items.append(f"{_count(len(docs), noun)}: {why}"
+                         + (f" (in {_count(where, 'document')})"
+                            if where > 1 and noun != "document" else ""))
+        if not items:
+            return [f"{fmt}: nothing left out"]
+        return [f"{fmt}: left out or changed:"] + [f"  {item}" for item in items]
+
+    def _documents_left_out(self) -> list[str]:
+        if not self.left_out:
+            return []
+        total = sum(self.left_out.values())
+        gold = self.layer == GOLD and self.status == "finished"
+
+        def named(status: str) -> str:  # a gold layer approved with something open
+            return "approved with something open" if gold and status == "approved" \
+                else status.replace("_", " ")
+
+        why = ", ".join(f"{n} {named(st)}" for st, n in sorted(self.left_out.items()))
+        if gold:
+            wanted = "whose review is not finished (approved, nothing left open)"
+        elif self.status == "finished":
+            wanted = "not finished (done or approved)"
+        else:
+            wanted = f"whose status is not {self.status.replace('_', ' ')}"
+        return [f"{_count(total, 'document')} {wanted}: {why}; --status all writes them"]
+
+
+# Problem kinds as counted nouns in the report's block.
+KIND_NAMES = {"misaligned": "misaligned span", "overlap": "overlapping span",
+              "incorrect": "rejected span", "discontinuous": "discontinuous span",
+              "kb_id": "kb_id", "attribute": "attribute", "note": "note",
+              "comment": "comment", "event": "event", "argument": "event argument",
+              "relation": "relation", "token": "token", "sentence": "span across a sentence break",
+              "split": "note on the split",
+              "incomplete": "document", "meta": "meta field", "title": "title"}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _reason(action: str) -> str:
-    """An action without its numbers ("expanded to [3, 9)" -> "expanded"), to group by."""
-    import re
-
-    return re.sub(r"\s*[\[(]\d+, \d+[)\]]", "", action).strip()
+    """An action without what differs from label to label (offsets, quoted values, lists,
+    counts), to group by: "expanded to [3, 9)" -> "expanded to whole tokens"."""
+    why = re.sub(r"expanded to [\[(]\d+, \d+[)\]]", "expanded to whole tokens", action)
+    why = re.sub(r"\s*[\[(]\d+, \d+[)\]]|\s+'[^']*'|\s+\[[^\]]*\]|^\d+\s+", "", why)
+    return re.sub(r"\s+", " ", why).strip()
 
 
 def status_matches(status: str, wanted: str) -> bool:

@@ -272,3 +272,19 @@ class SourceTask(Base):
     answer: Mapped[str | None] = mapped_column(String(10), nullable=True)
     kind: Mapped[str] = mapped_column(String(10), default="manual")
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TaskSpan(Base):
+    """A span of an imported task that is stored under another task (revision 0008): a
+    layer holds one accepted label per place (uq_spans_accepted), so when two tasks accept
+    the same span, the second task's is the first's row, linked here with its own answer
+    and fields there. A span's own task is spans.task_id; this table holds the others."""
+
+    __tablename__ = "task_spans"
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("source_tasks.id", ondelete="CASCADE"), primary_key=True)
+    span_id: Mapped[int] = mapped_column(
+        ForeignKey("spans.id", ondelete="CASCADE"), primary_key=True, index=True)
+    answer: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # what the task said of the span that has no column (Prodigy: the model's score, ...)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)

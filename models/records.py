@@ -36,6 +36,9 @@ class SpanRecord:
     # answer there (accept | reject | ignore, None when it had none).
     task: int | None = None
     answer: str | None = None
+    # Other tasks that hold the same span (a layer stores it once), as (task index, the
+    # span's own answer there, what that task said of it that has no field: as `extra`)
+    other_tasks: list[tuple[int, str | None, dict[str, Any]]] = field(default_factory=list)
     # what a format said that has no field here, kept to be written back (brat: "notes"
     # [[type, text, on]], "norms" [[type, ref, text]], "m" attribute names written as M)
     extra: dict[str, Any] = field(default_factory=dict)

@@ -23,8 +23,9 @@ from models.errors import PermissionDenied, ValidationError
 from models.orm import GOLD, ROLES
 from models.store import Store
 
-TABLES = ("projects", "schemas", "documents", "users", "layers", "spans", "relations",
-          "events", "event_arguments", "comments", "audit_log", "alembic_version")
+TABLES = ("projects", "schemas", "documents", "users", "layers", "source_tasks", "task_spans",
+          "spans", "relations", "events", "event_arguments", "comments", "audit_log",
+          "alembic_version")
 
 
 @dataclass(frozen=True)

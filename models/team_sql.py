@@ -169,6 +169,15 @@ _SAME_LAYER_TASK = ("({table}.task_id IS NULL OR EXISTS (SELECT 1 FROM {schema}.
                     "WHERE t.id = {table}.task_id AND t.layer_id = {table}.layer_id))")
 
 
+# a task's link to a span (task_spans): through the task's layer, and the span is of it too
+_TASK_READ = "task_id IN (SELECT id FROM {schema}.source_tasks)"  # its policy filters
+_TASK_WRITE = ("task_id IN (SELECT t.id FROM {schema}.source_tasks t JOIN {schema}.layers l "
+               "ON l.id = t.layer_id WHERE {schema}.marginalia_may_write(l.name))")
+_TASK_SPAN_SAME_LAYER = ("EXISTS (SELECT 1 FROM {schema}.source_tasks t JOIN {schema}.spans x "
+                         "ON x.layer_id = t.layer_id WHERE t.id = task_spans.task_id "
+                         "AND x.id = task_spans.span_id)")
+
+
 def _write_policies(table: str, read: str, write: str, check: str | None = None):
     check = f"{write} AND {check}" if check else write
     return [(table, "SELECT", read, None), (table, "INSERT", None, check),
@@ -190,6 +199,7 @@ def policies() -> list[tuple[str, str, str | None, str | None]]:
         [_SAME_LAYER.format(schema="{schema}", table="relations", column=c)
          for c in ("head_id", "tail_id")]
         + [_SAME_LAYER_TASK.format(schema="{schema}", table="relations")]))
+    out += _write_policies("task_spans", _TASK_READ, _TASK_WRITE, _TASK_SPAN_SAME_LAYER)
     out += _write_policies("events", _LAYER_READ, _LAYER_WRITE, _SAME_LAYER.format(
         schema="{schema}", table="events", column="trigger_id"))
     out += _write_policies("event_arguments", "event_id IN (SELECT id FROM {schema}.events)",
@@ -210,8 +220,8 @@ def policies() -> list[tuple[str, str, str | None, str | None]]:
     return out
 
 
-RLS_TABLES = ("layers", "source_tasks", "spans", "relations", "events", "event_arguments", "audit_log",
-              "users", "comments")
+RLS_TABLES = ("layers", "source_tasks", "task_spans", "spans", "relations", "events",
+              "event_arguments", "audit_log", "users", "comments")
 
 # table -> privileges of each group (cumulative: a reviewer has the annotator's too)
 GRANTS = {
@@ -220,6 +230,7 @@ GRANTS = {
         "alembic_version": "SELECT", "users": "SELECT", "comments": "SELECT, INSERT, DELETE",
         "layers": "SELECT, INSERT, UPDATE, DELETE", "spans": "SELECT, INSERT, UPDATE, DELETE",
         "source_tasks": "SELECT, INSERT, UPDATE, DELETE",
+        "task_spans": "SELECT, INSERT, UPDATE, DELETE",
         "relations": "SELECT, INSERT, UPDATE, DELETE",
         "events": "SELECT, INSERT, UPDATE, DELETE",
         "event_arguments": "SELECT, INSERT, UPDATE, DELETE",

@@ -28,9 +28,8 @@ def run(args) -> int:
                              state=args.state, status=args.status, options=options,
                              progress=bar.update)
     bar.done()
-    head, *rest = outcome.lines()
+    head, *rest = outcome.lines(files=False)  # the files written: the window's report
     for line in rest:
-        if not line.startswith("  "):  # the files written are for the window's report
-            print(line, file=sys.stderr)
+        print(line, file=sys.stderr)
     print(head)
     return 0

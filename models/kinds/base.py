@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from models.views import LayerView
@@ -36,3 +37,8 @@ class Patch:
 def row_dict(row, fields: tuple[str, ...]) -> dict[str, Any]:
     """An ORM row as the dict the audit trail, the Changes and undo carry."""
     return {f: getattr(row, f) for f in fields}
+
+
+def undo_fields(row, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The columns only a restore needs, as JSON (a dict or list column copied)."""
+    return {f: copy.deepcopy(getattr(row, f)) for f in fields}

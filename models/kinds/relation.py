@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import insort
 from typing import Any
 
-from models.kinds.base import NeedsReload, Patch, row_dict
+from models.kinds.base import NeedsReload, Patch, row_dict, undo_fields
 from models.orm import Relation
 from models.views import Change, RelationView
 
@@ -15,8 +15,17 @@ FIELDS = ("id", "layer_id", "head_id", "tail_id", "label", "source", "suggester"
           "score", "version")
 
 
+# what only an undo of a delete needs: the imported task, what a format said
+UNDO_FIELDS = ("task_id", "extra")
+
+
 def to_dict(row: Relation) -> dict[str, Any]:
     return row_dict(row, FIELDS)
+
+
+def to_restore(row: Relation) -> dict[str, Any]:
+    """The row as a delete keeps it, to be restored as it was."""
+    return {**to_dict(row), **undo_fields(row, UNDO_FIELDS)}
 
 
 def to_view(d: dict[str, Any]) -> RelationView:
@@ -30,7 +39,7 @@ def from_dict(d: dict[str, Any]) -> Relation:
 
 def delete_rows(row: Relation) -> dict[str, Any]:
     """A delete Change's `before`: nothing hangs on a relation."""
-    return {"relation": to_dict(row)}
+    return {"relation": to_restore(row)}
 
 
 # ---- patch of an open LayerView ----------------------------------------------------------------

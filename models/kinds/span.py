@@ -10,13 +10,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models.kinds import event, relation
-from models.kinds.base import NeedsReload, Patch, row_dict
-from models.orm import Event, EventArgument, Relation, Span
+from models.kinds.base import NeedsReload, Patch, row_dict, undo_fields
+from models.orm import Event, EventArgument, Relation, Span, TaskSpan
 from models.views import Change, SpanView
 
 NAME, TABLE, MODEL = "span", "spans", Span
 FIELDS = ("id", "layer_id", "start", "end", "label", "fragments", "attributes", "kb_id",
           "note", "source", "suggester", "state", "score", "version")
+
+
+# what only an undo of a delete needs (the view shows none of it): the imported task the
+# span came with, its answer there, what a format said that has no column
+UNDO_FIELDS = ("task_id", "answer", "extra")
 
 
 def to_dict(row: Span) -> dict[str, Any]:
@@ -38,8 +43,9 @@ def from_dict(d: dict[str, Any]) -> Span:
 
 def delete_rows(s: Session, span: Span) -> dict[str, Any]:
     """The span and every row hanging on it, as a delete Change's `before` (Restore's rows):
-    relations it heads or tails, events it triggers (with their arguments), and arguments
-    of other events that point at it or at those events."""
+    relations it heads or tails, events it triggers (with their arguments), arguments of
+    other events that point at it or at those events, and the other imported tasks that
+    hold it (task_spans)."""
     rels = s.scalars(select(Relation).where(
         or_(Relation.head_id == span.id, Relation.tail_id == span.id))).all()
     events = s.scalars(select(Event).where(Event.trigger_id == span.id)).all()
@@ -47,9 +53,13 @@ def delete_rows(s: Session, span: Span) -> dict[str, Any]:
     args = s.scalars(select(EventArgument).where(or_(
         EventArgument.span_id == span.id,
         EventArgument.target_event_id.in_(event_ids) if event_ids else False))).all()
-    return {"span": to_dict(span), "relations": [relation.to_dict(r) for r in rels],
+    links = s.scalars(select(TaskSpan).where(TaskSpan.span_id == span.id)).all()
+    return {"span": {**to_dict(span), **undo_fields(span, UNDO_FIELDS)},
+            "relations": [relation.to_restore(r) for r in rels],
             "events": [event.with_arguments(s, ev) for ev in events],
-            "arguments": [event.argument_dict(a) for a in args if a.event_id not in event_ids]}
+            "arguments": [event.argument_dict(a) for a in args if a.event_id not in event_ids],
+            "task_spans": [{"task_id": ln.task_id, "span_id": ln.span_id,
+                            "answer": ln.answer, "extra": ln.extra} for ln in links]}
 
 
 # ---- patch of an open LayerView ----------------------------------------------------------------

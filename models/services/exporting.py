@@ -12,7 +12,8 @@ from collections import Counter
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, SourceTask, Span
+from models.orm import (
+    GOLD, Document, Event, EventArgument, Layer, Relation, SourceTask, Span, TaskSpan)
 from models.records import (
     ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord)
 from models.services.projects import get_project
@@ -113,11 +114,14 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
     events: dict[int, list[Event]] = {}
     args: dict[int, list[EventArgument]] = {}
     tasks: dict[int, list] = {}
+    links: dict[int, list] = {}  # span id -> its task_spans rows
     if lids:
         # Core rows, not ORM instances: an export reads every label of the project
         T = Span.__table__.c
-        wanted = or_(T.state.in_(states), T.task_id.is_not(None)) if task_spans else \
-            T.state.in_(states)
+        linked = select(TaskSpan.span_id).join(SourceTask, SourceTask.id == TaskSpan.task_id) \
+            .where(SourceTask.layer_id.in_(lids))
+        wanted = or_(T.state.in_(states), T.task_id.is_not(None), T.id.in_(linked)) \
+            if task_spans else T.state.in_(states)
         for sp in s.execute(select(Span.__table__).where(T.layer_id.in_(lids), wanted)
                             .order_by(T.start, T.end, T.id)):
             spans.setdefault(sp.layer_id, []).append(sp)
@@ -131,6 +135,10 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
         for t in s.execute(select(SourceTask.__table__).where(K.layer_id.in_(lids))
                            .order_by(K.layer_id, K.position, K.id)):
             tasks.setdefault(t.layer_id, []).append(t)
+        if tasks:
+            for ln in s.execute(select(TaskSpan.__table__).where(TaskSpan.task_id.in_(
+                    select(K.id).where(K.layer_id.in_(lids))))):
+                links.setdefault(ln.span_id, []).append(ln)
         E = Event.__table__.c
         evs = list(s.execute(select(Event.__table__).where(E.layer_id.in_(lids),
                                                            E.state.in_(states)).order_by(E.id)))
@@ -167,6 +175,8 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
                     attributes=dict(sp.attributes or {}), kb_id=sp.kb_id, state=sp.state,
                     source=sp.source, score=sp.score, note=sp.note,
                     task=task_index.get(sp.task_id), answer=sp.answer,
+                    other_tasks=[(task_index[ln.task_id], ln.answer, dict(ln.extra or {}))
+                                 for ln in links.get(sp.id, ()) if ln.task_id in task_index],
                     extra=dict(sp.extra or {})))
             for r in rels.get(lay.id, []):
                 if r.head_id in present and r.tail_id in present:

@@ -80,6 +80,7 @@ class LabelWriter:
         self.relations: list[tuple] = []
         self.events: list[tuple] = []
         self.arguments: list[tuple] = []
+        self.task_spans: list[tuple] = []  # (task, span, answer, extra): of another task
         self.duplicates = 0
 
     def add(self, rec: DocumentRecord, lid: int, tasks: dict[int, int | None] | None = None
@@ -105,8 +106,9 @@ class LabelWriter:
                     # one accepted label per place in a layer (uq_spans_accepted), even
                     # when two tasks both accept it: the second task's is that one
                     there = new_accepted.get(key) or (held.accepted.get(key) if held else None)
-                    if there is not None:
-                        self.duplicates += 1
+                    if there is not None:  # linked to the task, with its answer there
+                        self.task_spans.append((task_id, there, sp.answer,
+                                                dumps(sp.extra) if sp.extra else None))
                         if sp.id:
                             ids[sp.id] = there
                         continue
@@ -226,6 +228,8 @@ class LabelWriter:
         insert_rows(s, "spans", ("id", "layer_id", "start", "end", "label"), self.plain_spans,
                     constants={"attributes": "'{}'", "source": "'import'",
                                "state": "'accepted'", "version": "1"})
+        insert_rows(s, "task_spans", ("task_id", "span_id", "answer", "extra"),
+                    self.task_spans)
         insert_rows(s, "relations", ("layer_id", "head_id", "tail_id", "label", "source",
                                      "state", "score", "version", "task_id", "extra"),
                     self.relations)

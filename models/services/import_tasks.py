@@ -11,7 +11,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.orm import SourceTask, Span
+from models.orm import SourceTask, Span, TaskSpan
 from models.records import DocumentRecord, TaskRecord
 from models.services.bulk import allocate_ids, dumps, insert_rows
 
@@ -43,6 +43,11 @@ class TaskWriter:
             for tid, st, en, lab, ans in s.execute(
                     select(Span.task_id, Span.start, Span.end, Span.label, Span.answer)
                     .where(Span.task_id.in_([t.id for t in tasks]))):
+                spans.setdefault(tid, []).append((st, en, lab, ans))
+            for tid, st, en, lab, ans in s.execute(  # a task's spans stored under another
+                    select(TaskSpan.task_id, Span.start, Span.end, Span.label, TaskSpan.answer)
+                    .join(Span, Span.id == TaskSpan.span_id)
+                    .where(TaskSpan.task_id.in_([t.id for t in tasks]))):
                 spans.setdefault(tid, []).append((st, en, lab, ans))
             for t in tasks:
                 self.held.setdefault(t.layer_id, set()).add(task_key(t, spans.get(t.id, [])))

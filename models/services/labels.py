@@ -20,7 +20,8 @@ from models.errors import NotFoundError, StaleWriteError, ValidationError
 from models.kinds import event as event_kind
 from models.kinds import relation as relation_kind
 from models.kinds import span as span_kind
-from models.orm import Document, Event, EventArgument, Layer, Relation, Span
+from models.orm import (
+    Document, Event, EventArgument, Layer, Relation, SourceTask, Span, TaskSpan)
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
 from models.services.bulk import insert_ignoring_conflicts
@@ -300,6 +301,9 @@ def restore(s: Session, actor: Actor, before: dict[str, Any]) -> Change:
         s.add(row)
         s.flush()
         stored.append((after["span"], row))
+        for ln in before.get("task_spans", ()):  # the other tasks that held it
+            s.add(TaskSpan(task_id=ln["task_id"], span_id=row.id, answer=ln.get("answer"),
+                           extra=ln.get("extra")))
     events = after.get("events", []) + ([after] if "event" in after else [])
     for ev in events:
         rules.check_event_type(schema, ev["event"]["type"])
@@ -362,6 +366,12 @@ def _check_restore(s: Session, doc: DocInfo, schema: Schema, layer_id: int,
             raise ValidationError(f"relation type {r.get('label')!r} is not in the schema")
         if not all(x in spans or in_layer(Span, x) for x in (r["head_id"], r["tail_id"])):
             raise ValidationError("a relation must link two spans of its own layer")
+    tasks = {r.get("task_id") for r in ([before["span"]] if "span" in before else [])
+             + relations} | {ln.get("task_id") for ln in before.get("task_spans", ())}
+    tasks.discard(None)
+    if tasks and set(s.scalars(select(SourceTask.id).where(
+            SourceTask.id.in_(tasks), SourceTask.layer_id == layer_id))) != tasks:
+        raise ValidationError("a label's imported task must be one of its own layer")
     for ev in events:
         e = ev["event"]
         if schema.event(e.get("type")) is None:

@@ -90,8 +90,8 @@ def test_export_dialog_writes_the_format_and_reports_what_it_left_out(qtbot, win
     dlg.out.setText(str(out))
     run(qtbot, window, dlg)  # default: finished documents only, and none is done yet
     assert out.read_text() == ""
-    assert "left out 1 document(s) whose status is not finished" in \
-        dlg.panel.report.toPlainText()
+    assert "prodigy: left out or changed:\n  1 document not finished (done or approved): " \
+        "1 in progress; --status all writes them" in dlg.panel.report.toPlainText()
 
     dlg.status.setCurrentIndex(dlg.status.findData("all"))
     run(qtbot, window, dlg)

@@ -32,7 +32,9 @@ MANUAL = [
 # ner.teach: one suggestion per task, the same text again and again; the last task is a
 # manual correction of that text whose second span was rejected by the annotator
 BINARY = [
-    {"text": TEXT, "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "accept",
+    {"text": TEXT, "spans": [{"start": 0, "end": 5, "text": "Apple", "rank": 0, "label": "ORG",
+                              "score": 0.91, "source": "core_web_sm", "input_hash": 11}],
+     "answer": "accept",
      "meta": {"score": 0.91, "pattern": 3}, "_input_hash": 11, "_task_hash": 101,
      "_view_id": "ner", "_session_id": "news-alice", "_timestamp": 1701000001},
     {"text": TEXT, "spans": [{"start": 12, "end": 20, "label": "ORG"}], "answer": "reject",
@@ -88,6 +90,12 @@ def same_task(got: dict, want: dict) -> None:
     """Task by task: answer, hashes, spans with answers, relations, every other field."""
     def spans(t):
         return [(s["start"], s["end"], s["label"], s.get("answer")) for s in t.get("spans", [])]
+
+    # every key a span was given comes back with its value (token indices may be added)
+    key = lambda s: (s["start"], s["end"], s["label"])
+    for g, w in zip(sorted(got.get("spans", []), key=key),
+                    sorted(want.get("spans", []), key=key)):
+        assert {k: g.get(k) for k in w} == w
 
     def rels(t):
         return [((r["head_span"]["start"], r["head_span"]["end"]),
@@ -160,8 +168,10 @@ def test_default_export_leaves_out_unfinished_documents_and_says_so(tmp_path, ca
     _, back = roundtrip(tmp_path, tasks)
     assert [t["_task_hash"] for t in back] == [MANUAL[0]["_task_hash"]]
     err = capsys.readouterr().err
-    assert ("2 documents left out: not finished (in_progress 1, rejected 1; use --status "
-            "all)") in err
+    assert err.splitlines()[-2:] == [
+        "prodigy: left out or changed:",
+        "  2 documents not finished (done or approved): 1 in progress, 1 rejected; "
+        "--status all writes them"]
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -183,3 +193,15 @@ def test_bad_answers_and_hashes_are_one_line_exit_1_nothing_stored(tmp_path, cap
     with Store(db).session() as s:
         assert list(s.scalars(select(SourceTask))) == []
         assert list(s.scalars(select(Layer))) == []
+
+
+def test_plain_articles_come_back_with_their_own_meta_and_no_made_up_title(tmp_path):
+    """Raw input for Prodigy (text and meta, as its example news headlines): the meta's own
+    source stays (one without gets the line it was read from); the title made from the
+    text is not added."""
+    raw = [{"text": "Pearl Automation, Founded by Apple Veterans, Shuts Down",
+            "meta": {"source": "The New York Times"}},
+           {"text": "Second line.\nWith a title given.", "meta": {"title": "Given"}}]
+    _, back = roundtrip(tmp_path, raw, "--status", "all")
+    assert [t["meta"] for t in back] == [{"source": "The New York Times"},
+                                         {"title": "Given", "source": f"{tmp_path}/in.jsonl:2"}]

@@ -67,8 +67,9 @@ def test_team_init_is_idempotent_and_refused_to_a_member(team_db, cli, tmp_path)
                                 "FROM pg_policies ORDER BY 1, 2").fetchall()
 
     before = policies()
-    assert {t for t, *_ in before} == {"layers", "source_tasks", "spans", "relations", "events",
-                                       "event_arguments", "audit_log", "users", "comments"}
+    assert {t for t, *_ in before} == {"layers", "source_tasks", "task_spans", "spans",
+                                       "relations", "events", "event_arguments", "audit_log",
+                                       "users", "comments"}
     r = cli("--db", su, "team", "init", "--admin", team_db.admin)  # no password: kept
     assert r.returncode == 0, r.stderr
     assert "admin " + team_db.admin in r.stdout and "(created)" not in r.stdout

@@ -33,7 +33,7 @@ bench: install
 	  QT_QPA_PLATFORM=offscreen MARGINALIA_BENCH_APPEND=1 \
 	    $(BIN)/python -m pytest -q -p no:randomly $$f -s || exit 1; \
 	done
-	$(BIN)/python -m tests.benchmarks.report bench-results.json
+	$(BIN)/python -m tests.benchmarks.report bench-results.json --readme README.md
 
 fuzz: install
 	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests -k fuzz

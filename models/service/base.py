@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 from contextlib import contextmanager
 from typing import Callable
 
@@ -44,6 +45,27 @@ def _op(fn: Callable) -> Callable:
                                       "reload and try again") from None
 
     return method
+
+
+def _lazy_op(target: str) -> Callable:
+    """`_op` of the function named "module:Name.attr", imported at its first call: a command
+    that only reads (`marginalia stats`, `project list`) then never imports the edit
+    operations or the review core (ADR: start-up loads only what a command uses)."""
+    module, _, path = target.partition(":")
+
+    @functools.cache
+    def resolve() -> Callable:
+        obj = importlib.import_module(module)
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def fn(s, actor, *args, **kwargs):
+        return resolve()(s, actor, *args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = path.split(".")[0]
+    fn.__doc__ = f"{target} (imported at the first call)"
+    return _op(fn)
 
 
 def acting_user(store: Store, claimed: str | None) -> tuple[str | None, bool]:

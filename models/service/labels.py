@@ -3,35 +3,39 @@ carries the exact inverse, which undo runs."""
 
 from __future__ import annotations
 
-from models import operations as ops
-from models.views import Change
-from models.service.base import _op
+from typing import TYPE_CHECKING
+
+from models.service.base import _lazy_op
+
+if TYPE_CHECKING:
+    from models.operations import Operation
+    from models.views import Change
 
 
 class LabelsFacade:
     # ---- labels: each runs one typed operation, its Change carries the exact inverse ----------
-    create_span = _op(ops.CreateSpan.call)
-    relabel_span = _op(ops.RelabelSpan.call)
-    resize_span = _op(ops.ResizeSpan.call)
-    delete_span = _op(ops.DeleteSpan.call)
-    set_kb_id = _op(ops.SetKbId.call)
-    set_note = _op(ops.SetNote.call)
-    set_attribute = _op(ops.SetAttribute.call)
-    set_state = _op(ops.SetState.call)
-    accept = _op(ops.Accept.call)
-    reject = _op(ops.Reject.call)
-    restore = _op(ops.Restore.call)
-    create_relation = _op(ops.CreateRelation.call)
-    relabel_relation = _op(ops.RelabelRelation.call)
-    delete_relation = _op(ops.DeleteRelation.call)
-    create_event = _op(ops.CreateEvent.call)
-    create_event_at = _op(ops.CreateEventAt.call)
-    delete_event = _op(ops.DeleteEvent.call)
-    add_argument = _op(ops.AddArgument.call)
-    remove_argument = _op(ops.RemoveArgument.call)
-    restore_argument = _op(ops.RestoreArgument.call)
+    create_span = _lazy_op("models.operations:CreateSpan.call")
+    relabel_span = _lazy_op("models.operations:RelabelSpan.call")
+    resize_span = _lazy_op("models.operations:ResizeSpan.call")
+    delete_span = _lazy_op("models.operations:DeleteSpan.call")
+    set_kb_id = _lazy_op("models.operations:SetKbId.call")
+    set_note = _lazy_op("models.operations:SetNote.call")
+    set_attribute = _lazy_op("models.operations:SetAttribute.call")
+    set_state = _lazy_op("models.operations:SetState.call")
+    accept = _lazy_op("models.operations:Accept.call")
+    reject = _lazy_op("models.operations:Reject.call")
+    restore = _lazy_op("models.operations:Restore.call")
+    create_relation = _lazy_op("models.operations:CreateRelation.call")
+    relabel_relation = _lazy_op("models.operations:RelabelRelation.call")
+    delete_relation = _lazy_op("models.operations:DeleteRelation.call")
+    create_event = _lazy_op("models.operations:CreateEvent.call")
+    create_event_at = _lazy_op("models.operations:CreateEventAt.call")
+    delete_event = _lazy_op("models.operations:DeleteEvent.call")
+    add_argument = _lazy_op("models.operations:AddArgument.call")
+    remove_argument = _lazy_op("models.operations:RemoveArgument.call")
+    restore_argument = _lazy_op("models.operations:RestoreArgument.call")
 
-    def run(self, operations: list[ops.Operation]) -> list[Change]:
+    def run(self, operations: list[Operation]) -> list[Change]:
         """Several operations in one unit of work: all stored, or none (bulk actions, undo
         and redo). Each Change carries its inverse."""
         return self._run(operations)

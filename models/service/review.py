@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-from models.review import adjudication
-from models.services import review as review_ops
-from models.views import Change
-from models.service.base import _op
+from typing import TYPE_CHECKING
+
+from models.service.base import _lazy_op
+
+if TYPE_CHECKING:
+    from models.views import Change
 
 
 class ReviewFacade:
     # ---- review (agreement, adjudication, team mode; see models/review) -------------------
     def agreement(self, project: str | int) -> dict:
         """The agreement report of `marginalia agree` (pairs, per label, documents, alpha)."""
+        from models.services import review as review_ops
+
         with self.store.session() as s:
             return review_ops.agreement(s, self._actor(s), project)
 
     def visible_layers(self, document_id: int) -> list:
         """LayerInfo of the layers the actor may see (annotators: own; reviewers: all)."""
+        from models.services import review as review_ops
+
         with self.store.session() as s:
             return review_ops.visible_layers(s, self._actor(s), document_id)
 
-    review = _op(review_ops.review_document)  # ReviewView; reads only
-    review_queue = _op(review_ops.review_queue)  # documents ranked by disagreement
+    # the review core is imported at the first call (models/service/base.py `_lazy_op`)
+    review = _lazy_op("models.services.review:review_document")  # ReviewView; reads only
+    # documents ranked by disagreement
+    review_queue = _lazy_op("models.services.review:review_queue")
 
     def conflicts(self, document_id: int, *, include_decided: bool = False) -> list:
+        from models.review import adjudication
+
         with self.store.session() as s:
             return adjudication.conflicts(s, document_id, include_decided=include_decided)
 
@@ -31,32 +41,49 @@ class ReviewFacade:
     def decide(self, document_id: int, kind: str, row_id: int, version: int,
                how: str = "accept") -> Change:
         """accept (replaces gold's decision at the place), also (keeps it), or reject."""
+        from models.review import adjudication
+
         return self.run([adjudication.Decide(document_id, kind, row_id, version, how)])[0]
 
     def accept_agreed(self, document_id: int) -> Change:
+        from models.review import adjudication
+
         return self.run([adjudication.AcceptAgreed(document_id)])[0]
 
     def accept_annotator(self, document_id: int, annotator: str,
                          label: str | None = None) -> Change:
+        from models.review import adjudication
+
         return self.run([adjudication.AcceptAnnotator(document_id, annotator, label)])[0]
 
     def reject_rest(self, document_id: int) -> Change:
+        from models.review import adjudication
+
         return self.run([adjudication.RejectRest(document_id)])[0]
 
     def approve(self, document_id: int, comment: str | None = None) -> Change:
+        from models.review import adjudication
+
         return self.run([adjudication.Approve(document_id, comment)])[0]
 
     def return_to_annotators(self, document_id: int, comment: str) -> Change:
+        from models.review import adjudication
+
         return self.run([adjudication.ReturnToAnnotators(document_id, comment)])[0]
 
-    label_history = _op(review_ops.label_history)  # (document_id, kind, row_id)
-    documents_by_status = _op(review_ops.documents_by_status)  # (project_id, statuses, layer=)
-    progress = _op(review_ops.progress)  # {annotator: {status: n, "documents": n}}
-    set_role = _op(review_ops.set_role)  # admins only
+    # (document_id, kind, row_id)
+    label_history = _lazy_op("models.services.review:label_history")
+    # (project_id, statuses, layer=)
+    documents_by_status = _lazy_op("models.services.review:documents_by_status")
+    # {annotator: {status: n, "documents": n}}
+    progress = _lazy_op("models.services.review:progress")
+    set_role = _lazy_op("models.services.review:set_role")  # admins only
 
     def change_marker(self, document_id: int | None = None,
                       project_id: int | None = None) -> int:
         """Grows with every stored change; poll it (QTimer) to show others' labels."""
+        from models.services import review as review_ops
+
         with self.store.session() as s:
             return review_ops.change_marker(s, project_id=project_id, document_id=document_id)
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from models.service.base import _no_gc
-from models.services import importing, projects
+from models.services import projects
 from models.services.context import check_layer_read
+
+if TYPE_CHECKING:
+    from models.services.importing import ImportReport
 
 
 class TransferFacade:
     # ---- import ------------------------------------------------------------------------------
-    def import_records(self, project: str, records, **kw) -> importing.ImportReport:
+    def import_records(self, project: str, records, **kw) -> ImportReport:
+        from models.services import importing
+
         with self.store.session() as s, _no_gc():
             return importing.import_records(s, self._actor(s), project, records, **kw)
 

@@ -77,3 +77,26 @@ def test_conll_writes_only_the_complete_accepted_document_and_says_why(db, tmp_p
     n = 4 if status == "all" else 1  # finished: the binary accept only
     assert (f"  {n} document{'s' if n > 1 else ''}: left out: labels incomplete (binary or "
             "unaccepted tasks), and CoNLL has no tag for an unknown token") in err
+
+
+def test_conll_tags_no_trigger_as_an_entity_unless_the_schema_says_so(tmp_path):
+    from exports import conll
+    from models.records import DocumentRecord, EventRecord, SpanRecord
+    from models.schema import EventType, Schema
+
+    def rec():
+        return DocumentRecord("Ada met Bo.", spans=[SpanRecord(0, 3, "PER", id="a"),
+                                                    SpanRecord(4, 7, "Meet", id="m")],
+                              events=[EventRecord("m", "Meet", id="e")])
+
+    def tags(path):
+        return [line.split()[-1] for line in path.read_text().splitlines()
+                if line and not line.startswith("-DOCSTART-")]
+
+    report = conll.write([rec()], tmp_path / "a.conll")
+    assert tags(tmp_path / "a.conll") == ["B-PER", "O", "O", "O"]
+    assert sorted((p.kind, p.label) for p in report.problems) == [("event", "Meet"),
+                                                                  ("trigger", "Meet")]
+    both = Schema(events=[EventType("Meet", export_as_entity=True)])
+    conll.write([rec()], tmp_path / "b.conll", both)
+    assert tags(tmp_path / "b.conll") == ["B-PER", "B-Meet", "O", "O"]

@@ -42,7 +42,8 @@ its status (done/approved -> accept, rejected -> reject, ignored -> ignore, else
 Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy's
 ``Span.kb_id``) and every other key a span was given (a model's ``score``, ``rank``,
 ``source``, ``input_hash``; ``text`` written as the span's text now), relations, answers,
-``meta`` (for a document without tasks: its own, with the document's ``title`` and
+the same span given twice in one task (two suggesters: it is one label, each copy written
+back with its own keys), ``meta`` (for a document without tasks: its own, with the document's ``title`` and
 ``source`` where it has none; not a title that is only the text's first line). Not
 carried, reported: events, discontinuous fragments, span attributes, notes, comments.
 
@@ -97,6 +98,9 @@ HASHES = ("_input_hash", "_task_hash")
 # A span's keys made here; every other one is kept as given (SpanRecord.extra[EXTRA]).
 SPAN_KEYS = ("start", "end", "token_start", "token_end", "label", "answer", "kb_id")
 EXTRA = "prodigy"
+# The same span given again in one task: its other copies' keys, to be written back.
+REPEATS = "prodigy_repeats"
+PLACE_KEYS = ("start", "end", "token_start", "token_end", "label")
 # Views of Prodigy's binary interfaces: one suggestion per task, accepted or rejected.
 BINARY_VIEWS = ("ner", "classification", "binary")
 
@@ -190,6 +194,9 @@ def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
         if answer:
             d["answer"] = answer
         spans_out.append(d)
+        for again in extra.get(REPEATS) or ():  # written again, each with its own keys
+            spans_out.append({**{k: d[k] for k in PLACE_KEYS}, **again, **(
+                {"text": doc.text[se[0]:se[1]]} if "text" in again else {})})
         if s.id:
             by_id[s.id] = d
     if all_spans is not None:  # relations of no task may point at a span of a task
@@ -335,6 +342,9 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         own = _answer(d.get("answer"), path, lineno, f"{what}: answer")
         key = (start, end, label)
         if key in keyed:
+            if what.startswith("span "):  # the same span twice in a task (two suggesters)
+                keyed[key].extra.setdefault(REPEATS, []).append(
+                    {k: v for k, v in d.items() if k not in PLACE_KEYS})
             return keyed[key]
         span = SpanRecord(start, end, label, id=f"T{len(keyed) + 1}", task=0, answer=own,
                           state=STATE_OF_ANSWER[own or task.answer])

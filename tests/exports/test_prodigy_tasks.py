@@ -43,7 +43,10 @@ BINARY = [
     {"text": TEXT, "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "reject",
      "meta": {"score": 0.40}, "_input_hash": 11, "_task_hash": 103, "_view_id": "ner",
      "_session_id": "news-alice"},
-    {"text": TEXT, "spans": [{"start": 24, "end": 33, "label": "GPE"}], "answer": "ignore",
+    # the same suggestion twice in one task, from two models
+    {"text": TEXT, "spans": [{"start": 24, "end": 33, "label": "GPE", "score": 0.3},
+                             {"start": 24, "end": 33, "label": "GPE", "score": 0.5,
+                              "text": "Cupertino"}], "answer": "ignore",
      "_input_hash": 11, "_task_hash": 104, "_view_id": "ner", "_session_id": "news-alice"},
     {"text": TEXT, "spans": [{"start": 12, "end": 20, "label": "PER"}],
      "_input_hash": 11, "_task_hash": 105, "_view_id": "ner"},

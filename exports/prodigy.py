@@ -269,14 +269,15 @@ def _answer(value: object, path: Path, lineno: int, what: str) -> str | None:
 
 def _is_binary(obj: dict) -> bool:
     """A binary task: saved by a binary view; or, when the task names no view (older
-    Prodigy), one span that a model suggested (it carries the model's "score" or "rank",
-    as ner.teach's do)."""
+    Prodigy), spans that a model suggested, each carrying the model's "score" or "rank" as
+    ner.teach's do (mostly one; two or more where suggestions were merged), which no
+    manual interface gives."""
     view = obj.get("_view_id")
     if view is not None:
         return view in BINARY_VIEWS
     spans = obj.get("spans")
-    return (isinstance(spans, list) and len(spans) == 1 and isinstance(spans[0], dict)
-            and ("score" in spans[0] or "rank" in spans[0]))
+    return (isinstance(spans, list) and bool(spans)
+            and all(isinstance(d, dict) and ("score" in d or "rank" in d) for d in spans))
 
 
 def _task_of(obj: dict, path: Path, lineno: int) -> TaskRecord:

@@ -226,3 +226,5 @@ def test_older_teach_tasks_without_a_view_are_binary_even_with_several_suggestio
     capsys.readouterr()
     assert run("--db", db, "stats", "--project", "p", "--json") == 0
     assert json.loads(capsys.readouterr().out)["binary_documents"] == 1
+    assert run("--db", db, "stats", "--project", "p") == 0
+    assert "; 1 document with incomplete labels (binary tasks)" in capsys.readouterr().out

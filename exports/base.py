@@ -118,6 +118,15 @@ class ExportReport:
         return f"{head}; {len(self.problems)} problem(s): {kinds}"
 
 
+# A span of an imported task that nobody accepted (its task answered ignore, or not at all)
+# is a suggestion; under --state all a training format still never makes it an entity.
+UNANSWERED = "left out: its imported task was ignored or not answered (nobody accepted it)"
+
+
+def unanswered(span: SpanRecord) -> bool:
+    return span.state == "suggested" and (span.task is not None or bool(span.other_tasks))
+
+
 def doc_name(doc: DocumentRecord) -> str:
     if doc.title:
         return doc.title

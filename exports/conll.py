@@ -48,12 +48,14 @@ from exports.base import (
     output_file,
     ExportOptions,
     ExportReport,
+    UNANSWERED,
     TokenIndex,
     align_span,
     atomic_open,
     read_text,
     report_unsupported,
     tokens_of,
+    unanswered,
 )
 from models.errors import FormatError
 from models.records import DocumentRecord, SpanRecord, Tokenization
@@ -143,6 +145,9 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
     for s in doc.spans:
         if s.id in triggers and triggers[s.id] not in both:
             report.add(doc, "trigger", s.label, s.start, s.end, TRIGGER)
+            continue
+        if unanswered(s):
+            report.add(doc, "unanswered", s.label, s.start, s.end, UNANSWERED)
             continue
         se = align_span(s, index, doc, options, report)
         if se is not None:

@@ -66,6 +66,7 @@ from typing import Any
 from exports.base import (
     ExportOptions,
     ExportReport,
+    UNANSWERED,
     Problem,
     TokenIndex,
     align_span,
@@ -74,6 +75,7 @@ from exports.base import (
     blank_tokenizer,
     doc_name,
     tokens_of,
+    unanswered,
 )
 from models.errors import FormatError
 from models.records import (
@@ -161,6 +163,9 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
     tokens = TokenIndex(toks, rec.text)
     kept_spans: list[tuple[int, int, SpanRecord]] = []
     for s in rec.spans:
+        if unanswered(s):
+            report.add(rec, "unanswered", s.label, s.start, s.end, UNANSWERED)
+            continue
         se = align_span(s, tokens, rec, options, report)
         if se is not None:
             kept_spans.append((se[0], se[1], s))

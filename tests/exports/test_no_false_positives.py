@@ -100,3 +100,17 @@ def test_conll_tags_no_trigger_as_an_entity_unless_the_schema_says_so(tmp_path):
     both = Schema(events=[EventType("Meet", export_as_entity=True)])
     conll.write([rec()], tmp_path / "b.conll", both)
     assert tags(tmp_path / "b.conll") == ["B-PER", "B-Meet", "O", "O"]
+
+
+def test_with_suggestions_asked_for_an_ignored_or_unanswered_span_is_still_no_entity(
+        db, tmp_path, capsys):
+    capsys.readouterr()
+    out = tmp_path / "sa"
+    assert run("--db", db, "--user", "alice", "export", "--project", "p", "--format", "spacy",
+               "--status", "all", "--state", "all", "--out", str(out)) == 0
+    nlp = spacy.blank("en")
+    ents = {(e.text, e.label_) for name in ("train.spacy", "dev.spacy")
+            for d in DocBin().from_disk(out / name).get_docs(nlp.vocab) for e in d.ents}
+    assert ents == {("Oslo", "GPE"), ("Bern", "GPE")}  # not Berlin (ignored), Rome (none)
+    assert "  2 unanswered spans: left out: its imported task was ignored or not answered" \
+        in capsys.readouterr().err

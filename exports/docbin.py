@@ -234,7 +234,8 @@ def set_labels(doc, where, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
     """doc.ents, doc.spans[key], doc.spans["events"] and doc.spans["incorrect_spans"] from
     the record's token-aligned spans; (spans in doc.spans[key], their data dicts).
 
-    * entities (accepted, or suggested under --state all) go to doc.spans[key] and, the
+    * entities (accepted, or suggested under --state all, but never a span of an imported
+      task answered ignore or not at all: to_doc leaves those out) go to doc.spans[key] and, the
       longest first where they overlap (spacy.util.filter_spans), to doc.ents; the others
       are reported;
     * event triggers go to doc.spans["events"], not doc.ents (unless their event type

@@ -28,6 +28,10 @@ TASKS = [
     {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON", "answer": "accept",
                               "score": 0.95},
                              {"start": PER[0], "end": PER[1], "label": "GPE"}],
+     # a relation of the second task from the shared span
+     "relations": [{"head": 1, "child": 7, "label": "located_in",
+                    "head_span": {"start": 0, "end": 9, "label": "PERSON"},
+                    "child_span": {"start": PER[0], "end": PER[1], "label": "GPE"}}],
      "answer": "accept", "_input_hash": 31, "_task_hash": 302, "_view_id": "ner_manual"},
     {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON"}], "answer": "reject",
      "_input_hash": 31, "_task_hash": 303, "_view_id": "ner"},

@@ -82,7 +82,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" [{self.start}, {self.end})" if self.start is not None else ""
-        return f"{self.document}: {self.kind} {self.label!r}{where}: {self.action}"
+        label = f" {self.label!r}" if self.label else ""  # a document's problem has none
+        return f"{self.document}: {self.kind}{label}{where}: {self.action}"
 
 
 @dataclass
@@ -355,6 +356,15 @@ def align_span(span: SpanRecord, tokens: TokenIndex, doc: DocumentRecord, option
     report.add(doc, "misaligned", span.label, span.start, span.end,
                f"expanded to [{snapped[0]}, {snapped[1]})")
     return snapped
+
+
+def report_incomplete(doc: DocumentRecord, report: ExportReport, fmt: str) -> None:
+    """A format that cannot mark tokens unknown writes a document of incomplete labels
+    (binary or unaccepted tasks) as if every entity were marked: say so."""
+    if doc.binary:
+        report.add(doc, "incomplete", "", None, None,
+                   f"written as if complete: its labels are incomplete (binary or "
+                   f"unaccepted tasks) and {fmt} cannot mark a token unknown")
 
 
 def report_unsupported(doc: DocumentRecord, report: ExportReport, fmt: str, *,

@@ -114,3 +114,14 @@ def test_with_suggestions_asked_for_an_ignored_or_unanswered_span_is_still_no_en
     assert ents == {("Oslo", "GPE"), ("Bern", "GPE")}  # not Berlin (ignored), Rome (none)
     assert "  2 unanswered spans: left out: its imported task was ignored or not answered" \
         in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "brat"])
+def test_formats_that_cannot_mark_unknown_tokens_say_which_documents_are_incomplete(
+        db, tmp_path, capsys, fmt):
+    capsys.readouterr()
+    export(db, tmp_path, fmt, "all")
+    err = capsys.readouterr().err
+    # ignored, rejected, unanswered and the binary accept: all but the manual accept
+    assert (f"  4 documents: written as if complete: its labels are incomplete (binary or "
+            f"unaccepted tasks) and {fmt} cannot mark a token unknown") in err

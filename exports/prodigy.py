@@ -43,9 +43,10 @@ Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy'
 ``Span.kb_id``) and every other key a span was given (a model's ``score``, ``rank``,
 ``source``, ``input_hash``; ``text`` written as the span's text now), relations, answers,
 the same span given twice in one task (two suggesters: it is one label, each copy written
-back with its own keys), ``meta`` (for a document without tasks: its own, with the document's ``title`` and
-``source`` where it has none; not a title that is only the text's first line). Not
-carried, reported: events, discontinuous fragments, span attributes, notes, comments.
+back with its own keys), ``meta`` (for a document without tasks: its own, with the
+document's ``title`` and ``source`` where it has none; not a title that is only the text's
+first line). Not carried, reported: events, discontinuous fragments, span attributes,
+notes, comments.
 
 Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
 annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session

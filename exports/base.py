@@ -82,7 +82,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" [{self.start}, {self.end})" if self.start is not None else ""
-        return f"{self.document}: {self.kind} {self.label!r}{where}: {self.action}"
+        label = f" {self.label!r}" if self.label else ""  # a document's problem has none
+        return f"{self.document}: {self.kind}{label}{where}: {self.action}"
 
 
 @dataclass
@@ -116,6 +117,15 @@ class ExportReport:
             return head
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.counts_by_kind().items()))
         return f"{head}; {len(self.problems)} problem(s): {kinds}"
+
+
+# A span of an imported task that nobody accepted (its task answered ignore, or not at all)
+# is a suggestion; under --state all a training format still never makes it an entity.
+UNANSWERED = "left out: its imported task was ignored or not answered (nobody accepted it)"
+
+
+def unanswered(span: SpanRecord) -> bool:
+    return span.state == "suggested" and (span.task is not None or bool(span.other_tasks))
 
 
 def doc_name(doc: DocumentRecord) -> str:
@@ -346,6 +356,15 @@ def align_span(span: SpanRecord, tokens: TokenIndex, doc: DocumentRecord, option
     report.add(doc, "misaligned", span.label, span.start, span.end,
                f"expanded to [{snapped[0]}, {snapped[1]})")
     return snapped
+
+
+def report_incomplete(doc: DocumentRecord, report: ExportReport, fmt: str) -> None:
+    """A format that cannot mark tokens unknown writes a document of incomplete labels
+    (binary or unaccepted tasks) as if every entity were marked: say so."""
+    if doc.binary:
+        report.add(doc, "incomplete", "", None, None,
+                   f"written as if complete: its labels are incomplete (binary or "
+                   f"unaccepted tasks) and {fmt} cannot mark a token unknown")
 
 
 def report_unsupported(doc: DocumentRecord, report: ExportReport, fmt: str, *,

@@ -36,7 +36,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from exports.base import ExportOptions, ExportReport, atomic_folder, read_text
+from exports.base import (
+    ExportOptions, ExportReport, atomic_folder, read_text, report_incomplete)
 from exports.brat_ann import ann_text
 from exports.brat_read import read_pair
 from models.errors import FormatError, ValidationError
@@ -118,6 +119,7 @@ def _write_into(out: Path, docs: list[DocumentRecord], schema: Schema | None,
             k += 1
             stem = f"{base}-{k}"
         taken.add(stem.lower())
+        report_incomplete(doc, report, "brat")
         ann = ann_text(doc, report, conf)
         _write(out / f"{stem}.txt", doc.text)
         _write(out / f"{stem}.ann", ann)

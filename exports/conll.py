@@ -17,6 +17,9 @@ A document whose labels are incomplete (``DocumentRecord.binary``: binary tasks 
 ``ner.teach``, or imported tasks none of which was accepted) is left out and reported: its
 other tokens are unknown, and an O tag would teach that they are no entity.
 
+Event triggers are not entities: they are left out and reported (the event itself too, as
+CoNLL has no events), unless their event type says ``export_as_entity``.
+
 Carried: tokens, non-overlapping contiguous spans with their label. Not carried, each
 reported: overlapping spans (the longest are kept, first come first on ties, like
 ``spacy.util.filter_spans``), relations, events, attributes, kb_ids, notes, comments,
@@ -46,12 +49,14 @@ from exports.base import (
     output_file,
     ExportOptions,
     ExportReport,
+    UNANSWERED,
     TokenIndex,
     align_span,
     atomic_open,
     read_text,
     report_unsupported,
     tokens_of,
+    unanswered,
 )
 from models.errors import FormatError
 from models.records import DocumentRecord, SpanRecord, Tokenization
@@ -95,11 +100,17 @@ INCOMPLETE = ("left out: labels incomplete (binary or unaccepted tasks), and CoN
               "tag for an unknown token (the spacy format marks it missing)")
 
 
+TRIGGER = ("left out: an event trigger is not an entity (the event type's "
+           "export_as_entity writes it as one)")
+
+
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
     out = output_file(out, "data.conll", EXTENSIONS + (".txt", ".tsv"))
     report = ExportReport(NAME)
+    # event types whose triggers are written as entities too (the schema says so)
+    both = {e.name for e in schema.events if e.export_as_entity} if schema else set()
     with atomic_open(out, "w") as f:
         for n, doc in enumerate(records, 1):
             if doc.binary:  # every token gets a tag here: O would be a claim nobody made
@@ -112,7 +123,7 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
             head = cols["docstart"] if "docstart" in cols else DOCSTART
             if head:
                 f.write(head + "\n\n")
-            for sentence in _doc_sentences(doc, toks, options, report):
+            for sentence in _doc_sentences(doc, toks, options, report, both):
                 for row in sentence:
                     f.write(" ".join(row) + "\n")
                 f.write("\n")
@@ -124,13 +135,22 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
 
 
 def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptions,
-                   report: ExportReport) -> list[list[list[str]]]:
-    """The document's sentences, each a list of rows (token, extra columns..., tag)."""
+                   report: ExportReport, both: set[str] = frozenset()
+                   ) -> list[list[list[str]]]:
+    """The document's sentences, each a list of rows (token, extra columns..., tag).
+    `both`: the event types whose triggers are tagged as entities too."""
     report_unsupported(doc, report, "CoNLL", kb_ids=True, relations=True)
     text = doc.text
     index = TokenIndex(toks, text)
+    triggers = {ev.trigger: ev.type for ev in doc.events}
     aligned = []
     for s in doc.spans:
+        if s.id in triggers and triggers[s.id] not in both:
+            report.add(doc, "trigger", s.label, s.start, s.end, TRIGGER)
+            continue
+        if unanswered(s):
+            report.add(doc, "unanswered", s.label, s.start, s.end, UNANSWERED)
+            continue
         se = align_span(s, index, doc, options, report)
         if se is not None:
             aligned.append((se[0], se[1], s))

@@ -66,6 +66,7 @@ from typing import Any
 from exports.base import (
     ExportOptions,
     ExportReport,
+    UNANSWERED,
     Problem,
     TokenIndex,
     align_span,
@@ -74,6 +75,7 @@ from exports.base import (
     blank_tokenizer,
     doc_name,
     tokens_of,
+    unanswered,
 )
 from models.errors import FormatError
 from models.records import (
@@ -161,6 +163,9 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
     tokens = TokenIndex(toks, rec.text)
     kept_spans: list[tuple[int, int, SpanRecord]] = []
     for s in rec.spans:
+        if unanswered(s):
+            report.add(rec, "unanswered", s.label, s.start, s.end, UNANSWERED)
+            continue
         se = align_span(s, tokens, rec, options, report)
         if se is not None:
             kept_spans.append((se[0], se[1], s))
@@ -230,7 +235,8 @@ def set_labels(doc, where, rec: DocumentRecord, kept_spans, tokens: TokenIndex,
     """doc.ents, doc.spans[key], doc.spans["events"] and doc.spans["incorrect_spans"] from
     the record's token-aligned spans; (spans in doc.spans[key], their data dicts).
 
-    * entities (accepted, or suggested under --state all) go to doc.spans[key] and, the
+    * entities (accepted, or suggested under --state all, but never a span of an imported
+      task answered ignore or not at all: to_doc leaves those out) go to doc.spans[key] and, the
       longest first where they overlap (spacy.util.filter_spans), to doc.ents; the others
       are reported;
     * event triggers go to doc.spans["events"], not doc.ents (unless their event type

@@ -32,6 +32,7 @@ from exports.base import (
     check_offsets,
     iter_jsonl,
     jsonl_files,
+    report_incomplete,
     report_unsupported,
     require_text,
     write_jsonl,
@@ -57,6 +58,7 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
         for n, doc in enumerate(records, 1):
             report_unsupported(doc, report, f"doccano ({form} form)", kb_ids=True,
                                relations=(form == "label"))
+            report_incomplete(doc, report, "doccano")
             row: dict = {"text": doc.text}
             if doc.title:
                 row["title"] = doc.title

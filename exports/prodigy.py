@@ -42,12 +42,13 @@ its status (done/approved -> accept, rejected -> reject, ignored -> ignore, else
 Carried: text, tokens, spans with label, ``kb_id`` (an extra span key, as spaCy's
 ``Span.kb_id``) and every other key a span was given (a model's ``score``, ``rank``,
 ``source``, ``input_hash``; ``text`` written as the span's text now), relations, answers,
-``meta`` (for a document without tasks: its own, with the document's ``title`` and
-``source`` where it has none; not a title that is only the text's first line), the
-annotator's active time on the document as ``meta.active_seconds`` (when there is some:
-``meta`` is where Prodigy keeps what a task says about itself and shows it with the task;
-``_``-keys are Prodigy's own). Not carried, reported: events, discontinuous fragments, span
-attributes, notes, comments.
+the same span given twice in one task (two suggesters: it is one label, each copy written
+back with its own keys), ``meta`` (for a document without tasks: its own, with the
+document's ``title`` and ``source`` where it has none; not a title that is only the text's
+first line), the annotator's active time on the document as ``meta.active_seconds`` (when
+there is some: ``meta`` is where Prodigy keeps what a task says about itself and shows it
+with the task; ``_``-keys are Prodigy's own). Not carried, reported: events, discontinuous
+fragments, span attributes, notes, comments.
 
 Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
 annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
@@ -102,6 +103,9 @@ ACTIVE_KEY = "active_seconds"  # in "meta": the annotator's active time on the d
 # A span's keys made here; every other one is kept as given (SpanRecord.extra[EXTRA]).
 SPAN_KEYS = ("start", "end", "token_start", "token_end", "label", "answer", "kb_id")
 EXTRA = "prodigy"
+# The same span given again in one task: its other copies' keys, to be written back.
+REPEATS = "prodigy_repeats"
+PLACE_KEYS = ("start", "end", "token_start", "token_end", "label")
 # Views of Prodigy's binary interfaces: one suggestion per task, accepted or rejected.
 BINARY_VIEWS = ("ner", "classification", "binary")
 
@@ -195,6 +199,9 @@ def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
         if answer:
             d["answer"] = answer
         spans_out.append(d)
+        for again in extra.get(REPEATS) or ():  # written again, each with its own keys
+            spans_out.append({**{k: d[k] for k in PLACE_KEYS}, **again, **(
+                {"text": doc.text[se[0]:se[1]]} if "text" in again else {})})
         if s.id:
             by_id[s.id] = d
     if all_spans is not None:  # relations of no task may point at a span of a task
@@ -269,14 +276,15 @@ def _answer(value: object, path: Path, lineno: int, what: str) -> str | None:
 
 def _is_binary(obj: dict) -> bool:
     """A binary task: saved by a binary view; or, when the task names no view (older
-    Prodigy), one span that a model suggested (it carries the model's "score" or "rank",
-    as ner.teach's do)."""
+    Prodigy), spans that a model suggested, each carrying the model's "score" or "rank" as
+    ner.teach's do (mostly one; two or more where suggestions were merged), which no
+    manual interface gives."""
     view = obj.get("_view_id")
     if view is not None:
         return view in BINARY_VIEWS
     spans = obj.get("spans")
-    return (isinstance(spans, list) and len(spans) == 1 and isinstance(spans[0], dict)
-            and ("score" in spans[0] or "rank" in spans[0]))
+    return (isinstance(spans, list) and bool(spans)
+            and all(isinstance(d, dict) and ("score" in d or "rank" in d) for d in spans))
 
 
 def _task_of(obj: dict, path: Path, lineno: int) -> TaskRecord:
@@ -344,6 +352,9 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         own = _answer(d.get("answer"), path, lineno, f"{what}: answer")
         key = (start, end, label)
         if key in keyed:
+            if what.startswith("span "):  # the same span twice in a task (two suggesters)
+                keyed[key].extra.setdefault(REPEATS, []).append(
+                    {k: v for k, v in d.items() if k not in PLACE_KEYS})
             return keyed[key]
         span = SpanRecord(start, end, label, id=f"T{len(keyed) + 1}", task=0, answer=own,
                           state=STATE_OF_ANSWER[own or task.answer])

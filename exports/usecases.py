@@ -178,7 +178,8 @@ KIND_NAMES = {"misaligned": "misaligned span", "overlap": "overlapping span",
               "comment": "comment", "event": "event", "argument": "event argument",
               "relation": "relation", "token": "token", "sentence": "span across a sentence break",
               "split": "note on the split",
-              "incomplete": "document", "meta": "meta field", "title": "title"}
+              "incomplete": "document", "trigger": "event trigger",
+              "unanswered": "unanswered span", "meta": "meta field", "title": "title"}
 
 
 def _count(n: int, noun: str) -> str:

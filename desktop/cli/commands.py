@@ -59,8 +59,13 @@ def cmd_stats(args) -> int:
           f"{data['suggestions']} suggestions")
     for name, layer in sorted(data["layers"].items()):
         status = ", ".join(f"{k} {v}" for k, v in sorted(layer.get("status", {}).items()))
+        # binary tasks (ner.teach) say nothing of the other tokens: DocBin marks them missing
+        binary = layer.get("binary_documents")
         print(f"  {name}: {layer['spans']} spans, {layer['relations']} relations, "
-              f"{layer['events']} events, {layer['suggestions']} suggestions ({status})")
+              f"{layer['events']} events, {layer['suggestions']} suggestions ({status})"
+              + (f"; {binary} document{'s' if binary != 1 else ''} with incomplete labels "
+                 "(binary tasks)"
+                 if binary else ""))
     for label, n in data["labels"].items():
         print(f"  {label}\t{n}")
     for name, row in data.get("suggesters", {}).items():

@@ -61,9 +61,12 @@ class StatsDialog(QDialog):
         data = ws.service.stats(ws.project_name)
         self.data = data
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"{data['documents']} documents · {data['spans']} spans · "
-                             f"{data['relations']} relations · {data['events']} events · "
-                             f"{data['suggestions']} suggestions"))
+        self.summary = QLabel(f"{data['documents']} documents · {data['spans']} spans · "
+                              f"{data['relations']} relations · {data['events']} events · "
+                              f"{data['suggestions']} suggestions"
+                              + (f" · {data['binary_documents']} with incomplete labels "
+                                 "(binary tasks)" if data.get("binary_documents") else ""))
+        lay.addWidget(self.summary)
         active = {name: layer.get("active_seconds", 0) for name, layer in
                   sorted(data["layers"].items()) if layer.get("active_seconds")}
         self.active_label = QLabel("active time: " + (", ".join(

@@ -109,6 +109,7 @@ class LabelWriter:
                     if there is not None:  # linked to the task, with its answer there
                         self.task_spans.append((task_id, there, sp.answer,
                                                 dumps(sp.extra) if sp.extra else None))
+                        self._other_tasks(sp, tasks, there)
                         if sp.id:
                             ids[sp.id] = there
                         continue
@@ -120,6 +121,7 @@ class LabelWriter:
                 if sp.id:
                     ids[sp.id] = sid
                 self._full_span(sid, lid, sp, task_id)
+                self._other_tasks(sp, tasks, sid)
                 continue
             if sp.state == "accepted" and held is None:
                 # the same label twice in one record is one label (uq_spans_accepted)
@@ -161,6 +163,12 @@ class LabelWriter:
                 held.accepted.setdefault(key, sid)
         if linked:
             self._links(rec, lid, ids, held, tasks)
+
+    def _other_tasks(self, sp, tasks: dict[int, int | None], sid: int) -> None:
+        """The other tasks of the record that hold this span (our own DocBin gives them)."""
+        for k, answer, extra in sp.other_tasks:
+            if k != sp.task and tasks.get(k) is not None:
+                self.task_spans.append((tasks[k], sid, answer, dumps(extra) if extra else None))
 
     def _full_span(self, sid: int, lid: int, sp, task_id: int | None) -> None:
         self.spans.append((

@@ -89,6 +89,11 @@ def validate_record(rec: DocumentRecord) -> bool:
         if not (type(sp.label) is str and sp.label and sp.state in SPAN_STATES
                 and sp.source in SPAN_SOURCES and (sp.answer is None or sp.answer in ANSWERS)):
             _span_error(sp, path, line)
+        if sp.other_tasks and not all(
+                isinstance(k, int) and 0 <= k < len(rec.tasks) and (a is None or a in ANSWERS)
+                and isinstance(x, dict) for k, a, x in sp.other_tasks):
+            raise FormatError(path, line, f"span {sp.label} [{sp.start}, {sp.end}): its other "
+                              "tasks name no task of the document, or an unknown answer")
     if not (rec.relations or rec.events):
         return apart
     ids = {sp.id for sp in rec.spans if sp.id}

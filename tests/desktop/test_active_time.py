@@ -64,3 +64,16 @@ def test_stored_per_annotator_and_in_the_statistics(qtbot, window, db):
     dlg = StatsDialog(window.ws, window)
     qtbot.addWidget(dlg)
     assert dlg.active_label.text() == "active time: alice 2 min"
+
+
+def test_the_statistics_say_how_many_documents_have_incomplete_labels(qtbot, window, db):
+    from desktop.widgets.stats_view import StatsDialog
+    from models.records import DocumentRecord, SpanRecord, TaskRecord
+
+    # a ner.teach task: one suggestion accepted, nothing said of the rest of the text
+    db.import_records("news", [DocumentRecord(
+        text="Apple opened a store.", tasks=[TaskRecord("accept", "binary")],
+        spans=[SpanRecord(0, 5, "ORG", task=0)], status="done")])
+    dlg = StatsDialog(window.ws, window)
+    qtbot.addWidget(dlg)
+    assert dlg.summary.text().endswith(" · 1 with incomplete labels (binary tasks)")

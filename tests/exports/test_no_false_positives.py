@@ -77,3 +77,51 @@ def test_conll_writes_only_the_complete_accepted_document_and_says_why(db, tmp_p
     n = 4 if status == "all" else 1  # finished: the binary accept only
     assert (f"  {n} document{'s' if n > 1 else ''}: left out: labels incomplete (binary or "
             "unaccepted tasks), and CoNLL has no tag for an unknown token") in err
+
+
+def test_conll_tags_no_trigger_as_an_entity_unless_the_schema_says_so(tmp_path):
+    from exports import conll
+    from models.records import DocumentRecord, EventRecord, SpanRecord
+    from models.schema import EventType, Schema
+
+    def rec():
+        return DocumentRecord("Ada met Bo.", spans=[SpanRecord(0, 3, "PER", id="a"),
+                                                    SpanRecord(4, 7, "Meet", id="m")],
+                              events=[EventRecord("m", "Meet", id="e")])
+
+    def tags(path):
+        return [line.split()[-1] for line in path.read_text().splitlines()
+                if line and not line.startswith("-DOCSTART-")]
+
+    report = conll.write([rec()], tmp_path / "a.conll")
+    assert tags(tmp_path / "a.conll") == ["B-PER", "O", "O", "O"]
+    assert sorted((p.kind, p.label) for p in report.problems) == [("event", "Meet"),
+                                                                  ("trigger", "Meet")]
+    both = Schema(events=[EventType("Meet", export_as_entity=True)])
+    conll.write([rec()], tmp_path / "b.conll", both)
+    assert tags(tmp_path / "b.conll") == ["B-PER", "B-Meet", "O", "O"]
+
+
+def test_with_suggestions_asked_for_an_ignored_or_unanswered_span_is_still_no_entity(
+        db, tmp_path, capsys):
+    capsys.readouterr()
+    out = tmp_path / "sa"
+    assert run("--db", db, "--user", "alice", "export", "--project", "p", "--format", "spacy",
+               "--status", "all", "--state", "all", "--out", str(out)) == 0
+    nlp = spacy.blank("en")
+    ents = {(e.text, e.label_) for name in ("train.spacy", "dev.spacy")
+            for d in DocBin().from_disk(out / name).get_docs(nlp.vocab) for e in d.ents}
+    assert ents == {("Oslo", "GPE"), ("Bern", "GPE")}  # not Berlin (ignored), Rome (none)
+    assert "  2 unanswered spans: left out: its imported task was ignored or not answered" \
+        in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["doccano", "brat"])
+def test_formats_that_cannot_mark_unknown_tokens_say_which_documents_are_incomplete(
+        db, tmp_path, capsys, fmt):
+    capsys.readouterr()
+    export(db, tmp_path, fmt, "all")
+    err = capsys.readouterr().err
+    # ignored, rejected, unanswered and the binary accept: all but the manual accept
+    assert (f"  4 documents: written as if complete: its labels are incomplete (binary or "
+            f"unaccepted tasks) and {fmt} cannot mark a token unknown") in err

@@ -43,7 +43,10 @@ BINARY = [
     {"text": TEXT, "spans": [{"start": 0, "end": 5, "label": "ORG"}], "answer": "reject",
      "meta": {"score": 0.40}, "_input_hash": 11, "_task_hash": 103, "_view_id": "ner",
      "_session_id": "news-alice"},
-    {"text": TEXT, "spans": [{"start": 24, "end": 33, "label": "GPE"}], "answer": "ignore",
+    # the same suggestion twice in one task, from two models
+    {"text": TEXT, "spans": [{"start": 24, "end": 33, "label": "GPE", "score": 0.3},
+                             {"start": 24, "end": 33, "label": "GPE", "score": 0.5,
+                              "text": "Cupertino"}], "answer": "ignore",
      "_input_hash": 11, "_task_hash": 104, "_view_id": "ner", "_session_id": "news-alice"},
     {"text": TEXT, "spans": [{"start": 12, "end": 20, "label": "PER"}],
      "_input_hash": 11, "_task_hash": 105, "_view_id": "ner"},
@@ -205,3 +208,23 @@ def test_plain_articles_come_back_with_their_own_meta_and_no_made_up_title(tmp_p
     _, back = roundtrip(tmp_path, raw, "--status", "all")
     assert [t["meta"] for t in back] == [{"source": "The New York Times"},
                                          {"title": "Given", "source": f"{tmp_path}/in.jsonl:2"}]
+
+
+def test_older_teach_tasks_without_a_view_are_binary_even_with_several_suggestions(
+        tmp_path, capsys):
+    """No _view_id (older Prodigy, as its reddit PRODUCT example data): spans that each carry
+    a model's score or rank are suggestions, one or several; spans without are manual."""
+    scored = lambda s, e, n: {"start": s, "end": e, "label": "PRODUCT", "score": n, "rank": 0}
+    tasks = [{"text": "Apache and MySQL run here.", "answer": "accept",
+              "spans": [scored(0, 6, 0.1), {**scored(11, 16, 0.2), "answer": "accept"}]},
+             {"text": "Python runs here.", "answer": "accept",
+              "spans": [{"start": 0, "end": 6, "label": "PRODUCT"}]}]
+    db, _ = roundtrip(tmp_path, tasks)
+    with Store(db).session() as s:
+        kinds = sorted((t.kind, t.answer) for t in s.scalars(select(SourceTask)))
+    assert kinds == [("binary", "accept"), ("manual", "accept")]
+    capsys.readouterr()
+    assert run("--db", db, "stats", "--project", "p", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["binary_documents"] == 1
+    assert run("--db", db, "stats", "--project", "p") == 0
+    assert "; 1 document with incomplete labels (binary tasks)" in capsys.readouterr().out

@@ -10,6 +10,7 @@ import json
 
 from sqlalchemy import func, select
 
+from exports.base import ExportOptions
 from exports.usecases import export_project, import_paths
 from models import operations as ops
 from models.orm import SourceTask, Span, TaskSpan
@@ -28,6 +29,10 @@ TASKS = [
     {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON", "answer": "accept",
                               "score": 0.95},
                              {"start": PER[0], "end": PER[1], "label": "GPE"}],
+     # a relation of the second task from the shared span
+     "relations": [{"head": 1, "child": 7, "label": "located_in",
+                    "head_span": {"start": 0, "end": 9, "label": "PERSON"},
+                    "child_span": {"start": PER[0], "end": PER[1], "label": "GPE"}}],
      "answer": "accept", "_input_hash": 31, "_task_hash": 302, "_view_id": "ner_manual"},
     {"text": TEXT, "spans": [{"start": 0, "end": 9, "label": "PERSON"}], "answer": "reject",
      "_input_hash": 31, "_task_hash": 303, "_view_id": "ner"},
@@ -79,3 +84,23 @@ def test_sqlite_each_task_keeps_a_shared_span_through_delete_and_undo(tmp_path):
 
     svc.import_records("news", [DocumentRecord(text=TEXT, title="one")])
     check_shared_span(svc, store, tmp_path)
+
+
+def test_a_shared_span_survives_our_own_docbin_and_back(tmp_path):
+    """Prodigy -> DocBin (its tasks in the user data) -> a new project -> Prodigy: every
+    task as it was, the shared span in both."""
+    from models.records import DocumentRecord
+
+    store = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    svc = Service(store, "alice")
+    svc.import_records("news", [DocumentRecord(text=TEXT, title="one")])
+    import_paths(svc, "news", [write_jsonl(tmp_path / "in.jsonl", TASKS)])
+    export_project(svc, "news", "spacy", tmp_path / "bin", status="all",
+                   options=ExportOptions(dev_ratio=0.0))
+    import_paths(svc, "again", [tmp_path / "bin" / "train.spacy"])
+    export_project(svc, "again", "prodigy", tmp_path / "back.jsonl", status="all")
+    back = [json.loads(line) for line in
+            (tmp_path / "back.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(back) == len(TASKS)
+    for got, want in zip(back, TASKS):
+        same_task(got, want)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from models.services import layers
-
 
 class SuggestFacade:
     # ---- suggestions and the model in the loop (issue 4; spaCy is imported lazily) -----------
     def suggest(self, project: str | int, *, model: str | None = None,
                 patterns: str | None = None, documents: str = "all",
                 document_ids: list[int] | None = None, batch_size: int = 32,
-                progress=None, cancel=None):
+                progress=None, cancel=None, processes: int | None = None):
         """Suggest entities, events and relations into the acting user's layer; returns a
-        SuggestReport. progress(done, total, batch) runs on the calling thread."""
+        SuggestReport. progress(done, total, batch) runs on the calling thread. Parsing
+        runs on `processes` processes (None: every core; 1: this process only)."""
         from models.suggest.runner import run_suggest
 
         return run_suggest(self, project, model=model, patterns=patterns, documents=documents,
                            document_ids=document_ids, batch_size=batch_size,
-                           progress=progress, cancel=cancel)
+                           progress=progress, cancel=cancel, processes=processes)
 
     def suggest_document(self, document_id: int, *, model: str | None = None):
         """Suggest for one document (the open one)."""
+        from models.services import layers
+
         with self.store.session() as s:
             project_id = layers.get_document(s, document_id).project_id
         return self.suggest(project_id, model=model, document_ids=[document_id])

@@ -8,12 +8,18 @@ file) is checked before the first document is read, so a bad input stores nothin
 Cancelling is checked between batches: the batches already stored stay, the batch in hand
 is dropped whole. The loaded pipeline is shared per process; run one job per pipeline at a
 time (the window's jobs do).
+
+Parsing uses every core: spaCy's `nlp.pipe(n_process=...)` forks workers that share the
+loaded pipeline and hand the parsed Docs back in input order; analysis and the one writer
+stay in this process, so suggestions are stored in document order, as with one process.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
@@ -156,8 +162,42 @@ def _texts(store, ids: list[int], page: int = 256) -> Iterator[tuple[str, int]]:
             yield texts[doc_id], doc_id
 
 
+def cores() -> int:
+    """The cores this process may run on (a container or taskset may give it fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def worker_count(documents: int, batch_size: int, processes: int | None) -> int:
+    """How many processes parse: every core (or `processes`), but no more than there are
+    whole batches, since a worker costs a fork and a start-up (one document: no worker)."""
+    wanted = cores() if processes is None else processes
+    return max(1, min(wanted, documents // max(batch_size, 1)))
+
+
+def _parsed(nlp, texts: Iterable[tuple[str, int]], batch_size: int,
+            n_process: int) -> Iterator[tuple[object, int]]:
+    """(Doc, document id) in input order. The texts go to spaCy bare: with `as_tuples` it
+    would tokenize each text here, in the parent, to carry the id along."""
+    ids: deque[int] = deque()
+
+    def bare() -> Iterator[str]:
+        for text, doc_id in texts:
+            ids.append(doc_id)
+            yield text
+
+    docs = nlp.pipe(bare(), batch_size=batch_size, n_process=n_process)
+    try:
+        for doc in docs:
+            yield doc, ids.popleft()
+    finally:
+        docs.close()  # a cancelled run: spaCy stops its workers now, not when collected
+
+
 def execute(service, plan: Plan, *, batch_size: int = 32, progress: ProgressFn | None = None,
-            cancel: Callable[[], bool] | None = None) -> SuggestReport:
+            cancel: Callable[[], bool] | None = None,
+            processes: int | None = None) -> SuggestReport:
     started = time.perf_counter()
     analyzer = plan.analyzer
     report = SuggestReport(plan.project_name, analyzer.pipeline_name,
@@ -170,10 +210,11 @@ def execute(service, plan: Plan, *, batch_size: int = 32, progress: ProgressFn |
             if progress:
                 progress(report.documents, report.total, batch)
 
+    n_process = worker_count(len(plan.document_ids), batch_size, processes)
+    stream = _parsed(analyzer.nlp, _texts(service.store, plan.document_ids), batch_size,
+                     n_process)
     try:
         batch = []
-        stream = analyzer.nlp.pipe(_texts(service.store, plan.document_ids), as_tuples=True,
-                                   batch_size=batch_size)
         for doc, doc_id in stream:
             item = analyzer.analyze(doc, doc_id, plan.existing.get(doc_id, ()))
             report.skipped += item.skipped
@@ -192,6 +233,7 @@ def execute(service, plan: Plan, *, batch_size: int = 32, progress: ProgressFn |
             else:
                 writer.put(batch)
     finally:
+        stream.close()
         writer.close()
     drain()
     writer.raise_error()
@@ -203,7 +245,9 @@ def run_suggest(service, project: str | int, *, model: str | None = None,
                 patterns: str | None = None, documents: str = "all",
                 document_ids: list[int] | None = None, batch_size: int = 32,
                 progress: ProgressFn | None = None,
-                cancel: Callable[[], bool] | None = None) -> SuggestReport:
+                cancel: Callable[[], bool] | None = None,
+                processes: int | None = None) -> SuggestReport:
     plan = prepare(service, project, model=model, patterns=patterns, documents=documents,
                    document_ids=document_ids)
-    return execute(service, plan, batch_size=batch_size, progress=progress, cancel=cancel)
+    return execute(service, plan, batch_size=batch_size, progress=progress, cancel=cancel,
+                   processes=processes)

@@ -33,3 +33,27 @@ def test_review_needs_a_reviewer_and_agreement_opens(window, qtbot):
     assert len(window._tool_windows) == 2
     for w in window._tool_windows:
         w.close()
+
+
+def test_suggest_for_project_on_two_processes_from_the_window(window, db, qtbot):
+    """The project job forks spaCy's workers from the job's thread: every document gets its
+    suggestions, as one process stores them."""
+    from models.records import DocumentRecord
+
+    people = [("Angela Merkel", "Paris"), ("Joe Biden", "Berlin"),
+              ("Emmanuel Macron", "Rome"), ("Olaf Scholz", "Madrid")] * 20
+    texts = [f"{who} met officials of the United Nations in {where} on Tuesday, day {i}."
+             for i, (who, where) in enumerate(people)]
+    db.import_records("news", [DocumentRecord(text=t, title=f"m{i}")
+                               for i, t in enumerate(texts)])
+    pid = db.project_id("news")
+    action(window, "suggest_project").trigger()
+    assert window.jobs.busy()
+    qtbot.waitUntil(lambda: not window.jobs.busy(), timeout=300_000)
+    docs = [d for d in db.documents(pid) if d.title.startswith("m")]
+    assert len(docs) == 80 and all(d.suggestions >= 2 for d in docs)
+    for d in docs[:8]:  # the name and the place of each, in its own document
+        spans = {(s.start, s.end) for s in db.load(d.id).spans}
+        who, where = people[int(d.title[1:])]
+        at = texts[int(d.title[1:])].index(where)
+        assert (0, len(who)) in spans and (at, at + len(where)) in spans

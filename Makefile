@@ -35,8 +35,10 @@ bench: install
 	done
 	$(BIN)/python -m tests.benchmarks.report bench-results.json --readme README.md
 
+# 2,000 examples per reader; the undo fuzz (stored edits, not a reader) 100 per database.
 fuzz: install
-	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests -k fuzz
+	QT_QPA_PLATFORM=offscreen MARGINALIA_FUZZ_EXAMPLES=2000 MARGINALIA_UNDO_FUZZ_EXAMPLES=100 \
+	  $(BIN)/python -m pytest -q tests -k fuzz --durations=12
 
 lint: install
 	$(BIN)/ruff check desktop models exports tests

@@ -521,8 +521,7 @@ class DocumentView(QWidget):
                     m = m2
         if m is None:
             return False
-        c.update_span(c.selected_span_id)
-        c.selected_span_id = None
+        c.set_selected_span(None, emit=True)  # the side panel lets go of it too
         c.set_sel(m.start(), m.end())
         c.ensure_visible(m.start())
         return True

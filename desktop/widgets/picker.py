@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +27,7 @@ class PickerDialog(QDialog):
                 Qt.UserRole, text)
         self.list.setCurrentRow(items.index(current) if current in items else 0)
         self.list.itemActivated.connect(lambda _: self.accept())
+        self.list.installEventFilter(self)  # the list has the focus: it would eat the digits
         lay.addWidget(self.list)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -37,12 +38,22 @@ class PickerDialog(QDialog):
         return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())]
 
     def keyPressEvent(self, e):
+        if not self._by_number(e):
+            super().keyPressEvent(e)
+
+    def eventFilter(self, obj, e):
+        if obj is self.list and e.type() == QEvent.Type.KeyPress and self._by_number(e):
+            return True
+        return super().eventFilter(obj, e)
+
+    def _by_number(self, e) -> bool:
+        """A digit key picks the item of that number (the list would only move to it)."""
         text = e.text()
         if text.isdigit() and 0 < int(text) <= min(9, self.list.count()):
             self.list.setCurrentRow(int(text) - 1)
             self.accept()
-            return
-        super().keyPressEvent(e)
+            return True
+        return False
 
     def choice(self) -> str | None:
         item = self.list.currentItem()

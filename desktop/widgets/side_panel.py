@@ -238,6 +238,8 @@ class SidePanel(QWidget):
             self.title.setText("Click a label in the text to edit it")
             if self.kb.text():
                 self.kb.clear()
+            if self.spans_table.selectionModel().hasSelection():
+                self.spans_table.clearSelection()  # the list says nothing is selected, too
             return
         row = self.spans_model.row_of(span.id)
         if row >= 0:

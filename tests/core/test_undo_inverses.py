@@ -18,7 +18,9 @@ from models.orm import Event, EventArgument, Layer, Relation, Span
 from models.records import DocumentRecord
 from tests.conftest import ROOT
 
-EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "20"))
+# Not a reader: each example is dozens of stored edits (a second each on PostgreSQL), so
+# `make fuzz` gives it a count of its own rather than the readers' 2,000.
+EXAMPLES = int(os.environ.get("MARGINALIA_UNDO_FUZZ_EXAMPLES", "20"))
 TEXT = (ROOT / "seeds" / "000_8c189482ad872ddc.txt").read_text(encoding="utf-8")
 ENTITIES = ["PERSON", "ORG", "GPE", "LOC", "DATE", "NORP"]
 EVENTS = ["Arrest", "Transport", "Meet"]

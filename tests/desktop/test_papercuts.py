@@ -168,3 +168,34 @@ def test_trigger_lemmas_from_english_forms():
     assert event_type_for(schema, "paid") == "Transfer-Money"
     assert event_type_for(schema, "the talks") == "Meet"
     assert event_type_for(schema, "sunny") is None
+
+
+def test_find_after_clicking_a_label_leaves_nothing_selected_in_the_panel(qtbot, window, db):
+    doc = window.ws.document_id
+    text = window.ws.view.text
+    start = text.index("Honduras")
+    sid = db.create_span(doc, start, start + len("Honduras"), "GPE").id
+    window.edits.refresh()
+    window.edits.select(sid)
+    assert window.side.span_id == sid
+    press(qtbot, window, Qt.Key_F, Qt.ControlModifier)
+    qtbot.keyClicks(window.findbar.edit, "railway")
+    qtbot.keyClick(window.findbar.edit, Qt.Key_Return)
+    # the text shows "railway" selected and no label: the panel and its list say the same
+    assert window.docview.selected_span() is None
+    assert window.side.span_id is None
+    assert not window.side.spans_table.selectionModel().hasSelection()
+    press(qtbot, window, Qt.Key_Delete)  # nothing to delete: Honduras stays
+    assert [s.id for s in db.load(doc).spans] == [sid]
+
+
+def test_a_number_key_picks_in_the_picker_even_with_the_list_focused(qtbot, window):
+    from desktop.widgets.picker import PickerDialog
+
+    dlg = PickerDialog(window, "t", "pick one", ["member_of", "employed_by", "leader_of"])
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.list.setFocus()
+    qtbot.waitUntil(dlg.list.hasFocus)
+    qtbot.keyClick(dlg.list, Qt.Key_2)
+    assert dlg.result() == PickerDialog.Accepted and dlg.choice() == "employed_by"

@@ -24,7 +24,8 @@ from models.orm import GOLD, ROLES
 from models.store import Store
 
 TABLES = ("projects", "schemas", "documents", "users", "layers", "spans", "relations",
-          "events", "event_arguments", "comments", "audit_log", "alembic_version")
+          "events", "event_arguments", "document_categories", "comments", "audit_log",
+          "alembic_version")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,12 @@ class LabelsFacade:
     add_argument = _op(ops.AddArgument.call)
     remove_argument = _op(ops.RemoveArgument.call)
     restore_argument = _op(ops.RestoreArgument.call)
+    # document categories (accept/reject: set_state, accept, reject with kind "category")
+    set_category = _op(ops.SetCategory.call)
+    toggle_category = _op(ops.ToggleCategory.call)
+    update_category = _op(ops.UpdateCategory.call)
+    delete_category = _op(ops.DeleteCategory.call)
+    restore_category = _op(ops.RestoreCategory.call)
 
     def run(self, operations: list[ops.Operation]) -> list[Change]:
         """Several operations in one unit of work: all stored, or none (bulk actions, undo

@@ -88,3 +88,23 @@ def test_the_document_list_filters_by_category(qtbot, window, db):
     combo.setCurrentIndex(combo.count() - 1)  # no category
     assert lst.row_count() == 1
     assert lst.proxy.data(lst.proxy.index(0, 0)) == "markets"
+
+
+def test_the_statistics_window_charts_documents_per_category(qtbot, window, db):
+    from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QHorizontalBarSeries
+
+    from desktop.widgets.stats_view import StatsDialog
+    from models.records import CategoryRecord, DocumentRecord
+
+    db.import_records("news", [DocumentRecord(text=f"Article {i}.",
+                                              categories=[CategoryRecord(c)])
+                               for i, c in enumerate(["sports", "sports", "crime"])])
+    dlg = StatsDialog(window.ws, window)
+    qtbot.addWidget(dlg)
+    chart = dlg.categories_chart
+    names = next(a for a in chart.axes() if isinstance(a, QBarCategoryAxis))
+    assert names.categories() == ["crime", "sports"]  # the largest at the top
+    (series,) = [x for x in chart.series() if isinstance(x, (QBarSeries,
+                                                             QHorizontalBarSeries))]
+    bars = series.barSets()[0]
+    assert [bars.at(i) for i in range(bars.count())] == [1, 2]

@@ -61,3 +61,26 @@ def test_no_category_given_by_either_means_no_category_agreement(store, three_do
         Service(store, name, auto_create_users=True).set_status(d1, "done")
     (pair,) = Service(store, "alice").agreement("flags")["pairs"]
     assert pair["category_agreement"] is None and pair["per_category"] == {}
+
+
+def test_the_agreement_window_shows_the_kappa_per_category(qtbot, store, three_docs):
+    from desktop.review.agreement_widget import PAIR_COLUMNS, AgreementWidget
+
+    pid, (d1, d2, d3) = three_docs
+    bob, carol = (Service(store, n, auto_create_users=True) for n in ("bob", "carol"))
+    for d in (d1, d2):
+        bob.set_category(d, "relevant")
+    carol.set_category(d1, "relevant")
+    carol.set_status(d2, "done")
+    w = AgreementWidget(Service(store, "alice"), "flags")
+    qtbot.addWidget(w)
+    col = [k for _, k in PAIR_COLUMNS].index("category_agreement")
+    # relevant (Y,Y) (Y,N), opinion (N,N) (N,N): p_o = 3/4; yes 2 and 1 of 4:
+    # p_e = (2*1 + 2*3)/16 = 1/2; kappa = (3/4 - 1/2)/(1/2) = 0.5
+    assert w.pairs.item(0, col).text() == "0.50"
+    t = w.per_category
+    assert [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())] == [
+        "Pair", "relevant"]
+    # relevant alone: p_o = 1/2, p_e = (2*1 + 0*1)/4 = 1/2: kappa 0
+    assert t.item(0, 0).text() == "bob / carol" and t.item(0, 1).text() == "0.00"
+    assert "bob gave it 2 documents, carol 1 document, both 1" in t.item(0, 1).toolTip()

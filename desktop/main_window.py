@@ -174,7 +174,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
 
     def _build_menus(self) -> None:
-        b = ActionBuilder(self, set(self.ws.label_keys()))
+        category_keys = {c.key for g in self.ws.schema.categories for c in g.categories
+                         if c.key}
+        b = ActionBuilder(self, set(self.ws.label_keys()) | category_keys)
         self.actions_by_name = b.actions
         mb = self.menuBar()
         e = self.edits

@@ -28,7 +28,7 @@ def apply_changes(view: LayerView, changes: list[Change]) -> LayerView:
         _apply(p, ch)
     v = p.view
     return replace(v, spans=p.spans, relations=p.relations, events=p.events,
-                   status=p.status, version=p.version, comments=list(v.comments),
+                   categories=p.categories, status=p.status, version=p.version, comments=list(v.comments),
                    meta=dict(v.meta))
 
 
@@ -42,6 +42,11 @@ def _apply(p: Patch, ch: Change) -> None:
         if (ch.after or {}).get("status") != (ch.before or {}).get("status"):
             p.status = ch.after["status"]
             p.version += 1  # the layer row was updated: its version_id_col moved
+        return
+    if kind == "category":  # one key's changes (ToggleCategory) come as one with children
+        KINDS[kind].patch(p, ch)
+        for child in ch.children:
+            _apply(p, child)
         return
     if kind == "event" and action == "create":
         for child in ch.children:  # create_event_at: its trigger span first

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models.services import labels, layers
+from models import rules
+from models.services import categories, labels, layers
 from models.services.context import Actor
 from models.views import Change
 
@@ -227,8 +228,8 @@ class SetAttribute(Operation):
 
 @dataclass(frozen=True)
 class SetState(Operation):
-    """Accept, reject or put back a suggestion (kind span|relation|event), maybe with
-    another label."""
+    """Accept, reject or put back a suggestion (kind span|relation|event|category), maybe
+    with another label."""
 
     kind: str
     row_id: int
@@ -430,6 +431,107 @@ class RestoreArgument(Operation):
     def apply(self, s, actor):
         ch = labels.restore_argument(s, actor, self.row)
         return _undo(ch, RemoveArgument(ch.id))
+
+
+# ---- document categories ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SetCategory(Operation):
+    """Give the document a category in a state (default accepted) in the layer: a new row,
+    or the state of the one there (models/services/categories.set_category)."""
+
+    document_id: int
+    category: str
+    _: KW_ONLY
+    layer: str | None = None
+    state: str = "accepted"
+    source: str = "manual"
+    score: float | None = None
+    suggester: str | None = None
+
+    def apply(self, s, actor):
+        ch = categories.set_category(s, actor, self.document_id, self.category,
+                                     layer=self.layer, state=self.state, source=self.source,
+                                     score=self.score, suggester=self.suggester)
+        if ch.action == "create":
+            return _undo(ch, DeleteCategory(ch.id))
+        return _undo(ch, UpdateCategory(ch.id, _old(ch, ("state",)),
+                                        categories.STATE_ACTIONS[ch.before["state"]]))
+
+
+@dataclass(frozen=True)
+class UpdateCategory(Operation):
+    category_id: int
+    fields: dict[str, Any]
+    action: str = "update"
+    _: KW_ONLY
+    expected_version: int | None = None
+
+    def apply(self, s, actor):
+        ch = categories.update_category(s, actor, self.category_id, dict(self.fields),
+                                        self.action, expected_version=self.expected_version)
+        return _undo(ch, UpdateCategory(self.category_id, _old(ch, self.fields),
+                                        self.action))
+
+
+@dataclass(frozen=True)
+class DeleteCategory(Operation):
+    category_id: int
+    _: KW_ONLY
+    expected_version: int | None = None
+
+    def apply(self, s, actor):
+        ch = categories.delete_category(s, actor, self.category_id,
+                                        expected_version=self.expected_version)
+        return _undo(ch, RestoreCategory(ch.before))
+
+
+@dataclass(frozen=True)
+class RestoreCategory(Operation):
+    rows: dict[str, Any]  # a delete Change's `before`: {"category": row}
+
+    def apply(self, s, actor):
+        ch = categories.restore_category(s, actor, self.rows)
+        return _undo(ch, DeleteCategory(ch.id))
+
+
+def _take_off(row) -> Operation:
+    """A category off the document: deleted when a person gave it, rejected otherwise."""
+    if categories.removal(row) == "delete":
+        return DeleteCategory(row.id)
+    return SetState("category", row.id, "rejected")
+
+
+@dataclass(frozen=True)
+class ToggleCategory(Operation):
+    """What a category's key or chip does: an accepted category comes off the document;
+    any other is accepted, and in an exclusive group the one accepted before comes off
+    first (one of). Undoes as one."""
+
+    document_id: int
+    category: str
+    _: KW_ONLY
+    layer: str | None = None
+
+    def apply(self, s, actor):
+        from models.services.layers import doc_info, shared_schema
+
+        schema = shared_schema(s, doc_info(s, self.document_id).project_id)
+        rules.check_category(schema, self.category)
+        name = self.layer or actor.name
+        lay = layers.find_layer(s, self.document_id, name)
+        rows = categories.categories_of(s, lay.id) if lay is not None else []
+        mine = next((r for r in rows if r.category == self.category), None)
+        if mine is not None and mine.state == "accepted":
+            return _take_off(mine).apply(s, actor)
+        group = schema.category_group(self.category)
+        steps: list[Operation] = []
+        if group.exclusive:
+            steps += [_take_off(r) for r in rows if r.state == "accepted"
+                      and r.category != self.category and r.category in group.names]
+        steps.append(SetCategory(self.document_id, self.category, layer=self.layer))
+        return steps[0].apply(s, actor) if len(steps) == 1 else Several(tuple(steps)).apply(
+            s, actor)
 
 
 # ---- the document workflow ---------------------------------------------------------------------

@@ -227,6 +227,29 @@ class EventArgument(Base):
         ForeignKey("events.id", ondelete="CASCADE"), nullable=True, index=True)
 
 
+class DocumentCategory(Base):
+    """A category of the whole document in one layer (revision 0009): accepted (it applies),
+    rejected (a person said it does not) or suggested (a suggester proposes it, with its
+    score). One row per layer and category, whatever its state: deciding a category moves
+    its state. Audited under the table name "document_categories"."""
+
+    __tablename__ = "document_categories"
+    __table_args__ = (UniqueConstraint("layer_id", "category"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    suggester: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="accepted")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # the imported task (a Prodigy textcat or choice line) it came with, as Span.task_id
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    # what a format said about it that has no column of its own, written back
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    __mapper_args__ = {"version_id_col": version}
+
+
 class Comment(Base):
     __tablename__ = "comments"
     id: Mapped[int] = mapped_column(primary_key=True)

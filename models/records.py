@@ -58,6 +58,20 @@ class RelationRecord:
 
 
 @dataclass
+class CategoryRecord:
+    """A category of the whole document: accepted (it applies), rejected (someone said it
+    does not: a rejected Prodigy textcat task) or suggested (with the suggester's score).
+    One per name in a DocumentRecord."""
+
+    name: str
+    state: str = "accepted"
+    source: str = "import"
+    score: float | None = None
+    task: int | None = None  # the index in DocumentRecord.tasks of the task it came with
+    extra: dict[str, Any] = field(default_factory=dict)  # what a format keeps to write back
+
+
+@dataclass
 class TaskRecord:
     """One annotation task as a labeled format gave it (a Prodigy line): its answer
     (accept | reject | ignore, or None), its kind (manual: every entity marked; binary:
@@ -132,6 +146,10 @@ class DocumentRecord:
     relations: list[RelationRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # The document's categories (topic, stance...), by name: on import, those of the layer
+    # the labels land in; on export, those of the layer written, accepted and rejected
+    # (suggestions only when asked for)
+    categories: list[CategoryRecord] = field(default_factory=list)
     # The tasks the labels came with (spans and relations point here by index); empty for
     # formats without tasks and for labels made in the app.
     tasks: list[TaskRecord] = field(default_factory=list)
@@ -157,7 +175,7 @@ class DocumentRecord:
 
     @property
     def has_labels(self) -> bool:
-        return bool(self.spans or self.relations or self.events)
+        return bool(self.spans or self.relations or self.events or self.categories)
 
     def labels_used(self) -> dict[str, set[str]]:
         """The label names this record uses, by kind, for schema checks on import."""
@@ -166,4 +184,5 @@ class DocumentRecord:
             "relations": {r.label for r in self.relations},
             "events": {e.type for e in self.events},
             "roles": {a.role for e in self.events for a in e.arguments},
+            "categories": {c.name for c in self.categories},
         }

@@ -23,7 +23,11 @@ into gold (models/review/adjudication.py, through labels). The rules:
 7. an event is not its own argument, and events as arguments form no cycle
    (A takes B takes A);
 8. an event is accepted only while its trigger is not rejected: rejecting a trigger rejects
-   the events it triggers (labels.set_state).
+   the events it triggers (labels.set_state);
+9. document categories: the category is in the schema, and of an exclusive group (one of)
+   a layer accepts one category at most; suggestions may compete with one another and
+   with a label, but one is accepted only when no other of its group is
+   (models/services/categories.py, the import's categories).
 
 The checks are plain functions of plain data. Bulk paths (imports, the suggest writer) keep
 a layer's spans in memory as sorted intervals (`LayerSpans`) instead of a query per span.
@@ -360,3 +364,28 @@ def find_cycle(edges: Mapping[object, Iterable[object]]) -> list | None:
                 order.append(nxt)
                 stack.append((nxt, iter(edges.get(nxt, ()))))
     return None
+
+
+# ---- 9. document categories ---------------------------------------------------------------------
+
+def check_category(schema: Schema, name: str) -> None:
+    if schema.category(name) is None:
+        raise ValidationError(f"category {name!r} is not in the schema of this project")
+
+
+def exclusive_problem(schema: Schema, name: str, accepted: Iterable[str]) -> str | None:
+    """Rule 9: what accepting `name` beside the layer's `accepted` categories breaks."""
+    group = schema.category_group(name)
+    if group is None or not group.exclusive:
+        return None
+    clash = sorted(c for c in set(accepted) if c != name and c in group.names)
+    if not clash:
+        return None
+    return (f"category group {group.name} is exclusive (one of): {name} and "
+            f"{', '.join(clash)} on one document")
+
+
+def check_exclusive(schema: Schema, name: str, accepted: Iterable[str]) -> None:
+    problem = exclusive_problem(schema, name, accepted)
+    if problem:
+        raise ValidationError(problem)

@@ -1,4 +1,5 @@
-"""The label schema: entity labels, relation types, event types with roles, attributes.
+"""The label schema: entity labels, relation types, event types with roles, attributes,
+and document categories in groups (exclusive: one of; or multi-label).
 
 A schema is plain data (dataclasses), read and written as TOML or JSON, and importable from
 a brat annotation.conf. It also carries what the rule-based suggesters need: trigger lemmas
@@ -126,6 +127,35 @@ class AttributeDef:
 
 
 @dataclass
+class Category:
+    """A label of the whole document (a topic, a stance). Its name is unique among the
+    categories of every group, so a stored document category names it alone."""
+
+    name: str
+    color: str = ""
+    key: str = ""
+    description: str = ""
+
+
+@dataclass
+class CategoryGroup:
+    """Categories that are decided together: `exclusive` (one of them per document) or
+    multi-label (any of them)."""
+
+    name: str
+    exclusive: bool = True
+    categories: list[Category] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+
+IMPORTED_GROUP = "Imported"  # where an import puts categories the schema lacks (multi-label)
+
+
+@dataclass
 class RelationRule:
     """A spaCy DependencyMatcher pattern whose first node is the head, last the tail."""
 
@@ -144,6 +174,8 @@ class Schema:
     relation_rules: list[RelationRule] = field(default_factory=list)
     # pipeline label -> schema label; used by the spaCy suggester
     label_map: dict[str, str] = field(default_factory=dict)
+    # document categories, by group
+    categories: list[CategoryGroup] = field(default_factory=list)
     # What a brat annotation.conf said that has no field above (the order of its lines,
     # separators, comments, macros, abstract types and the hierarchy, aliases, <OVERLAP>),
     # kept to write the conf back as it was read: see models/brat_conf.py
@@ -162,12 +194,31 @@ class Schema:
     def attribute(self, name: str) -> AttributeDef | None:
         return next((a for a in self.attributes if a.name == name), None)
 
+    def category(self, name: str) -> Category | None:
+        for g in self.categories:
+            for c in g.categories:
+                if c.name == name:
+                    return c
+        return None
+
+    def category_group(self, name: str) -> CategoryGroup | None:
+        """The group the category `name` is in."""
+        return next((g for g in self.categories if name in g.names), None)
+
+    def group(self, name: str) -> CategoryGroup | None:
+        return next((g for g in self.categories if g.name == name), None)
+
+    @property
+    def category_names(self) -> list[str]:
+        return [c.name for g in self.categories for c in g.categories]
+
     @property
     def entity_names(self) -> list[str]:
         return [e.name for e in self.entities]
 
     def color_of(self, name: str) -> str:
-        for group in (self.entities, self.events):
+        for group in (self.entities, self.events,
+                      [c for g in self.categories for c in g.categories]):
             for item in group:
                 if item.name == name and item.color:
                     return item.color
@@ -193,6 +244,29 @@ class Schema:
             if not self.event(name):
                 self.events.append(EventType(name, color=self.color_of(name)))
                 added.append(f"event:{name}")
+        for name in sorted(used.get("categories", ())):
+            if not self.category(name):
+                group = self.group(IMPORTED_GROUP)
+                if group is None:
+                    group = CategoryGroup(IMPORTED_GROUP, exclusive=False)
+                    self.categories.append(group)
+                group.categories.append(Category(name, color=self.color_of(name)))
+                added.append(f"category:{name}")
+        return added
+
+    def add_groups_from(self, other: Schema) -> list[str]:
+        """Add the category groups and categories of `other` this schema lacks, each in its
+        own group (an import's --schema); return 'category:name' of each."""
+        added: list[str] = []
+        for g in other.categories:
+            mine = self.group(g.name)
+            if mine is None:
+                mine = CategoryGroup(g.name, g.exclusive, [], g.description)
+                self.categories.append(mine)
+            for c in g.categories:
+                if self.category(c.name) is None:
+                    mine.categories.append(Category(c.name, c.color, c.key, c.description))
+                    added.append(f"category:{c.name}")
         return added
 
     def missing(self, used: dict[str, set[str]]) -> list[str]:
@@ -215,9 +289,10 @@ class Schema:
         return added
 
     def rename_label(self, old: str, new: str) -> str:
-        """Rename an entity label, relation type or event type everywhere in the schema.
+        """Rename an entity label, relation type, event type or category everywhere in the
+        schema.
 
-        Returns the kind renamed ('entity', 'relation' or 'event')."""
+        Returns the kind renamed ('entity', 'relation', 'event' or 'category')."""
         if not new or new == old:
             raise ValidationError(f"new name {new!r} for label {old!r} is empty or unchanged")
         kind = self.kind_of(old)
@@ -226,6 +301,13 @@ class Schema:
         if self.kind_of(new) == kind:
             raise ValidationError(f"label {new!r} already exists; merge instead of renaming")
         sub = lambda names: [new if n == old else n for n in names]  # noqa: E731
+        if kind == "category":
+            if self.kind_of(new) is not None:
+                raise ValidationError(f"label {new!r} already exists; merge instead of "
+                                      "renaming")
+            self.category(old).name = new
+            self.version += 1
+            return kind
         if kind == "entity":
             self.entity(old).name = new
             for r in self.relations:
@@ -272,6 +354,9 @@ class Schema:
             self.relation_rules = [r for r in self.relation_rules if r.relation != name]
         elif kind == "event":
             self.events = [e for e in self.events if e.name != name]
+        elif kind == "category":
+            group = self.category_group(name)
+            group.categories = [c for c in group.categories if c.name != name]
         else:
             raise ValidationError(f"label {name!r} is not in the schema")
         self.label_map = {k: (merge_into if v == name else v)
@@ -286,6 +371,8 @@ class Schema:
             return "relation"
         if self.event(name):
             return "event"
+        if self.category(name):
+            return "category"
         return None
 
     def validate(self) -> None:
@@ -293,7 +380,8 @@ class Schema:
         seen: set[tuple[str, str]] = set()
         keys: dict[str, str] = {}
         for kind, items in (("entity", self.entities), ("relation", self.relations),
-                            ("event", self.events)):
+                            ("event", self.events),
+                            ("category", [c for g in self.categories for c in g.categories])):
             for item in items:
                 if not item.name or any(c.isspace() for c in item.name):
                     raise ValidationError(f"{kind} label {item.name!r}: names cannot be empty "
@@ -307,6 +395,7 @@ class Schema:
                         raise ValidationError(f"label {item.name!r}: key {key!r} is already "
                                               f"used by {keys[key]!r}")
                     keys[key] = item.name
+        self._validate_categories()
         for e in self.entities:
             if e.overlap not in OVERLAP_POLICIES:
                 raise ValidationError(f"entity label {e.name!r}: overlap must be one of "
@@ -329,6 +418,28 @@ class Schema:
                 raise ValidationError(f"label mapping onto {target!r}: the schema has no such "
                                       "entity label")
 
+    def _validate_categories(self) -> None:
+        groups: set[str] = set()
+        others = set(self.entity_names) | {r.name for r in self.relations} | \
+            {e.name for e in self.events}
+        for g in self.categories:
+            if not g.name or g.name in groups:
+                raise ValidationError(f"category group {g.name!r} is empty-named or defined "
+                                      "twice")
+            groups.add(g.name)
+            if not isinstance(g.exclusive, bool):
+                raise ValidationError(f"category group {g.name!r}: exclusive is true or "
+                                      f"false, not {g.exclusive!r}")
+            for c in g.categories:
+                if c.name in others:
+                    raise ValidationError(f"category {c.name!r} is also the name of a label; "
+                                          "give it another name")
+        seen: set[str] = set()
+        for name in self.category_names:
+            if name in seen:  # one name, two groups: a stored category would be ambiguous
+                raise ValidationError(f"category label {name!r} is defined twice")
+            seen.add(name)
+
     # ---- (de)serialisation -------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -348,6 +459,11 @@ class Schema:
                 attributes=[AttributeDef(**a) for a in data.get("attributes", [])],
                 relation_rules=[RelationRule(**r) for r in data.get("relation_rules", [])],
                 label_map=dict(data.get("label_map", {})),
+                categories=[
+                    CategoryGroup(**{**g, "categories": [Category(**c)
+                                                         for c in g.get("categories", [])]})
+                    for g in data.get("categories", [])
+                ],
                 brat=dict(data.get("brat") or {}),
             )
         except (TypeError, ValueError, AttributeError) as exc:
@@ -355,6 +471,9 @@ class Schema:
         for i, e in enumerate(schema.entities):
             if not e.color:
                 e.color = PALETTE[i % len(PALETTE)]
+        for c in (c for g in schema.categories for c in g.categories):
+            if not c.color:
+                c.color = schema.color_of(c.name)
         return schema
 
     def to_json(self) -> str:

@@ -24,7 +24,8 @@ from models.orm import GOLD, ROLES
 from models.store import Store
 
 TABLES = ("projects", "schemas", "documents", "users", "layers", "source_tasks", "task_spans",
-          "spans", "relations", "events", "event_arguments", "comments", "audit_log",
+          "spans", "relations", "events", "event_arguments", "document_categories", "comments",
+          "audit_log",
           "alembic_version")
 
 

@@ -11,7 +11,7 @@ Identity is session_user everywhere: SET ROLE changes current_user, never sessio
 from __future__ import annotations
 
 # Tables whose rows belong to a layer, directly or through their event.
-LAYER_TABLES = ("spans", "relations", "events")
+LAYER_TABLES = ("spans", "relations", "events", "document_categories")
 
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION {schema}.marginalia_is_reviewer() RETURNS boolean
@@ -195,6 +195,9 @@ def policies() -> list[tuple[str, str, str | None, str | None]]:
     out += _write_policies("source_tasks", _LAYER_READ, _LAYER_WRITE)
     out += _write_policies("spans", _LAYER_READ, _LAYER_WRITE, _SAME_LAYER_TASK.format(
         schema="{schema}", table="spans"))
+    out += _write_policies("document_categories", _LAYER_READ, _LAYER_WRITE,
+                           _SAME_LAYER_TASK.format(schema="{schema}",
+                                                   table="document_categories"))
     out += _write_policies("relations", _LAYER_READ, _LAYER_WRITE, " AND ".join(
         [_SAME_LAYER.format(schema="{schema}", table="relations", column=c)
          for c in ("head_id", "tail_id")]
@@ -221,7 +224,7 @@ def policies() -> list[tuple[str, str, str | None, str | None]]:
 
 
 RLS_TABLES = ("layers", "source_tasks", "task_spans", "spans", "relations", "events",
-              "event_arguments", "audit_log", "users", "comments")
+              "event_arguments", "document_categories", "audit_log", "users", "comments")
 
 # table -> privileges of each group (cumulative: a reviewer has the annotator's too)
 GRANTS = {
@@ -234,6 +237,7 @@ GRANTS = {
         "relations": "SELECT, INSERT, UPDATE, DELETE",
         "events": "SELECT, INSERT, UPDATE, DELETE",
         "event_arguments": "SELECT, INSERT, UPDATE, DELETE",
+        "document_categories": "SELECT, INSERT, UPDATE, DELETE",
         "audit_log": "SELECT, INSERT",
         # tokens are made lazily by whoever first needs them (open, export, agreement)
         "document_tokens": "SELECT, INSERT",

@@ -59,6 +59,19 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class CategoryView:
+    """A category of the whole document in one layer (models.orm.DocumentCategory)."""
+
+    id: int
+    category: str
+    state: str = "accepted"
+    source: str = "manual"
+    suggester: str | None = None
+    score: float | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
 class CommentView:
     id: int
     target_kind: str
@@ -85,9 +98,18 @@ class LayerView:
     events: list[EventView] = field(default_factory=list)
     comments: list[CommentView] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    # the document's categories in this layer, by name (every state)
+    categories: list[CategoryView] = field(default_factory=list)
 
     def span(self, span_id: int) -> SpanView | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+    def category(self, name: str) -> CategoryView | None:
+        return next((c for c in self.categories if c.category == name), None)
+
+    @property
+    def accepted_categories(self) -> list[str]:
+        return [c.category for c in self.categories if c.state == "accepted"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +123,7 @@ class DocumentSummary:
     suggestions: int
     chars: int
     active_seconds: int = 0  # the layer's active annotation time
+    categories: tuple[str, ...] = ()  # the layer's accepted document categories, by name
 
 
 @dataclass(frozen=True)
@@ -117,7 +140,8 @@ class Change:
     """What one operation changed: enough to redraw, and to undo by its inverse."""
 
     action: str  # create | update | delete | restore
-    kind: str  # span | relation | event | argument | layer | comment | schema | document
+    kind: str  # span | relation | event | argument | category | layer | comment | schema
+    #            | document
     id: int | None
     document_id: int | None = None
     before: dict[str, Any] | None = None

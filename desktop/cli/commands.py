@@ -44,6 +44,7 @@ def cmd_import(args) -> int:
     print(f"imported {report.documents_added} document(s) into {args.project!r}"
           f" ({report.documents_existing} already there); {report.spans} spans, "
           f"{report.relations} relations, {report.events} events"
+          + (f", {report.categories} document categories" if report.categories else "")
           + (f" ({report.duplicate_labels} labels already there, not stored twice)"
              if report.duplicate_labels else ""))
     return 0
@@ -68,6 +69,8 @@ def cmd_stats(args) -> int:
                  if binary else ""))
     for label, n in data["labels"].items():
         print(f"  {label}\t{n}")
+    for name, n in data.get("categories", {}).items():
+        print(f"  category {name}\t{n}")
     for name, row in data.get("suggesters", {}).items():
         print(f"  suggester {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     return 0

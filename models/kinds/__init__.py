@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from models.kinds import event, relation, span
+from models.kinds import category, event, relation, span
 from models.kinds.base import NeedsReload, Patch
 from models.views import Change
 
@@ -26,12 +26,16 @@ KINDS: dict[str, Kind] = {
     "relation": Kind(relation.NAME, relation.TABLE, relation.FIELDS, relation.patch),
     "event": Kind(event.NAME, event.TABLE, event.FIELDS, event.patch),
     "argument": Kind("argument", "event_arguments", event.ARG_FIELDS, event.patch_argument),
+    "category": Kind(category.NAME, category.TABLE, category.FIELDS, category.patch),
 }
 
 
 def restore_rows(p: Patch, rows: dict[str, Any]) -> None:
     """Put back in an open view the rows a delete took (a restore Change's `after`): the
-    span, relation or event with their ids, and whatever hung on it."""
+    span, relation, event or category with their ids, and whatever hung on it."""
+    if "category" in rows:
+        category.add(p, rows["category"])
+        return
     if "span" in rows:
         span.insert(p, rows["span"])
     events = list(rows.get("events", ())) + ([rows] if "event" in rows else [])

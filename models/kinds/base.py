@@ -20,6 +20,7 @@ class Patch:
         self.spans = list(view.spans)
         self.relations = list(view.relations)
         self.events = list(view.events)
+        self.categories = list(view.categories)
         self.status, self.version = view.status, view.version
 
     def own(self, row: dict[str, Any]) -> None:

@@ -34,6 +34,12 @@ class LabelsFacade:
     add_argument = _lazy_op("models.operations:AddArgument.call")
     remove_argument = _lazy_op("models.operations:RemoveArgument.call")
     restore_argument = _lazy_op("models.operations:RestoreArgument.call")
+    # document categories (accept/reject: set_state, accept, reject with kind "category")
+    set_category = _lazy_op("models.operations:SetCategory.call")
+    toggle_category = _lazy_op("models.operations:ToggleCategory.call")
+    update_category = _lazy_op("models.operations:UpdateCategory.call")
+    delete_category = _lazy_op("models.operations:DeleteCategory.call")
+    restore_category = _lazy_op("models.operations:RestoreCategory.call")
 
     def run(self, operations: list[Operation]) -> list[Change]:
         """Several operations in one unit of work: all stored, or none (bulk actions, undo

@@ -13,9 +13,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models.orm import (
-    GOLD, Document, Event, EventArgument, Layer, Relation, SourceTask, Span, TaskSpan)
+    GOLD, Document, DocumentCategory, Event, EventArgument, Layer, Relation, SourceTask, Span,
+    TaskSpan)
 from models.records import (
-    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord)
+    ArgumentRecord, CategoryRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord,
+    TaskRecord)
 from models.services.projects import get_project
 from models.tokens import tokens_for_many
 
@@ -44,15 +46,20 @@ def layer_names(s: Session, project_id: int) -> list[str]:
 def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                   states: tuple[str, ...] = ("accepted",), status: str | None = None,
                   batch: int = 500, task_spans: bool = False,
-                  left_out: Counter | None = None):
+                  left_out: Counter | None = None,
+                  category_states: tuple[str, ...] | None = None):
     """Yield one DocumentRecord per document, with the labels of the chosen layer.
 
     With layer None and no gold layer, each document contributes the labels of the layer
     with the most labels (a single-annotator project). `task_spans`: the spans and
     relations of imported tasks come whatever their state (a Prodigy task is written back
     with its rejected and ignored spans). `left_out`, when given, counts the documents left
-    out by (reason, status)."""
+    out by (reason, status). `category_states`: the states of the document categories
+    given (default: `states` and rejected; a rejected category is a person's explicit no,
+    which a format writes as such, 0.0 or a rejected task, never as the category)."""
     project = get_project(s, project_name)
+    cat_states = tuple(category_states) if category_states is not None else \
+        tuple(dict.fromkeys((*states, "rejected")))
     chosen = pick_layer(s, project.id, layer)
     doc_ids = list(s.scalars(select(Document.id).where(Document.project_id == project.id)
                              .order_by(Document.id)))
@@ -79,7 +86,7 @@ def layer_records(s: Session, project_name: str, layer: str | None = None, *,
                     layers[lay.document_id] = lay
         recs = list(_records(s, [docs[d] for d in chunk], layers, states, status, task_spans,
                              left_out if left_out is not None else Counter(),
-                             gold=chosen == GOLD))
+                             gold=chosen == GOLD, cat_states=cat_states))
         # every format aligns to the document's one stored tokenization
         toks = tokens_for_many(s, [r.doc_id for r in recs], {r.doc_id: r.text for r in recs})
         for rec in recs:
@@ -107,7 +114,8 @@ def _kept(s: Session, doc: Document, lay: Layer | None, status: str | None,
     return None
 
 
-def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
+def _records(s, docs, layers, states, status, task_spans, left_out, gold=False,
+             cat_states=("accepted", "rejected")):
     lids = [lay.id for lay in layers.values()]
     spans: dict[int, list[Span]] = {}
     rels: dict[int, list[Relation]] = {}
@@ -115,7 +123,12 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
     args: dict[int, list[EventArgument]] = {}
     tasks: dict[int, list] = {}
     links: dict[int, list] = {}  # span id -> its task_spans rows
+    cats: dict[int, list] = {}
     if lids:
+        C = DocumentCategory.__table__.c
+        for c in s.execute(select(DocumentCategory.__table__).where(
+                C.layer_id.in_(lids), C.state.in_(cat_states)).order_by(C.id)):
+            cats.setdefault(c.layer_id, []).append(c)
         # Core rows, not ORM instances: an export reads every label of the project
         T = Span.__table__.c
         linked = select(TaskSpan.span_id).join(SourceTask, SourceTask.id == TaskSpan.task_id) \
@@ -166,6 +179,10 @@ def _records(s, docs, layers, states, status, task_spans, left_out, gold=False):
                 task_index[t.id] = len(rec.tasks)
                 rec.tasks.append(TaskRecord(answer=t.answer, kind=t.kind,
                                             fields=dict(t.fields or {})))
+            rec.categories = [CategoryRecord(c.category, state=c.state, source=c.source,
+                                             score=c.score, task=task_index.get(c.task_id),
+                                             extra=dict(c.extra or {}))
+                              for c in cats.get(lay.id, [])]
             present = set()
             for sp in spans.get(lay.id, []):
                 present.add(sp.id)

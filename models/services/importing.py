@@ -23,6 +23,7 @@ from models.records import ANSWERS, SPAN_SOURCES, SPAN_STATES, TASK_KINDS, Docum
 from models.schema import Schema
 from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
+from models.services.import_categories import CategoryWriter, check_record
 from models.services.import_constraints import widen, widen_policies
 from models.services.import_labels import Held, LabelWriter, load_held
 from models.services.import_tasks import TaskWriter
@@ -47,6 +48,7 @@ class ImportReport:
     events: int = 0
     duplicate_labels: int = 0  # already in the layer, not stored twice
     tasks: int = 0  # imported tasks (Prodigy lines) stored
+    categories: int = 0  # document categories stored
     labels_added: list[str] = field(default_factory=list)  # schema growth
     project_created: bool = False
     existing_titles: list[str] = field(default_factory=list)
@@ -72,6 +74,7 @@ def validate_record(rec: DocumentRecord) -> bool:
         raise FormatError(path, line, f"document of {len(rec.text):,} characters is over the "
                           f"limit of {MAX_CHARS:,}; split it")
     check_fields(rec)
+    check_record(rec)
     n = len(rec.text)
     for task in rec.tasks:
         if task.answer not in (*ANSWERS, None) or task.kind not in TASK_KINDS:
@@ -132,7 +135,8 @@ def _span_error(sp, path: str, line: int | None) -> None:
 
 def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) -> list[str]:
     """Labels the schema lacks: refused under strict, else added (returned for stderr)."""
-    used: dict[str, set[str]] = {"entities": set(), "relations": set(), "events": set()}
+    used: dict[str, set[str]] = {"entities": set(), "relations": set(), "events": set(),
+                                 "categories": set()}
     first_use: dict[str, str] = {}
     roles: dict[str, set[str]] = {}
     event_types = {ev.type for rec in records for ev in rec.events} | {
@@ -154,6 +158,10 @@ def check_schema(schema: Schema, records: list[DocumentRecord], strict: bool) ->
             for arg in ev.arguments:
                 roles.setdefault(ev.type, set()).add(arg.role)
                 first_use.setdefault(f"role:{ev.type}.{arg.role}", rec.where)
+        for cat in rec.categories:
+            if cat.name not in used["categories"]:
+                used["categories"].add(cat.name)
+                first_use[f"category:{cat.name}"] = rec.where
     for key, where in first_use.items():  # a name the schema could never hold
         kind, name = key.split(":", 1)
         label = name.split(".", 1)[1] if kind == "role" else name
@@ -208,6 +216,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
             "entities": set(schema.entity_names),
             "relations": {r.name for r in schema.relations},
             "events": {e.name for e in schema.events}})
+        added += proj_schema.add_groups_from(schema)
         report.labels_added += added
     report.labels_added += check_schema(proj_schema, records, strict)
     report.labels_added += widen(proj_schema, records, strict)
@@ -323,11 +332,15 @@ def import_records(s: Session, actor: Actor, project_name: str,
     writer = LabelWriter(s, held, sum(len(rec.spans) for rec, _ in labeled),
                          sum(len(rec.events) for rec, _ in labeled))
     tasks = TaskWriter(s, sorted(old_layers), sum(len(rec.tasks) for rec, _ in labeled))
+    cats = CategoryWriter(s, proj_schema, sorted(old_layers))
     for rec, lid in labeled:
-        writer.add(rec, lid, tasks.add(rec, lid) if rec.tasks else None)
+        task_ids = tasks.add(rec, lid) if rec.tasks else None
+        writer.add(rec, lid, task_ids)
+        cats.add(rec, lid, task_ids)
     report.tasks = tasks.write()
+    report.categories = cats.write()
     report.spans, report.relations, report.events = writer.write()
-    report.duplicate_labels = writer.duplicates
+    report.duplicate_labels = writer.duplicates + cats.duplicates
 
     # ---- the audit trail: one row per document touched, one for the whole import ----------
     # (JSON written by hand: json.dumps per document costs more than the insert itself)
@@ -336,6 +349,7 @@ def import_records(s: Session, actor: Actor, project_name: str,
     audit_rows = [(now, actor.name, "import", "documents", doc_id, project.id, doc_id, None,
                    f'{{"title": {_json_str(rec.title)}, "spans": {len(rec.spans)}, '
                    f'"relations": {len(rec.relations)}, "events": {len(rec.events)}, '
+                   f'"categories": {len(rec.categories)}, '
                    f'"layer": {layer_json[rec.annotator or default_layer]}}}')
                   for rec, doc_id in zip(records, doc_ids)]
     audit_rows.append((now, actor.name, "import", "projects", project.id, project.id, None,

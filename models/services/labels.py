@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import rules
+from models.services import categories
 from models.errors import NotFoundError, StaleWriteError, ValidationError
 from models.kinds import event as event_kind
 from models.kinds import relation as relation_kind
@@ -216,7 +217,10 @@ def set_attribute(s, actor, kind: str, row_id: int, name: str, value: Any,
 
 def set_state(s, actor, kind: str, row_id: int, state: str, *, label: str | None = None,
               expected_version=None) -> Change:
-    """Accept or reject a suggestion (or put it back): kind span|relation|event."""
+    """Accept or reject a suggestion (or put it back): kind span|relation|event|category."""
+    if kind == "category":
+        return categories.set_state(s, actor, row_id, state,
+                                    expected_version=expected_version)
     if state not in SPAN_STATES:
         raise ValidationError(f"state must be one of {', '.join(SPAN_STATES)}")
     action = STATE_ACTIONS[state]

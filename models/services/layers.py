@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, PermissionDenied, ValidationError
 from models.orm import (
-    GOLD, LAYER_STATUSES, AuditLog, Comment, Document, Event, EventArgument, Layer, Relation,
-    SchemaVersion, Span, User, utcnow)
+    GOLD, LAYER_STATUSES, AuditLog, Comment, Document, DocumentCategory, Event, EventArgument,
+    Layer, Relation, SchemaVersion, Span, User, utcnow)
 from models.schema import Schema
 from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
 from models.views import (
-    ArgumentView, Change, CommentView, DocumentSummary, EventView, LayerView, RelationView,
-    SpanView)
+    ArgumentView, CategoryView, Change, CommentView, DocumentSummary, EventView, LayerView,
+    RelationView, SpanView)
 
 
 def schema_for(s: Session, project_id: int) -> Schema:
@@ -194,6 +194,12 @@ def load_layer(s: Session, document_id: int, name: str,
                              dict(_json(attrs) or {}), state, source, sugg, score, ver)
                    for e_id, trig, etype, attrs, state, source, sugg, score, ver in events
                    if include_rejected or state != "rejected"]
+    q = select(DocumentCategory.id, DocumentCategory.category, DocumentCategory.state,
+               DocumentCategory.source, DocumentCategory.suggester, DocumentCategory.score,
+               DocumentCategory.version).where(DocumentCategory.layer_id == lay.id)
+    if not include_rejected:
+        q = q.where(DocumentCategory.state != "rejected")
+    view.categories = [CategoryView(*row) for row in run(q.order_by(DocumentCategory.id))]
     return view
 
 
@@ -214,6 +220,13 @@ def list_documents(s: Session, project_id: int, layer_name: str) -> list[Documen
     sugg = count(Span, Span.state == "suggested")
     rels = count(Relation, Relation.state == "accepted")
     evs = count(Event, Event.state == "accepted")
+    cats: dict[int, list[str]] = {}
+    if layer_ids:
+        for lid, name in s.execute(select(DocumentCategory.layer_id, DocumentCategory.category)
+                                   .where(DocumentCategory.layer_id.in_(layer_ids),
+                                          DocumentCategory.state == "accepted")
+                                   .order_by(DocumentCategory.id)):
+            cats.setdefault(lid, []).append(name)
     out = []
     rows = s.execute(select(Document.id, Document.title, Document.chars)
                      .where(Document.project_id == project_id).order_by(Document.id))
@@ -223,7 +236,8 @@ def list_documents(s: Session, project_id: int, layer_name: str) -> list[Documen
         out.append(DocumentSummary(doc_id, title, lay.status if lay else "new",
                                    spans.get(lid, 0), rels.get(lid, 0), evs.get(lid, 0),
                                    sugg.get(lid, 0), length or 0,
-                                   lay.active_seconds or 0 if lay else 0))
+                                   lay.active_seconds or 0 if lay else 0,
+                                   tuple(cats.get(lid, ()))))
     return out
 
 
@@ -324,7 +338,7 @@ def _layer_of_row(s: Session, a: AuditLog, names: dict[int, str]) -> str | None:
     data = a.after or a.before or {}
     if a.table_name == "documents":
         return data.get("layer")
-    for key in ("span", "relation", "event"):  # deletes keep the row under its kind
+    for key in ("span", "relation", "event", "category"):  # deletes: the row under its kind
         if isinstance(data.get(key), dict):
             data = data[key]
             break

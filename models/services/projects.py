@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models.errors import NotFoundError, ValidationError
-from models.orm import Document, Event, Layer, Project, Relation, SchemaVersion, Span
+from models.orm import (
+    Document, DocumentCategory, Event, Layer, Project, Relation, SchemaVersion, Span)
 from models.schema import Schema, default_schema
 from models.services.context import Actor, audit, check_admin
 from models.views import Change, ProjectSummary
@@ -92,6 +93,8 @@ def label_usage(s: Session, project_id: int, name: str) -> int:
                                                          Relation.label == name))
     n += s.scalar(select(func.count(Event.id)).where(Event.layer_id.in_(layers),
                                                       Event.type == name))
+    n += s.scalar(select(func.count(DocumentCategory.id)).where(
+        DocumentCategory.layer_id.in_(layers), DocumentCategory.category == name))
     return n or 0
 
 
@@ -134,7 +137,9 @@ def delete_label(s: Session, actor: Actor, project_id: int, name: str,
 
 def _retarget(s: Session, project_id: int, kind: str, old: str, new: str) -> None:
     layers = _layer_ids(s, project_id)
-    if kind == "entity":
+    if kind == "category":
+        _retarget_categories(s, layers, old, new)
+    elif kind == "entity":
         s.execute(update(Span).where(Span.layer_id.in_(layers), Span.label == old)
                   .values(label=new, version=Span.version + 1)
                   .execution_options(synchronize_session=False))
@@ -152,3 +157,31 @@ def _retarget(s: Session, project_id: int, kind: str, old: str, new: str) -> Non
                   .values(label=new, version=Span.version + 1)
                   .execution_options(synchronize_session=False))
     s.expire_all()
+
+
+_STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}
+
+
+def _retarget_categories(s: Session, layers, old: str, new: str) -> None:
+    """Rename or merge a category in every layer. A layer that has both keeps one row, the
+    more decided one (accepted over suggested over rejected; the target's on a tie)."""
+    both = s.execute(select(DocumentCategory.layer_id, DocumentCategory.id,
+                            DocumentCategory.category, DocumentCategory.state)
+                     .where(DocumentCategory.layer_id.in_(layers),
+                            DocumentCategory.category.in_((old, new)))).all()
+    rows: dict[int, dict[str, tuple[int, str]]] = {}
+    for lid, row_id, name, state in both:
+        rows.setdefault(lid, {})[name] = (row_id, state)
+    drop = []
+    for pair in rows.values():
+        if len(pair) == 2:
+            (old_id, old_state), (new_id, new_state) = pair[old], pair[new]
+            drop.append(old_id if _STATE_RANK[new_state] >= _STATE_RANK[old_state]
+                        else new_id)
+    if drop:
+        s.execute(delete(DocumentCategory).where(DocumentCategory.id.in_(drop))
+                  .execution_options(synchronize_session=False))
+    s.execute(update(DocumentCategory).where(DocumentCategory.layer_id.in_(layers),
+                                             DocumentCategory.category == old)
+              .values(category=new, version=DocumentCategory.version + 1)
+              .execution_options(synchronize_session=False))

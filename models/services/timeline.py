@@ -10,7 +10,7 @@ from models.orm import AuditLog
 # Audit actions that add a label to someone's work (undoing one subtracts it again).
 _ADDS = {"create", "accept", "restore"}
 _SUBTRACTS = {"delete", "reject", "unreview"}
-_TABLES = ("spans", "relations", "events")
+_TABLES = ("spans", "relations", "events", "document_categories")
 
 
 def label_progress(s: Session, project_id: int) -> dict[str, list[tuple[str, int]]]:

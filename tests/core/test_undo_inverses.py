@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from models import operations as ops
 from models.errors import DomainError
-from models.orm import Event, EventArgument, Layer, Relation, Span
+from models.orm import DocumentCategory, Event, EventArgument, Layer, Relation, Span
 from models.records import DocumentRecord
 from tests.conftest import ROOT
 
@@ -26,6 +26,7 @@ ENTITIES = ["PERSON", "ORG", "GPE", "LOC", "DATE", "NORP"]
 EVENTS = ["Arrest", "Transport", "Meet"]
 ROLES = ["Person", "Agent", "Place", "Time", "Artifact", "Origin", "Entity"]
 RELATIONS = ["located_in", "member_of", "part_of", "employed_by", "citizen_of"]
+CATEGORIES = ["politics", "crime", "sports"]  # the news schema's Topic: one of
 
 
 def layer_rows(store, layer_id: int) -> dict:
@@ -44,7 +45,8 @@ def layer_rows(store, layer_id: int) -> dict:
                 "spans": rows(Span, Span.layer_id == layer_id),
                 "relations": rows(Relation, Relation.layer_id == layer_id),
                 "events": rows(Event, Event.layer_id == layer_id),
-                "arguments": rows(EventArgument, EventArgument.event_id.in_(events))}
+                "arguments": rows(EventArgument, EventArgument.event_id.in_(events)),
+                "categories": rows(DocumentCategory, DocumentCategory.layer_id == layer_id)}
 
 
 class Editor:
@@ -71,6 +73,20 @@ class Editor:
                                   fragments=[list(first), list(third)])
         if action == "event_at":
             return ops.CreateEventAt(self.doc, tok[0], tok[1], EVENTS[c % len(EVENTS)])
+        if action == "toggle_category":
+            return ops.ToggleCategory(self.doc, CATEGORIES[c % len(CATEGORIES)])
+        if action == "suggest_category":
+            return ops.SetCategory(self.doc, CATEGORIES[c % len(CATEGORIES)],
+                                   state="suggested", source="model", score=0.5)
+        if action in ("decide_category", "delete_category"):
+            cats = view.categories
+            if not cats:
+                return None
+            cat = cats[b % len(cats)]
+            if action == "delete_category":
+                return ops.DeleteCategory(cat.id)
+            return ops.SetState("category", cat.id,
+                                ["suggested", "accepted", "rejected"][c % 3])
         if sp is None:
             return None
         if action == "relabel":
@@ -136,7 +152,8 @@ ACTIONS = ["create", "create", "create_fragments", "event_at", "relabel", "resiz
            "resize", "delete", "accept", "reject", "state", "attribute", "note", "kb",
            "relation", "relation", "event", "status", "relabel_relation", "delete_relation",
            "accept_relation", "argument", "argument", "remove_argument", "delete_event",
-           "event_attribute", "reject_event"]
+           "event_attribute", "reject_event", "toggle_category", "toggle_category",
+           "suggest_category", "decide_category", "delete_category"]
 edits = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 10_000),
                            st.integers(0, 10_000), st.integers(0, 10_000)),
                  min_size=1, max_size=18)

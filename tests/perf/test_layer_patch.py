@@ -14,6 +14,7 @@ from models.layer_patch import NeedsReload, apply_changes
 
 ENTITIES = ["PERSON", "ORG", "GPE", "LOC", "DATE", "NORP", "FAC"]
 EVENTS = ["Arrest", "Transport", "Meet", "Attack"]
+CATEGORIES = ["politics", "crime", "sports"]  # the news schema's Topic: one of
 
 
 class Walker:
@@ -27,12 +28,13 @@ class Walker:
         self.tokens = [m.span() for m in re.finditer(r"\w+", self.view.text)]
         self.done: list[list] = []  # undo stack: the operations that undo each command
         self.undone: list[list] = []
-        self.patched = self.reloaded = 0
+        self.patched = self.reloaded = self.category_patches = 0
 
     def apply(self, changes) -> None:
         try:
             self.view = apply_changes(self.view, changes)
             self.patched += 1
+            self.category_patches += any(ch.kind == "category" for ch in changes)
         except NeedsReload:
             self.view = self.svc.load(self.doc)
             self.reloaded += 1
@@ -41,7 +43,7 @@ class Walker:
 
     def _diff(self, fresh) -> str:
         v = self.view
-        for name in ("spans", "relations", "events", "status", "version"):
+        for name in ("spans", "relations", "events", "categories", "status", "version"):
             a, b = getattr(v, name), getattr(fresh, name)
             if a != b:
                 if isinstance(a, list):
@@ -63,7 +65,20 @@ class Walker:
         choice = r.choice(["create", "create", "create", "suggest", "relabel", "resize",
                            "delete", "state", "attr", "kb", "note", "relation", "relation",
                            "relabel_rel", "state_rel", "delete_rel", "event", "event_at",
-                           "argument", "remove_arg", "delete_event", "event_attr", "status"])
+                           "argument", "remove_arg", "delete_event", "event_attr", "status",
+                           "category", "category", "suggest_category", "state_category",
+                           "delete_category"])
+        if choice == "category":  # a key or a chip: in an exclusive group one of
+            return ops.ToggleCategory(self.doc, r.choice(CATEGORIES))
+        if choice == "suggest_category":
+            return ops.SetCategory(self.doc, r.choice(CATEGORIES), state="suggested",
+                                   source="model", score=0.7, suggester="textcat")
+        cat = self.pick(v.categories)
+        if choice == "state_category":
+            return ops.SetState("category", cat.id, r.choice(["accepted", "rejected"])) \
+                if cat else None
+        if choice == "delete_category":
+            return ops.DeleteCategory(cat.id) if cat else None
         sp = self.pick(v.spans)
         if choice in ("create", "suggest", "event_at"):
             i = r.randrange(len(self.tokens))
@@ -165,6 +180,7 @@ def test_patched_view_equals_a_fresh_load_after_random_edits_and_undos(service, 
     # most edits must really be patched, not silently reloaded
     assert w.patched > 5 * max(1, w.reloaded), (w.patched, w.reloaded)
     assert w.view.relations or w.view.events  # the walk reached relations and events too
+    assert w.category_patches  # and document categories
 
 
 def test_patch_of_a_delete_drops_the_relations_events_and_arguments_hanging_on_the_span(

@@ -157,3 +157,23 @@ def test_a_client_that_skips_the_checks_is_stopped_by_the_database(team_db, doc,
         bob.create_span(doc, s, e, "PERSON", layer="gold")
     rev = team_db.service(team_db.rev)
     assert [x.label for x in rev.load(doc, "gold").spans] == ["PERSON"]
+
+
+def test_document_categories_are_a_layer_s_own_like_spans(team_db, doc, labeled):
+    ann, bob = team_db.service(team_db.ann), team_db.service(team_db.bob)
+    mine = ann.set_category(doc, "politics").id
+    bob.set_category(doc, "sports")
+    with pytest.raises(NotFoundError, match="or is in a layer you may not see"):
+        bob.reject("category", mine)
+    ann_layer = labeled["layers"][team_db.ann]
+    with team_db.raw(team_db.bob) as conn:
+        assert [r[0] for r in conn.execute("SELECT category FROM document_categories")] == [
+            "sports"]
+        assert conn.execute("UPDATE document_categories SET state = 'rejected' WHERE id = %s",
+                            (mine,)).rowcount == 0
+        assert "row-level security" in _refused(
+            conn, "INSERT INTO document_categories (layer_id, category, source, state, "
+            "version) VALUES (%s, 'crime', 'manual', 'accepted', 1)", (ann_layer,))
+    assert ann.load(doc).accepted_categories == ["politics"]
+    rev = team_db.service(team_db.rev)
+    assert rev.load(doc, team_db.ann).accepted_categories == ["politics"]

@@ -68,7 +68,8 @@ def test_team_init_is_idempotent_and_refused_to_a_member(team_db, cli, tmp_path)
 
     before = policies()
     assert {t for t, *_ in before} == {"layers", "source_tasks", "task_spans", "spans",
-                                       "relations", "events", "event_arguments", "audit_log",
+                                       "relations", "events", "event_arguments",
+                                       "document_categories", "audit_log",
                                        "users", "comments"}
     r = cli("--db", su, "team", "init", "--admin", team_db.admin)  # no password: kept
     assert r.returncode == 0, r.stderr

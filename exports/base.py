@@ -95,6 +95,7 @@ class ExportReport:
     relations: int = 0
     events: int = 0
     tasks: int = 0  # Prodigy: lines written (a document may be several tasks)
+    categories: int = 0  # document categories written (accepted ones and explicit noes)
     problems: list[Problem] = field(default_factory=list)
     # documents the export was not given, by (reason, status): filled by the caller
     left_out: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -384,8 +385,13 @@ def align_span(span: SpanRecord, tokens: TokenIndex, doc: DocumentRecord, option
 def report_unsupported(doc: DocumentRecord, report: ExportReport, fmt: str, *,
                        events: bool = True, discontinuous: bool = True,
                        attributes: bool = True, kb_ids: bool = False, notes: bool = True,
-                       comments: bool = True, relations: bool = False) -> None:
+                       comments: bool = True, relations: bool = False,
+                       categories: bool = False) -> None:
     """Add a problem for each thing in `doc` that the format `fmt` cannot carry."""
+    if categories:
+        for c in doc.categories:
+            report.add(doc, "category", c.name, None, None,
+                       f"left out ({c.state}): {fmt} has no document categories")
     if events:
         for ev in doc.events:
             report.add(doc, "event", ev.type, None, None, f"left out: {fmt} has no events")

@@ -111,7 +111,8 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
 def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptions,
                    report: ExportReport) -> list[list[list[str]]]:
     """The document's sentences, each a list of rows (token, extra columns..., tag)."""
-    report_unsupported(doc, report, "CoNLL", kb_ids=True, relations=True)
+    report_unsupported(doc, report, "CoNLL", kb_ids=True, relations=True,
+                       categories=True)
     text = doc.text
     index = TokenIndex(toks, text)
     aligned = []

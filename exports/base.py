@@ -112,8 +112,9 @@ class ExportReport:
 
     def summary(self) -> str:
         head = (f"{self.format}: {self.documents} documents, {self.spans} spans, "
-                f"{self.relations} relations, {self.events} events written to "
-                f"{len(self.files)} file(s)")
+                f"{self.relations} relations, {self.events} events"
+                + (f", {self.categories} document categories" if self.categories else "")
+                + f" written to {len(self.files)} file(s)")
         if not self.problems:
             return head
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.counts_by_kind().items()))

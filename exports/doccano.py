@@ -179,10 +179,17 @@ from exports.base import DOCCANO_FORMS  # noqa: E402 (the declaration stays at t
 from exports.format import Format, Option, Probe  # noqa: E402 (the declaration stays at the end)
 
 
+# Keys of Prodigy's tasks: a Prodigy textcat task has a "label" too (a string, with "answer")
+_PRODIGY = frozenset(("answer", "_input_hash", "_task_hash", "_view_id", "_session_id",
+                      "options", "accept", "spans", "tokens"))
+
+
 def _sniff(probe: Probe) -> bool:
-    """JSON whose first object has doccano's "entities" or its older "label"."""
+    """JSON whose first object has doccano's "entities", "cats" or a "label" list, and
+    none of the keys of a Prodigy task."""
     obj = probe.suffix in (".jsonl", ".json") and probe.first_json
-    return bool(obj) and ("entities" in obj or "label" in obj)
+    return bool(obj) and _PRODIGY.isdisjoint(obj) and (
+        "entities" in obj or "cats" in obj or isinstance(obj.get("label"), list))
 
 
 FORMAT = Format(

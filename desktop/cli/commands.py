@@ -44,6 +44,7 @@ def cmd_import(args) -> int:
     print(f"imported {report.documents_added} document(s) into {args.project!r}"
           f" ({report.documents_existing} already there); {report.spans} spans, "
           f"{report.relations} relations, {report.events} events"
+          + (f", {report.categories} document categories" if report.categories else "")
           + (f" ({report.duplicate_labels} labels already there, not stored twice)"
              if report.duplicate_labels else ""))
     return 0

@@ -90,19 +90,26 @@ class SuggestController:
         self.jobs.start("Training a model", job, done)
 
     def order_by_uncertainty(self) -> None:
+        self._order_by("entities")
+
+    def order_by_category_uncertainty(self) -> None:
+        self._order_by("categories")
+
+    def _order_by(self, kind: str) -> None:
         svc = self.ws.service
 
         def job(state: JobState):
             return svc.documents_by_uncertainty(
                 self.ws.project_id, progress=lambda d, t: state.progress(d, t),
-                cancel=self._cancel_of(state))
+                cancel=self._cancel_of(state), kind=kind)
 
         def done(ranked) -> None:
             if not ranked:
                 self.ws.say("no document left to order (all done)")
                 return
             first = ranked[0][0]
-            self.ws.say(f"{len(ranked)} documents ordered by the model's uncertainty; "
+            what = "" if kind == "entities" else " about their categories"
+            self.ws.say(f"{len(ranked)} documents ordered by the model's uncertainty{what}; "
                         "opening the least certain")
             self.ws.open_document(first)
 

@@ -24,7 +24,8 @@ spans and relations in the ``classification`` form.
 
 The reader takes every form, line by line: ``entities`` as objects or as [start, end,
 label] lists, ``relations``, ``cats`` (a list of category names), ``label`` as [start, end,
-label] lists (spans) or as names (categories, doccano's text classification). A JSON array
+label] lists (spans) or as names (categories, doccano's text classification; ``labels``
+too, the other name doccano's files give that column, written back under it). A JSON array
 file (doccano's .json export) is read too; its errors name the line where the item starts.
 """
 
@@ -50,7 +51,10 @@ from models.schema import Schema
 
 NAME = "doccano"
 EXTENSIONS = (".jsonl", ".json")
-RESERVED = ("text", "entities", "relations", "label", "title", "cats")
+RESERVED = ("text", "entities", "relations", "label", "title", "cats", "labels")
+# doccano takes the label column's name at import ("label" by default); "labels" is the
+# other one its own files use. A category read from it keeps it, to be written back under it.
+LABEL_KEYS = ("label", "labels")
 
 
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
@@ -83,7 +87,9 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
             cats = [c.name for c in doc.categories if c.state == "accepted"]
             if form == "classification":
                 spans = []
-                row["label"] = cats
+                keys = {c.extra.get("doccano_key") for c in doc.categories
+                        if c.state == "accepted"}
+                row["labels" if keys == {"labels"} else "label"] = cats
             elif form == "label":
                 row["label"] = [[s.start, s.end, s.label] for s in spans]
                 cats = []
@@ -138,10 +144,15 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         if k not in RESERVED:
             doc.meta[k] = v
     label = obj.get("label")
-    names = [*_names(obj.get("cats", []), path, lineno, '"cats"'),
-             *(label if isinstance(label, list) and label and all(
-                 isinstance(x, str) for x in label) else [])]
-    doc.categories = [CategoryRecord(n) for n in dict.fromkeys(names)]
+    names = _names(obj.get("cats", []), path, lineno, '"cats"')
+    if isinstance(label, list) and label and all(isinstance(x, str) for x in label):
+        names += label
+    keyed = {}
+    if "labels" in obj:
+        keyed = {n: {"doccano_key": "labels"}
+                 for n in _names(obj["labels"], path, lineno, '"labels"')}
+    doc.categories = [CategoryRecord(n, extra=dict(keyed.get(n, {})))
+                      for n in dict.fromkeys([*names, *keyed])]
     if "entities" in obj:
         entities = obj["entities"]
         if not isinstance(entities, list):
@@ -234,7 +245,8 @@ def _sniff(probe: Probe) -> bool:
     none of the keys of a Prodigy task."""
     obj = probe.suffix in (".jsonl", ".json") and probe.first_json
     return bool(obj) and _PRODIGY.isdisjoint(obj) and (
-        "entities" in obj or "cats" in obj or isinstance(obj.get("label"), list))
+        "entities" in obj or "cats" in obj or isinstance(obj.get("label"), list)
+        or isinstance(obj.get("labels"), list))
 
 
 FORMAT = Format(

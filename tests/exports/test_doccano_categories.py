@@ -17,6 +17,8 @@ CLASSIFICATION = [
     {"id": 7, "text": "What a wonderful little film.", "label": ["positive"]},
     {"id": 8, "text": "Dull and far too long.", "label": ["negative", "long"]},
     {"id": 9, "text": "No opinion here.", "label": []},
+    # the label column under its other name, with a meta object beside it
+    {"text": "Loud but fun.", "labels": ["positive", "loud"], "meta": {"page": 4}},
 ]
 
 INTENT = [
@@ -80,7 +82,8 @@ def test_every_form_comes_back_equal(tmp_path, rows, form, array):
     assert back == _ids(rows)
     with Store(db).session() as s:
         cats = sorted(c.category for c in s.scalars(select(DocumentCategory)))
-    assert cats == sorted(n for r in rows for n in r.get("cats", r.get("label", [])))
+    assert cats == sorted(n for r in rows
+                          for n in r.get("cats", r.get("label", r.get("labels", []))))
 
 
 def test_categories_and_spans_in_the_forms_that_cannot_carry_them_are_reported(tmp_path,

@@ -518,6 +518,20 @@ def _lists(value: Any) -> Any:
     return value
 
 
+def _category(d: dict, path: Path, n: int) -> CategoryRecord:
+    """One category of doc._.marginalia, every field checked (the import checks name,
+    state and source)."""
+    cat = CategoryRecord(**d)
+    score, task = cat.score, cat.task
+    if not (score is None or (isinstance(score, (int, float)) and not isinstance(score, bool)
+                              and 0.0 <= score <= 1.0)) \
+            or not (task is None or (type(task) is int and task >= 0)) \
+            or not isinstance(cat.extra, dict):
+        raise FormatError(str(path), None, f"document {n}: category {cat.name!r}: its score, "
+                          "task or extra is not a score in [0, 1], a task index or an object")
+    return cat
+
+
 def _from_cats(cats: dict, path: Path, n: int) -> list[CategoryRecord]:
     """A DocBin of another tool: 1.0 accepted, 0.0 rejected (someone said no), a value in
     between a suggestion with that score."""
@@ -579,7 +593,7 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
             if ref not in ids:
                 raise FormatError(str(path), None, f"document {n}: event {e.type!r} points "
                                                    f"to {ref}, which is not there")
-    rec.categories = [CategoryRecord(**d) for d in data.get("categories") or []]
+    rec.categories = [_category(d, path, n) for d in data.get("categories") or []]
     info: dict[str, Any] = data.get("doc") or {}
     rec.title = info.get("title") or ""
     rec.source = info.get("source") or ""

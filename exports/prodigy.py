@@ -250,12 +250,15 @@ def _one(doc: DocumentRecord, spans: list[SpanRecord], relations: list[RelationR
 # ---- document categories: textcat and choice tasks ---------------------------------------------
 
 def option_name(option: dict) -> str:
-    """The category of a choice option: its id, or its text when the id is not a string."""
+    """The category of a choice option: its id; when the id is a number, its text (if that
+    is a name: no white space), else the number."""
     oid = option.get("id")
     if isinstance(oid, str) and oid:
         return oid
     text = option.get("text")
-    return text if isinstance(text, str) and text else str(oid)
+    if isinstance(text, str) and text and not any(c.isspace() for c in text):
+        return text
+    return str(oid)
 
 
 def _categories_by_task(doc: DocumentRecord) -> dict[int | None, list[CategoryRecord]]:
@@ -332,14 +335,15 @@ def _categories(obj: dict, doc: DocumentRecord, task: TaskRecord, path: Path,
     options = obj.get("options")
     if options is not None:
         if not isinstance(options, list) or not all(
-                isinstance(o, dict) and "id" in o for o in options):
+                isinstance(o, dict) and isinstance(o.get("id"), (str, int))
+                and not isinstance(o.get("id"), bool) for o in options):
             raise FormatError(str(path), lineno, '"options" is not a list of {"id", "text"}')
         accept = obj.get("accept", [])
         if not isinstance(accept, list):
             raise FormatError(str(path), lineno, '"accept" is not a list of option ids')
         ids = [o["id"] for o in options]
         for oid in accept:
-            if oid not in ids:
+            if isinstance(oid, bool) or oid not in ids:
                 raise FormatError(str(path), lineno, f"accept: {oid!r} is not the id of one "
                                                      "of the options")
         names = [option_name(o) for o in options]

@@ -117,3 +117,19 @@ def test_spacy_trains_the_exported_categories_as_is(tmp_path, groups):
     assert nlp.pipe_names[-1] == component
     assert set(nlp.get_pipe(component).labels) == names
     assert set(nlp("The cabinet met.").cats) == names
+
+
+def test_a_tampered_category_in_our_data_is_refused_naming_the_document(tmp_path):
+    from spacy.tokens import DocBin
+    import spacy
+
+    from models.errors import FormatError
+
+    rec = DocumentRecord("Shares fell.", categories=[CategoryRecord("business")])
+    docbin.write([rec], tmp_path, _schema(TOPIC), ExportOptions(dev_ratio=0.0))
+    vocab = spacy.blank("en").vocab
+    [doc] = DocBin(store_user_data=True).from_disk(tmp_path / "train.spacy").get_docs(vocab)
+    doc.user_data[docbin.USER_DATA_KEY]["categories"][0]["score"] = "high"
+    DocBin(docs=[doc], store_user_data=True).to_disk(tmp_path / "bad.spacy")
+    with pytest.raises(FormatError, match="document 1: category 'business': its score"):
+        list(docbin.read(tmp_path / "bad.spacy"))

@@ -24,6 +24,7 @@ from shiboken6 import isValid
 
 from desktop import theme
 from desktop.actions import ActionBuilder
+from desktop.controllers.categories import CategoryController
 from desktop.controllers.editing import EditController
 from desktop.controllers.live import LiveUpdates
 from desktop.controllers.suggesting import SuggestController
@@ -32,6 +33,7 @@ from desktop.controllers.navigation import NavigationController
 from desktop.docview import DocumentView
 from desktop.jobs import Jobs, JobsWidget
 from desktop.keys import TextInputGuard
+from desktop.widgets.category_bar import CategoryBar
 from desktop.widgets.document_list import DocumentList
 from desktop.widgets.palette import LabelPalette
 from desktop.widgets.side_panel import SidePanel
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.docview = DocumentView()
         self.edits = EditController(ws, self.docview, self.undo, self)
+        self.categories = CategoryController(ws, self.edits, self)
         self.nav = NavigationController(ws, self.edits, self)
         self.jobs_widget = JobsWidget()
         self.jobs = Jobs(self.jobs_widget)
@@ -145,7 +148,12 @@ class MainWindow(QMainWindow):
         self.heading.setFont(f)
         self.heading.setContentsMargins(6, 6, 6, 2)
         self.findbar = FindBar(self.docview, self.ws)
+        self.category_bar = CategoryBar()
+        self.category_bar.set_schema(self.ws.schema)
+        self.category_bar.toggleRequested.connect(self.categories.toggle)
+        self.category_bar.decideRequested.connect(self.categories.decide)
         cl.addWidget(self.heading)
+        cl.addWidget(self.category_bar)
         cl.addWidget(self.findbar)
         cl.addWidget(self.docview, 1)
 
@@ -166,7 +174,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
 
     def _build_menus(self) -> None:
-        b = ActionBuilder(self, set(self.ws.label_keys()))
+        category_keys = {c.key for g in self.ws.schema.categories for c in g.categories
+                         if c.key}
+        b = ActionBuilder(self, set(self.ws.label_keys()) | category_keys)
         self.actions_by_name = b.actions
         mb = self.menuBar()
         e = self.edits
@@ -225,6 +235,14 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         b.add(m, "relation", "Relation from selected label…", e.start_relation, ["R"])
         b.add(m, "event", "Event on selection…", e.start_event, ["E"])
+        if self.ws.schema.categories:
+            m = mb.addMenu("&Categories")
+            for group in self.ws.schema.categories:
+                sub = m.addMenu(f"{group.name} ({'one of' if group.exclusive else 'any'})")
+                for cat in group.categories:
+                    b.add(sub, f"category_{cat.name}", cat.name,
+                          lambda n=cat.name: self.categories.toggle(n),
+                          [cat.key] if cat.key else [], tip=cat.description)
 
         m = mb.addMenu("&Suggestions")
         b.add(m, "next_suggestion", "Next suggestion", e.next_suggestion, ["Tab"])
@@ -289,12 +307,14 @@ class MainWindow(QMainWindow):
         self.docview.set_document(view, self.ws.schema,
                                   lambda d=view.document_id: self.ws.tokens(d))
         self.heading.setText(view.title or f"document {view.document_id}")
+        self.category_bar.show_layer(view)
         self._status_label(view)
         QSettings().setValue(f"last_document/{self.ws.project_name}", view.document_id)
         self.docview.setFocus()
 
     def _layer_changed(self, view) -> None:
         self.docview.apply(view)
+        self.category_bar.show_layer(view)
         self._status_label(view)
 
     def _status_label(self, view) -> None:
@@ -443,6 +463,8 @@ class MainWindow(QMainWindow):
 
     def _schema_changed(self, schema) -> None:
         self.palette_list.set_schema(schema)
+        self.category_bar.set_schema(schema)
+        self.category_bar.show_layer(self.ws.view)
         if self.ws.view is not None:
             self.docview.set_document(self.ws.view, schema)
 

@@ -104,7 +104,8 @@ class Workspace(QObject):
             sum(r.state == "accepted" for r in v.relations),
             sum(e.state == "accepted" for e in v.events),
             sum(s.state == "suggested" for s in v.spans), len(v.text),
-            next((d.active_seconds for d in self.documents if d.id == v.document_id), 0))
+            next((d.active_seconds for d in self.documents if d.id == v.document_id), 0),
+            tuple(v.accepted_categories))
         self.documents = [row if d.id == v.document_id else d for d in self.documents]
         self.documentUpdated.emit(row)  # one row redrawn, not the whole list
 

@@ -21,14 +21,15 @@ def run(args) -> int:
         print(f"project {args.project}: no document has two annotators yet (annotated by "
               f"{who}); agreement needs at least two annotators on the same documents")
         return 0
-    cols = ("a", "b", "docs", "span F1", "overlap", "rel F1", "event F1", "ev+args", "kappa")
+    cols = ("a", "b", "docs", "span F1", "overlap", "rel F1", "event F1", "ev+args", "kappa",
+            "category kappa")
     def val(p, key, kind):  # "-" where neither annotator labeled anything of the kind
         return _num(p[key]) if any(p["counts"][kind][:2]) else "-"
 
     rows = [(p["a"], p["b"], str(p["documents"]), val(p, "span_f1", "spans"),
              val(p, "span_f1_overlap", "spans"), val(p, "relation_f1", "relations"),
              val(p, "event_f1", "events"), val(p, "event_f1_args", "events"),
-             _num(p["kappa"])) for p in data["pairs"]]
+             _num(p["kappa"]), _num(p.get("category_agreement"))) for p in data["pairs"]]
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
     for r in rows:

@@ -64,6 +64,8 @@ def cmd_stats(args) -> int:
               f"{layer['events']} events, {layer['suggestions']} suggestions ({status})")
     for label, n in data["labels"].items():
         print(f"  {label}\t{n}")
+    for name, n in data.get("categories", {}).items():
+        print(f"  category {name}\t{n}")
     for name, row in data.get("suggesters", {}).items():
         print(f"  suggester {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     return 0

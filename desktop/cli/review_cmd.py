@@ -17,7 +17,7 @@ import json
 from desktop.cli.errors import UsageError
 
 
-KINDS = ("span", "relation", "event")
+KINDS = ("span", "relation", "event", "category")
 
 
 def _ref(text: str) -> tuple[str, int, int]:
@@ -27,13 +27,15 @@ def _ref(text: str) -> tuple[str, int, int]:
             raise ValueError(kind)
         return kind, int(row), int(version)
     except ValueError:
-        raise UsageError(f"{text!r}: expected KIND:ID:VERSION with KIND span, relation or "
-                         "event, e.g. span:12:1") from None
+        raise UsageError(f"{text!r}: expected KIND:ID:VERSION with KIND span, relation, "
+                         "event or category, e.g. span:12:1") from None
 
 
 def _conflict_json(c, text: str) -> dict:
+    # a category's conflict is about the whole document: its text is the place's name
     return {"id": c.id, "kind": c.kind, "start": c.start, "end": c.end,
-            "text": text[c.start:c.end], "open": c.open, "missing": list(c.missing),
+            "text": c.place if c.kind == "category" else text[c.start:c.end], "open": c.open,
+            "missing": list(c.missing),
             "versions": [{"label": v.label, "key": list(v.key), "annotators": list(v.annotators),
                           "ref": f"{c.kind}:{v.refs[0][0]}:{v.refs[0][1]}",
                           "decided": v.decided} for v in c.versions]}
@@ -120,11 +122,12 @@ def run(args) -> int:
               f"{d['open_conflicts']} open conflict(s){agreed}; gold {d['gold_status']}")
         for c in d["conflicts"]:
             missing = f"  missing in {', '.join(c['missing'])}" if c["missing"] else ""
-            print(f"  {c['kind']} [{c['start']},{c['end']}) {c['text'][:40]!r}{missing}")
+            at = "" if c["kind"] == "category" else f" [{c['start']},{c['end']})"
+            print(f"  {c['kind']}{at} {c['text'][:40]!r}{missing}")
             for v in c["versions"]:
                 k = v["key"]
                 where = (f"[{k[0]},{k[1]}) -> [{k[2]},{k[3]})" if c["kind"] == "relation"
-                         else f"[{k[0]},{k[1]})")
+                         else "document" if c["kind"] == "category" else f"[{k[0]},{k[1]})")
                 print(f"    {v['ref']:<16} {v['label']:<12} {where:<18} "
                       f"{', '.join(v['annotators']):<20} {v['decided'] or 'open'}")
     return 0

@@ -1,5 +1,6 @@
-"""The agreement panel: pairs of annotators, a per-label heat map, and the documents ranked
-by disagreement (double-click one to review it)."""
+"""The agreement panel: pairs of annotators, a per-label heat map, the document categories'
+kappa per category, and the documents ranked by disagreement (double-click one to review
+it)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from models.errors import DomainError
 
 PAIR_COLUMNS = (("A", "a"), ("B", "b"), ("Docs", "documents"), ("Span F1", "span_f1"),
                 ("Overlap F1", "span_f1_overlap"), ("Relation F1", "relation_f1"),
-                ("Event F1", "event_f1"), ("Event+args", "event_f1_args"), ("Kappa", "kappa"))
+                ("Event F1", "event_f1"), ("Event+args", "event_f1_args"), ("Kappa", "kappa"),
+                ("Category κ", "category_agreement"))
 
 
 def _cell(text: str, value: float | None = None, *, tip: str = "") -> QTableWidgetItem:
@@ -63,12 +65,16 @@ class AgreementWidget(QWidget):
         self.pairs = self._table([c for c, _ in PAIR_COLUMNS])
         self.heat = self._table([])
         self.heat.setToolTip("Span F1 per label and pair (exact match); grey: label unused")
+        self.per_category = self._table([])
+        self.per_category.setToolTip("Cohen's kappa per document category and pair, over the "
+                                     "documents both annotated (yes: the category accepted)")
         self.docs = self._table(["Document", "Annotators", "F1", "Kappa", "Disagreement"])
         self.docs.cellDoubleClicked.connect(self._open_doc)
 
         split = QSplitter(Qt.Vertical)
         for title, table in (("Pairs of annotators", self.pairs),
                              ("Per label (span F1)", self.heat),
+                             ("Per document category (Cohen's kappa)", self.per_category),
                              ("Documents, most disagreement first (double-click to review)",
                               self.docs)):
             box = QWidget()
@@ -114,6 +120,7 @@ class AgreementWidget(QWidget):
                 f"tokens: <b>{alpha}</b>")
         self._fill_pairs(rep["pairs"])
         self._fill_heat(rep["pairs"], rep["per_label"])
+        self._fill_categories(rep["pairs"])
         self._fill_docs(rep["documents"])
 
     def _fill_pairs(self, pairs: list[dict]) -> None:
@@ -149,6 +156,24 @@ class AgreementWidget(QWidget):
                 tip = (f"{label}: exact {_fmt(row['span_f1'])}, overlap "
                        f"{_fmt(row['span_f1_overlap'])}")
                 self.heat.setItem(r, c, _cell(_fmt(row["span_f1"]), row["span_f1"], tip=tip))
+
+    def _fill_categories(self, pairs: list[dict]) -> None:
+        names = list(dict.fromkeys(n for p in pairs for n in p.get("per_category", {})))
+        self.per_category.setColumnCount(len(names) + 1)
+        self.per_category.setHorizontalHeaderLabels(["Pair", *names])
+        self.per_category.setRowCount(len(pairs) if names else 0)
+        for r, p in enumerate(pairs if names else []):
+            self.per_category.setItem(r, 0, _cell(f"{p['a']} / {p['b']}"))
+            for c, name in enumerate(names, start=1):
+                row = p["per_category"].get(name)
+                if row is None:
+                    self.per_category.setItem(r, c, _cell("–", None,
+                                                          tip=f"{name}: given by neither"))
+                    continue
+                tip = (f"{name}: {p['a']} gave it {_n(row['a'], 'document')}, {p['b']} "
+                       f"{_n(row['b'], 'document')}, both {row['both']}")
+                self.per_category.setItem(r, c, _cell(_fmt(row["kappa"]), row["kappa"],
+                                                      tip=tip))
 
     def _fill_docs(self, docs: list[dict]) -> None:
         self.docs.setRowCount(len(docs))

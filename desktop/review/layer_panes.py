@@ -54,6 +54,8 @@ class LayerPane(QWidget):
             self.view.set_selection(conflict.start, conflict.end)
 
     def _span_for(self, layer: LayerView, c: Conflict, v: Version | None) -> int | None:
+        if c.kind == "category":
+            return None  # about the whole document: no span to outline
         if v is not None and self.name in v.annotators:
             row_id = v.refs[v.annotators.index(self.name)][0]
             if v.kind == "span":

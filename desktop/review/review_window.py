@@ -31,7 +31,7 @@ from models.review.places import KINDS
 
 
 def _place(c) -> tuple:
-    return (c.start, c.end, KINDS.index(c.kind))
+    return (c.start, c.end, KINDS.index(c.kind), c.place)
 
 
 class ReviewWindow(QMainWindow):
@@ -387,6 +387,8 @@ class ReviewWindow(QMainWindow):
         self.by_annotator.setEnabled(bool(labels))
 
     def _text(self, c) -> str:
+        if c is not None and c.kind == "category":
+            return c.place
         t = self.view.text[c.start:c.end].replace("\n", " ") if c else ""
         return t if len(t) <= 40 else t[:37] + "…"
 

@@ -27,6 +27,8 @@ HELP = ("1–9 select a version · Enter/A accept (replaces gold's version here)
 
 
 def describe_version(kind: str, key: tuple, text: str) -> str:
+    if kind == "category":
+        return f"{key[0]}  (the whole document)"
     if kind == "span":
         return f"{key[2]}  “{text[key[0]:key[1]]}”"
     if kind == "relation":
@@ -78,13 +80,14 @@ class VersionsPanel(QWidget):
             self.detail.setText("")
             self.list.blockSignals(False)
             return
-        snippet = text[c.start:c.end].replace("\n", " ")
+        snippet = c.place if c.kind == "category" else text[c.start:c.end].replace("\n", " ")
         if len(snippet) > 70:
             snippet = snippet[:67] + "…"
         self.header.setText(f"{position} · {c.kind} “{snippet}”")
         missing = f"missing in {', '.join(c.missing)}" if c.missing else \
             "every annotator labeled here"
-        self.detail.setText(f"[{c.start}, {c.end}) · {missing}")
+        where = "the whole document" if c.kind == "category" else f"[{c.start}, {c.end})"
+        self.detail.setText(f"{where} · {missing}")
         big = QFont(self.list.font())
         big.setPointSizeF(big.pointSizeF() * 1.1)
         for i, v in enumerate(c.versions):

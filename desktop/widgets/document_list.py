@@ -1,5 +1,5 @@
-"""The document list: title, status and label counts, filtered by status and title search,
-with the project's progress. A virtual model: only the rows on screen are drawn, so a
+"""The document list: title, status, label counts and document categories, filtered by
+status, category and title search, with the project's progress. A virtual model: only the rows on screen are drawn, so a
 project of 50,000 documents opens as fast as one of ten."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def duration(seconds: int) -> str:
 
 
 class DocumentModel(QAbstractTableModel):
-    HEADERS = ("Document", "", "Labels")
+    HEADERS = ("Document", "", "Labels", "Categories")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,7 +58,7 @@ class DocumentModel(QAbstractTableModel):
         if row is None:
             return
         old, self.docs[row] = self.docs[row], d
-        for col in range(3):
+        for col in range(len(self.HEADERS)):
             if self._display(old, col) != self._display(d, col):
                 index = self.index(row, col)
                 self.dataChanged.emit(index, index)
@@ -69,6 +69,8 @@ class DocumentModel(QAbstractTableModel):
             return d.title or f"document {d.id}"
         if col == 1:
             return STATUS_MARK.get(d.status, "?")
+        if col == 3:
+            return ", ".join(d.categories)
         counts = f"{d.spans}·{d.relations}·{d.events}"
         return counts + (f" +{d.suggestions}" if d.suggestions else "")
 
@@ -76,7 +78,7 @@ class DocumentModel(QAbstractTableModel):
         return 0 if parent is not None and parent.isValid() else len(self.docs)
 
     def columnCount(self, parent=None) -> int:
-        return 3
+        return len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and int(role) == _DISPLAY:
@@ -84,7 +86,7 @@ class DocumentModel(QAbstractTableModel):
         if orientation == Qt.Horizontal and int(role) == _TOOLTIP:
             return ("status: ○ new, ◐ in progress, ● done, ✔ approved, ↩ returned"
                     if section == 1 else "entities · relations · events (+ suggestions)"
-                    if section == 2 else None)
+                    if section == 2 else "the document's categories" if section == 3 else None)
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -98,31 +100,40 @@ class DocumentModel(QAbstractTableModel):
             return (f"{d.title}\n{STATUS_TEXT.get(d.status, d.status)} · {d.spans} entities, "
                     f"{d.relations} relations, {d.events} events, {d.suggestions} "
                     f"suggestions\n{d.chars:,} characters · id {d.id}"
-                    f"\nactive time: {duration(d.active_seconds)}")
+                    f"\nactive time: {duration(d.active_seconds)}"
+                    + (f"\ncategories: {', '.join(d.categories)}" if d.categories else ""))
         if role == _ALIGN and col == 1:
             return int(Qt.AlignCenter)
         return None
 
 
+NO_CATEGORY = "\x00none"  # the category filter's "no category" choice
+
+
 class _Filter(QSortFilterProxyModel):
-    """Title search and status filter."""
+    """Title search, status and category filters."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.needle, self.want = "", None
+        self.needle, self.want, self.category = "", None, None
 
-    def set(self, needle: str, want) -> None:
+    def set(self, needle: str, want, category=None) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter is deprecated
             self.beginFilterChange()
-            self.needle, self.want = needle, want
+            self.needle, self.want, self.category = needle, want, category
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.needle, self.want = needle, want
+            self.needle, self.want, self.category = needle, want, category
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row, parent) -> bool:
         d = self.sourceModel().docs[row]
         if self.needle and self.needle not in d.title.lower():
+            return False
+        if self.category == NO_CATEGORY:
+            if d.categories:
+                return False
+        elif self.category is not None and self.category not in d.categories:
             return False
         if self.want == "not_done":
             return d.status not in ("done", "approved")
@@ -145,8 +156,18 @@ class DocumentList(QWidget):
         for st in LAYER_STATUSES:
             self.status.addItem(STATUS_TEXT[st], st)
         self.status.addItem("not done", "not_done")
+        self.category = QComboBox()
+        self.category.setObjectName("category_filter")
+        self.category.setToolTip("Show the documents with this category (none: without "
+                                 "any category)")
+        # as narrow as a short name: the list's panel must not grow by the longest one
+        self.category.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.category.setMinimumContentsLength(5)
+        self._fill_categories(ws.schema)
         top.addWidget(self.search, 1)
         top.addWidget(self.status)
+        top.addWidget(self.category)
         lay.addLayout(top)
         self.model = DocumentModel(self)
         self.proxy = _Filter(self)
@@ -170,10 +191,12 @@ class DocumentList(QWidget):
         h.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         h.setStretchLastSection(False)
         h.setSectionResizeMode(0, QHeaderView.Stretch)
-        for col in (1, 2):  # fixed, not ResizeToContents: that would measure every row
+        for col in (1, 2, 3):  # fixed, not ResizeToContents: that would measure every row
             h.setSectionResizeMode(col, QHeaderView.Fixed)
         h.resizeSection(1, 24)
         h.resizeSection(2, 80)
+        h.resizeSection(3, 80)
+        self.tree.setColumnHidden(3, not ws.schema.categories)
         lay.addWidget(self.tree, 1)
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m done")
@@ -182,6 +205,8 @@ class DocumentList(QWidget):
         lay.addWidget(self.summary)
         self.search.textChanged.connect(self._filter)
         self.status.currentIndexChanged.connect(self._filter)
+        self.category.currentIndexChanged.connect(self._filter)
+        ws.schemaChanged.connect(self._fill_categories)
         self.tree.selectionModel().currentRowChanged.connect(self._chosen)
         ws.documentsChanged.connect(self.fill)
         ws.documentUpdated.connect(self._update_row)
@@ -200,9 +225,25 @@ class DocumentList(QWidget):
         self._mark_current()
         self._totals()
 
+    def _fill_categories(self, schema) -> None:
+        current = self.category.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem("All", None)
+        for name in schema.category_names:
+            self.category.addItem(name, name)
+        self.category.addItem("none", NO_CATEGORY)
+        i = self.category.findData(current)
+        self.category.setCurrentIndex(max(i, 0))
+        self.category.blockSignals(False)
+        self.category.setVisible(bool(schema.categories))
+        if hasattr(self, "tree"):
+            self.tree.setColumnHidden(3, not schema.categories)
+
     def _filter(self) -> None:
         self._quiet = True
-        self.proxy.set(self.search.text().strip().lower(), self.status.currentData())
+        self.proxy.set(self.search.text().strip().lower(), self.status.currentData(),
+                       self.category.currentData())
         self._quiet = False
         self._mark_current()
 

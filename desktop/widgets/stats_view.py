@@ -1,5 +1,5 @@
-"""View > Statistics: labels per type (bar), documents by status (pie), progress per
-annotator over time (lines), drawn with QtCharts."""
+"""View > Statistics: labels per type (bar), documents by status (pie), documents per
+category (bar), progress per annotator over time (lines), drawn with QtCharts."""
 
 from __future__ import annotations
 
@@ -78,6 +78,11 @@ class StatsDialog(QDialog):
         self.status_chart = self._status()
         top.addWidget(_view(self.labels_chart), 0, 0)
         top.addWidget(_view(self.status_chart), 0, 1)
+        self.categories_chart = None
+        if data.get("categories") or ws.schema.categories:
+            self.categories_chart = self._labels(data.get("categories", {}),
+                                                 "Documents per category (accepted)")
+            top.addWidget(_view(self.categories_chart), 1, 0, 1, 2)
         tabs.addTab(overview, "Labels and documents")
         self.progress_chart = self._progress(ws.service.label_progress(ws.project_id),
                                              "Labels per annotator over time")
@@ -86,11 +91,12 @@ class StatsDialog(QDialog):
                                          "Documents done per annotator over time")
         tabs.addTab(_view(self.done_chart), "Documents done")
 
-    def _labels(self, counts: dict[str, int]) -> QChart:
+    def _labels(self, counts: dict[str, int], title: str = "Accepted labels per type"
+                ) -> QChart:
         """Horizontal bars: every label's name is written out in full beside its bar
         (rotated names under vertical bars were cut to "PER...")."""
         chart = QChart()
-        chart.setTitle("Accepted labels per type")
+        chart.setTitle(title)
         bars = QBarSet("labels")
         names = sorted(counts, key=lambda k: (counts[k], k))  # the largest at the top
         for n in names:

@@ -16,7 +16,7 @@ from models import operations as op
 from models.errors import DomainError, ValidationError
 from models.orm import GOLD
 from models.review.gold_writer import GoldWriter
-from models.review.places import KINDS, Conflict, ReviewState, Version
+from models.review.places import KINDS, Conflict, ReviewState, Version, region
 from models.services.layers import ensure_layer
 
 __all__ = ["Conflict", "Version", "conflicts", "pending", "Decide", "AcceptAgreed",
@@ -87,7 +87,8 @@ def _each(w: GoldWriter, versions: list[Version], decide, settled=None) -> tuple
 
 def _ordered(versions: list[Version]) -> list[Version]:
     """Spans before the relations and events that attach to them."""
-    return sorted(versions, key=lambda v: (KINDS.index(v.kind), v.key[0], v.key[1]))
+    return sorted(versions, key=lambda v: (KINDS.index(v.kind), *(
+        region(v.kind, v.key) if v.kind == "category" else v.key[:2])))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 Per pair of annotators (every layer but gold), over the documents both annotated:
 span F1 (exact offsets and label; and overlap: one-to-one, same label, sharing a character),
 relation F1 (head and tail offsets and label), event F1 (trigger offsets and type; and with
-the arguments, role and target offsets), token-level Cohen's kappa, all also per label.
+the arguments, role and target offsets), token-level Cohen's kappa, all also per label;
+document categories: Cohen's kappa over every document x category yes/no decision (yes:
+the layer accepted the category; every category of the schema, and any other a layer has),
+also per category.
 Over all annotators: Krippendorff's alpha (nominal, over tokens). Tokens are the documents'
 stored ones (models.tokens), white-space tokens left out. F1 counts are pooled over
 the documents (micro average). Only accepted labels count.
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session
 from models.orm import Document
 from models.review import metrics
 from models.review.labels import LayerLabels, annotators_of, event_trigger_key, load_labels
+from models.services.layers import shared_schema
 from models.tokens import tokens_for_many
 
 
@@ -57,6 +61,15 @@ class _Pair:
     by_event: dict[str, _Count] = field(default_factory=dict)
     cats_a: list[str] = field(default_factory=list)
     cats_b: list[str] = field(default_factory=list)
+    # document categories: category -> the yes/no decisions of a and of b, one per document
+    decisions: dict[str, tuple[list[bool], list[bool]]] = field(default_factory=dict)
+
+    def decide(self, names, x: LayerLabels, y: LayerLabels) -> None:
+        have_a, have_b = x.category_names, y.category_names
+        for name in names:
+            a, b = self.decisions.setdefault(name, ([], []))
+            a.append(name in have_a)
+            b.append(name in have_b)
 
     def label(self, name: str) -> list[_Count]:
         return self.by_label.setdefault(name, [_Count(), _Count()])
@@ -114,6 +127,10 @@ def project_agreement(s: Session, project_id: int) -> dict:
         select(Document.id, Document.title, Document.text)
         .where(Document.project_id == project_id).order_by(Document.id))}
     labels = load_labels(s, project_id)
+    schema_cats = shared_schema(s, project_id).category_names
+    used_cats = {n for layers in labels.values() for lay in layers.values()
+                 for n in lay.category_names}
+    category_names = schema_cats + sorted(used_cats - set(schema_cats))
     pairs: dict[tuple[str, str], _Pair] = {}
     units: list[list[str]] = []  # Krippendorff's alpha: one unit per token
     ranked = []
@@ -137,6 +154,7 @@ def project_agreement(s: Session, project_id: int) -> dict:
             pair = pairs.setdefault((x.name, y.name), _Pair(x.name, y.name))
             pair.documents += 1
             d = compare_layers(pair, x, y)
+            pair.decide(category_names, x, y)
             pooled.add(d.m, d.a, d.b)
             pair.cats_a += cats[x.name]
             pair.cats_b += cats[y.name]
@@ -162,8 +180,27 @@ def project_agreement(s: Session, project_id: int) -> dict:
     }
 
 
+def _kappa(a, b) -> float | None:
+    k = metrics.cohen_kappa(a, b)
+    return None if k is None else round(k, 4)
+
+
+def _categories_json(p: _Pair) -> tuple[float | None, dict]:
+    """(kappa over every document x category decision, per category: kappa over the
+    documents, and how many documents each annotator and both gave the category)."""
+    all_a = [v for a, _ in p.decisions.values() for v in a]
+    all_b = [v for _, b in p.decisions.values() for v in b]
+    per = {name: {"kappa": _kappa(a, b), "a": sum(a), "b": sum(b),
+                  "both": sum(x and y for x, y in zip(a, b))}
+           for name, (a, b) in p.decisions.items() if any(a) or any(b)}
+    if not per:  # neither gave any document a category: nothing to agree on
+        return None, {}
+    return _kappa(all_a, all_b), per
+
+
 def _pair_json(p: _Pair) -> dict:
     kappa = metrics.cohen_kappa(p.cats_a, p.cats_b)
+    cat_kappa, per_category = _categories_json(p)
     return {
         "a": p.a, "b": p.b, "documents": p.documents,
         "span_f1": p.spans.f1, "span_f1_overlap": p.spans_overlap.f1,
@@ -181,6 +218,8 @@ def _pair_json(p: _Pair) -> dict:
                          for name, c in sorted(p.by_relation.items())},
         "per_event": {name: {"f1": c.f1, "a": c.a, "b": c.b, "matched": c.m}
                       for name, c in sorted(p.by_event.items())},
+        "category_agreement": cat_kappa,
+        "per_category": per_category,
     }
 
 

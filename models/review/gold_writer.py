@@ -7,6 +7,8 @@ inverse), one place at a time.
 - accept a relation or an event: it attaches to the gold span standing at each end's place
   (overlapping, same label); where there is none, the annotator's span goes in and counts as
   that place's decision;
+- accept a document category: gold accepts it; of an exclusive group the category gold
+  had accepted there goes out (`also` is refused: one of);
 - reject: out of gold, and recorded in the decision log; a rejected trigger rejects the
   events on it, and an event whose trigger is rejected cannot be accepted.
 Every write runs under the document's lock, after reading the state fresh (two reviewers
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import operations as op
 from models.errors import NotFoundError, PermissionDenied, StaleWriteError, ValidationError
-from models.orm import GOLD, Event, EventArgument, Layer, Relation, Span
+from models.orm import GOLD, DocumentCategory, Event, EventArgument, Layer, Relation, Span
 from models.review.labels import Item
 from models.review.places import (
     ReviewState,
@@ -36,7 +38,7 @@ from models.services.context import Actor, audit
 from models.services.layers import get_document
 from models.views import Change
 
-MODELS = {"span": Span, "relation": Relation, "event": Event}
+MODELS = {"span": Span, "relation": Relation, "event": Event, "category": DocumentCategory}
 
 
 class GoldWriter:
@@ -68,7 +70,8 @@ class GoldWriter:
     # ---- finding what a decision names --------------------------------------------------------
     def item(self, kind: str, row_id: int, seen: int) -> Item:
         if kind not in MODELS:
-            raise ValidationError(f"cannot adjudicate a {kind} (span, relation or event)")
+            raise ValidationError(f"cannot adjudicate a {kind} (span, relation, event or "
+                                  "category)")
         row = self.s.get(MODELS[kind], row_id)
         if row is None:
             raise NotFoundError(f"no {kind} {row_id} (deleted since it was shown?); reload the "
@@ -97,6 +100,8 @@ class GoldWriter:
             self._span_in(it, also)
         elif it.kind == "relation":
             self._relation_in(it, also)
+        elif it.kind == "category":
+            self._category_in(it, also)
         else:
             self._event_in(it, also)
         self.record(it.kind, it.key, "open")
@@ -115,6 +120,10 @@ class GoldWriter:
                 if g.key[4] == it.key[4] and overlaps(g.key[0:2], it.key[0:2]) \
                         and overlaps(g.key[2:4], it.key[2:4]):
                     self.run(op.DeleteRelation(g.id))
+        elif it.kind == "category":
+            for g in st.gold_items("category"):
+                if g.key == it.key:
+                    self.run(op.DeleteCategory(g.id))
         else:
             for g in st.gold_items("event"):
                 if event_matches(g.key, it.key):
@@ -199,6 +208,21 @@ class GoldWriter:
         self.record("span", key, "open")
         st.reload_gold()
         return new.id
+
+    # ---- document categories --------------------------------------------------------------
+    def _category_in(self, it: Item, also: bool) -> None:
+        st = self.state
+        name = it.key[0]
+        place = st.category_place(name)
+        rivals = [g for g in st.gold_items("category") if g.key[0] != name
+                  and place != name and st.category_place(g.key[0]) == place]
+        if also and rivals:
+            raise ValidationError(f"category group {place} is exclusive (one of): gold has "
+                                  f"{rivals[0].key[0]}; accept {name} instead of it")
+        for g in rivals:
+            self.run(op.DeleteCategory(g.id))
+        if not any(g.key == it.key for g in st.gold_items("category")):
+            self.run(op.SetCategory(self.document_id, name, layer=GOLD))
 
     # ---- relations and events ---------------------------------------------------------------
     def _relation_in(self, it: Item, also: bool) -> None:

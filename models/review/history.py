@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 SHOWN = ("label", "start", "end", "state", "type", "kb_id", "note", "attributes", "status",
-         "head_id", "tail_id", "role", "text")
+         "head_id", "tail_id", "role", "text", "category")
 
 
 def _label(d: dict[str, Any]) -> str:
@@ -15,8 +15,10 @@ def _label(d: dict[str, Any]) -> str:
         d = d["relation"]
     elif "event" in d and isinstance(d["event"], dict):
         d = d["event"]
+    elif isinstance(d.get("category"), dict):  # a deleted or restored category
+        d = d["category"]
     name = (d.get("label") or d.get("type") or d.get("role") or d.get("title")
-            or d.get("name") or "")
+            or d.get("name") or d.get("category") or "")
     where = f" [{d['start']},{d['end']})" if "start" in d and "end" in d else ""
     if "head_id" in d:
         where = f" span#{d['head_id']} -> span#{d['tail_id']}"
@@ -51,6 +53,8 @@ def describe(row: dict[str, Any]) -> str:
 
 
 def _key_text(kind: str, key: list) -> str:
+    if kind == "category":
+        return str(key[0])
     if kind == "relation":
         return f"{key[4]} [{key[0]},{key[1]}) -> [{key[2]},{key[3]})"
     return f"{key[2]} [{key[0]},{key[1]})"

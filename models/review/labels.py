@@ -6,6 +6,7 @@ by row ids, so each label becomes a hashable key:
 - relation: (head_start, head_end, tail_start, tail_end, label)
 - event:    (trigger_start, trigger_end, type, ((role, target), ...)) where a target is
             ("span", start, end) or ("event", trigger_start, trigger_end, type)
+- category: (name,)  (a category of the whole document)
 Only accepted labels are read: suggestions and rejected labels never count.
 """
 
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.orm import GOLD, Document, Event, EventArgument, Layer, Relation, Span
+from models.orm import (
+    GOLD, Document, DocumentCategory, Event, EventArgument, Layer, Relation, Span)
 
 # Statuses that mean "the annotator has looked at this document", even with no labels.
 WORKED = ("done", "approved", "returned")
@@ -26,7 +28,7 @@ WORKED = ("done", "approved", "returned")
 class Item:
     """One accepted label of one layer, with what a decision on it must check."""
 
-    kind: str  # span | relation | event
+    kind: str  # span | relation | event | category
     key: tuple
     id: int
     version: int
@@ -34,6 +36,8 @@ class Item:
 
     @property
     def label(self) -> str:
+        if self.kind == "category":
+            return self.key[0]
         return self.key[4] if self.kind == "relation" else self.key[2]
 
     @property
@@ -59,14 +63,21 @@ class LayerLabels:
     spans: list[Item] = field(default_factory=list)
     relations: list[Item] = field(default_factory=list)
     events: list[Item] = field(default_factory=list)
+    categories: list[Item] = field(default_factory=list)
 
     @property
     def labeled(self) -> bool:
         """Counts as an annotation of the document: some accepted label, or marked done."""
-        return bool(self.spans or self.relations or self.events) or self.status in WORKED
+        return bool(self.spans or self.relations or self.events or self.categories) \
+            or self.status in WORKED
 
     def items(self, kind: str) -> list[Item]:
-        return {"span": self.spans, "relation": self.relations, "event": self.events}[kind]
+        return {"span": self.spans, "relation": self.relations, "event": self.events,
+                "category": self.categories}[kind]
+
+    @property
+    def category_names(self) -> set[str]:
+        return {i.key[0] for i in self.categories}
 
     def keys(self, kind: str) -> set[tuple]:
         return {i.key for i in self.items(kind)}
@@ -129,6 +140,11 @@ def load_labels(s: Session, project_id: int, document_ids: list[int] | None = No
         lay = by_id[ev.layer_id]
         lay.events.append(Item("event", event_key(ev, trig, args.get(ev.id, []), spans,
                                                   events), ev.id, ev.version, lay.name))
+    for c in s.scalars(select(DocumentCategory).where(DocumentCategory.layer_id.in_(ids),
+                                                      DocumentCategory.state == "accepted")
+                       .order_by(DocumentCategory.id)):
+        lay = by_id[c.layer_id]
+        lay.categories.append(Item("category", (c.category,), c.id, c.version, lay.name))
     return out
 
 

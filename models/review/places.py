@@ -3,14 +3,17 @@
 A *place* is a cluster of the annotators' accepted spans that overlap one another
 (transitively, whatever their labels): "Joe Biden", "President Joe Biden" and "Biden" are one
 place. Relations are placed by the places of their two ends, events by their trigger's place.
+Document categories: an exclusive group is one place (its versions are the categories the
+annotators chose there), each category of a multi-label group a place of its own.
 A conflict is a place whose versions differ (or that some annotator left empty).
 
 What a version's state is, read from gold and the decision log (never stored apart):
-- accept:   gold holds it (a relation or event: between / on gold spans at the same places);
+- accept:   gold holds it (a relation or event: between / on gold spans at the same places;
+            a category: gold accepted it);
 - reject:   a reviewer rejected it (the decision log's last word on its key), or, for an
             event, its trigger was rejected;
 - replaced: gold holds another version overlapping it (keeping both is an explicit
-            "accept also");
+            "accept also"; a category: gold accepted another one of its exclusive group);
 - None:     still open.
 """
 
@@ -27,7 +30,7 @@ from models.review.labels import Item, LayerLabels, annotators_of, load_labels
 from models.rules import policies
 from models.services.layers import get_document, shared_schema
 
-KINDS = ("span", "relation", "event")
+KINDS = ("span", "relation", "event", "category")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Version:
 
     @property
     def label(self) -> str:
+        if self.kind == "category":
+            return self.key[0]
         return self.key[4] if self.kind == "relation" else self.key[2]
 
 
@@ -53,9 +58,12 @@ class Conflict:
     versions: tuple[Version, ...]
     missing: tuple[str, ...]  # annotators who gave no version here
     annotators: tuple[str, ...]
+    place: str = ""  # a category's place: its exclusive group, or the category itself
 
     @property
     def id(self) -> str:
+        if self.kind == "category":
+            return f"category:{self.place}"
         return f"{self.kind}:{self.start}-{self.end}"
 
     @property
@@ -94,7 +102,8 @@ class ReviewState:
         self.s, self.document_id = s, document_id
         doc = get_document(s, document_id)
         self.project_id = doc.project_id
-        self.policy = policies(shared_schema(s, doc.project_id))
+        self.schema = shared_schema(s, doc.project_id)
+        self.policy = policies(self.schema)
         layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
         self.coders: list[LayerLabels] = annotators_of(layers)
         self.names = tuple(c.name for c in self.coders)
@@ -134,7 +143,13 @@ class ReviewState:
             return (self.place_of[k],)
         if item.kind == "relation":
             return (self._place_at(k[0], k[1]), self._place_at(k[2], k[3]))
+        if item.kind == "category":
+            return (self.category_place(k[0]),)
         return (self._place_at(k[0], k[1]),)
+
+    def category_place(self, name: str) -> str:
+        group = self.schema.category_group(name)
+        return group.name if group is not None and group.exclusive else name
 
     def _place_at(self, start: int, end: int) -> int:
         # a span no annotator accepted is a place of its own
@@ -149,6 +164,8 @@ class ReviewState:
             return self._span_state(key)
         if kind == "relation":
             return self._relation_state(key)
+        if kind == "category":
+            return self._category_state(key)
         return self._event_state(key)
 
     def competes(self, a: tuple, b: tuple) -> bool:
@@ -185,6 +202,17 @@ class ReviewState:
         if ("event", key) in self.rejected or self.trigger_rejected(key):
             return "reject"
         return "replaced" if same_place else None
+
+    def _category_state(self, key: tuple) -> str | None:
+        gold = {g.key[0] for g in self.gold_items("category")}
+        if key[0] in gold:
+            return "accept"
+        if ("category", key) in self.rejected:
+            return "reject"
+        place = self.category_place(key[0])
+        if place != key[0] and any(self.category_place(g) == place for g in gold):
+            return "replaced"
+        return None
 
     def trigger_rejected(self, event_key: tuple) -> bool:
         return ("span", (event_key[0], event_key[1], event_key[2])) in self.rejected
@@ -225,15 +253,16 @@ class ReviewState:
                 c = self._conflict(kind, vs)
                 if include_decided or c.open:
                     out.append(c)
-        out.sort(key=lambda c: (c.start, c.end, KINDS.index(c.kind)))
+        out.sort(key=lambda c: (c.start, c.end, KINDS.index(c.kind), c.place))
         return out
 
     def _conflict(self, kind: str, vs: list[Version]) -> Conflict:
         present = {a for v in vs for a in v.annotators}
-        regions = [_region(kind, v.key) for v in vs]
+        regions = [region(kind, v.key) for v in vs]
+        place = self.category_place(vs[0].key[0]) if kind == "category" else ""
         return Conflict(kind, min(r[0] for r in regions), max(r[1] for r in regions),
                         tuple(vs), tuple(n for n in self.names if n not in present),
-                        self.names)
+                        self.names, place)
 
     def agreed_open(self) -> list[Version]:
         """Labels every annotator gave, at places nobody disputes, not in gold yet (an
@@ -242,7 +271,10 @@ class ReviewState:
                 for v in vs if v.decided is None]
 
 
-def _region(kind: str, key: tuple) -> tuple[int, int]:
+def region(kind: str, key: tuple) -> tuple[int, int]:
+    """The text a version covers; a category's is none, at the document's start."""
+    if kind == "category":
+        return 0, 0
     if kind == "relation":
         return min(key[0], key[2]), max(key[1], key[3])
     return key[0], key[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.orm import Document, Event, Layer, Relation, SourceTask, Span
+from models.orm import Document, DocumentCategory, Event, Layer, Relation, SourceTask, Span
 from models.services.projects import get_project
 
 
@@ -60,6 +60,20 @@ def project_stats(s: Session, project_name: str) -> dict:
     for name in status:  # a layer marked done with no labels still shows its progress
         out_layers.setdefault(name, {"spans": 0, "relations": 0, "events": 0,
                                      "suggestions": 0, "rejected": 0})
+    # document categories, accepted: {name: documents} overall and per layer
+    by_category: dict[str, int] = {}
+    for entry in out_layers.values():
+        entry["categories"] = {}
+    for lid, category, state, n in grouped(DocumentCategory, DocumentCategory.category,
+                                           DocumentCategory.state):
+        entry = out_layers.setdefault(names[lid], {"spans": 0, "relations": 0, "events": 0,
+                                                   "suggestions": 0, "rejected": 0,
+                                                   "categories": {}})
+        if state == "accepted":
+            entry["categories"][category] = entry["categories"].get(category, 0) + n
+            by_category[category] = by_category.get(category, 0) + n
+    for entry in out_layers.values():
+        entry["categories"] = dict(sorted(entry["categories"].items()))
     for name, entry in out_layers.items():
         entry["status"] = status.get(name, {})
         entry["active_seconds"] = active.get(name, 0)
@@ -88,4 +102,5 @@ def project_stats(s: Session, project_name: str) -> dict:
             row["edited"] = edited.get(name, 0)
     return {"project": project.name, "documents": docs or 0, **totals,
             "binary_documents": len(binary_docs), "layers": out_layers,
-            "labels": dict(sorted(by_label.items())), "suggesters": suggesters}
+            "labels": dict(sorted(by_label.items())),
+            "categories": dict(sorted(by_category.items())), "suggesters": suggesters}

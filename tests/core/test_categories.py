@@ -176,3 +176,23 @@ def test_export_records_give_accepted_and_rejected_categories_never_suggestions(
     assert [(c.name, c.state) for c in out[0].categories] == [
         ("politics", "accepted"), ("sports", "rejected")]
     assert {c.name for c in with_sugg[0].categories} == {"politics", "business", "sports"}
+
+
+def test_stats_count_accepted_categories_per_layer_and_overall(store, cli, db_url):
+    import json
+
+    from models.service import Service
+
+    admin = Service(store, "alice")
+    recs = [DocumentRecord(text=f"Text number {i}.", categories=[CategoryRecord(c)])
+            for i, c in enumerate(["politics", "politics", "sports"])]
+    recs.append(DocumentRecord(text="A rejected one.", annotator="bob",
+                               categories=[CategoryRecord("politics", state="rejected"),
+                                           CategoryRecord("crime")]))
+    admin.import_records("news", recs)
+    r = cli("--db", db_url, "--user", "alice", "stats", "--project", "news", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["categories"] == {"crime": 1, "politics": 2, "sports": 1}
+    assert data["layers"]["alice"]["categories"] == {"politics": 2, "sports": 1}
+    assert data["layers"]["bob"]["categories"] == {"crime": 1}

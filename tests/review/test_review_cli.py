@@ -263,7 +263,7 @@ def test_a_malformed_ref_is_a_usage_error(news, cli):
     r = _review(cli, news, "--document", str(news.doc), "--accept", "span-12")
     _one_line_error(r, 2, "'span-12': expected KIND:ID:VERSION")
     r = _review(cli, news, "--document", str(news.doc), "--reject", "spam:1:1")
-    _one_line_error(r, 2, "with KIND span, relation or event")
+    _one_line_error(r, 2, "with KIND span, relation, event or category")
     r = _review(cli, news, "--accept", "span:1:1")  # a decision names one document
     _one_line_error(r, 2, "need --document")
 

@@ -183,3 +183,21 @@ def test_the_sample_article_to_approved_gold_by_keys(qtbot, store):
     # 5 places in conflict (Biden, the date, Washington, the relation, the event); at
     # Washington the first version taken was "D.C.", which leaves "WASHINGTON" open
     assert presses == 1 + 6 + 1
+
+
+def test_a_category_conflict_comes_first_and_is_decided_with_the_keys(qtbot, team):
+    team.bob.set_category(team.doc, "politics")
+    team.carol.set_category(team.doc, "crime")
+    team.span(team.bob, "Tijuana", "GPE")
+    w = _window(qtbot, team)
+    c = w.current()
+    assert (c.kind, c.place) == ("category", "Topic")  # the whole document, first
+    assert "category “Topic”" in w.versions.header.text()
+    assert w.versions.detail.text().startswith("the whole document")
+    row = next(i for i, v in enumerate(c.versions) if v.label == "crime")
+    _key(qtbot, w, getattr(Qt, f"Key_{row + 1}"))
+    _key(qtbot, w, Qt.Key_Return)
+    assert team.rita.load(team.doc, "gold").accepted_categories == ["crime"]
+    assert w.current().kind == "span"  # on to the next open conflict
+    _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier)
+    assert team.rita.load(team.doc, "gold").accepted_categories == []

@@ -30,8 +30,9 @@ class SuggestController:
             self.ws.say(f"{what}: cancelled after {rep.documents} document(s); those stay "
                         "stored")
         else:
+            cats = f", {rep.categories} categories" if rep.categories else ""
             self.ws.say(f"{what}: {rep.spans} spans, {rep.relations} relations, {rep.events} "
-                        f"events suggested in {rep.documents} document(s)")
+                        f"events{cats} suggested in {rep.documents} document(s)")
         self.ws.refresh_documents()
         if self.ws.view is not None:
             self.edits.refresh()
@@ -80,12 +81,17 @@ class SuggestController:
         def done(rep) -> None:
             lines = [f"{lab}: P {m['p']:.2f}  R {m['r']:.2f}  F {m['f']:.2f}"
                      for lab, m in sorted(rep.labels.items())]
+            if rep.categories:
+                lines += ["", "Document categories:"] + [
+                    f"{name}: P {m['p']:.2f}  R {m['r']:.2f}  F {m['f']:.2f}"
+                    for name, m in rep.categories.items()]
             QMessageBox.information(
                 self.parent, "Model trained",
                 f"Trained on {rep.train_documents} documents, evaluated on "
                 f"{rep.dev_documents}. It now suggests for this project ({rep.suggester}).\n\n"
                 + "\n".join(lines))
-            self.ws.say(f"model trained: F {rep.overall.get('f', 0):.2f}; it now suggests")
+            f = rep.overall.get("f", rep.categories.get("(macro)", {}).get("f", 0.0))
+            self.ws.say(f"model trained: F {f:.2f}; it now suggests")
 
         self.jobs.start("Training a model", job, done)
 

@@ -262,6 +262,8 @@ class MainWindow(QMainWindow):
               sg.suggest_project, ["Ctrl+Alt+S"])
         b.add(m, "train", "Train a model from the labels…", sg.train)
         b.add(m, "uncertainty", "Order documents by model uncertainty", sg.order_by_uncertainty)
+        b.add(m, "category_uncertainty", "Order documents by category uncertainty",
+              sg.order_by_category_uncertainty)
         m.addSeparator()
         b.add(m, "pipeline", "Suggester pipeline…", sg.choose_pipeline)
         b.add(m, "mapping", "Label mapping…", sg.edit_mapping)

@@ -35,7 +35,7 @@ from models.records import DocumentRecord, SpanRecord, Tokenization
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
 CONLL_SCHEMES = ("iob2", "iob1", "biluo", "iobes")
-DOCCANO_FORMS = ("entities", "label")
+DOCCANO_FORMS = ("entities", "label", "intent", "classification")
 
 
 @dataclass
@@ -45,7 +45,9 @@ class ExportOptions:
     misaligned: str = "expand"
     # iob2 | iob1 | biluo; None: the scheme of the CoNLL file a document came from, else iob2
     conll_scheme: str | None = None
-    doccano_form: str = "entities"  # entities | label (the older [[start, end, label]] form)
+    # entities | label (the older [[start, end, label]] form) | intent (entities as lists and
+    # cats) | classification (label: the category names)
+    doccano_form: str = "entities"
     dev_ratio: float = 0.2  # spaCy: share of documents in dev.spacy
     seed: int = 0  # spaCy: seed of the train/dev shuffle
     spans_key: str = "sc"  # spaCy: the doc.spans key holding every span
@@ -95,6 +97,7 @@ class ExportReport:
     relations: int = 0
     events: int = 0
     tasks: int = 0  # Prodigy: lines written (a document may be several tasks)
+    categories: int = 0  # document categories written (accepted ones and explicit noes)
     problems: list[Problem] = field(default_factory=list)
     # documents the export was not given, by (reason, status): filled by the caller
     left_out: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -111,8 +114,9 @@ class ExportReport:
 
     def summary(self) -> str:
         head = (f"{self.format}: {self.documents} documents, {self.spans} spans, "
-                f"{self.relations} relations, {self.events} events written to "
-                f"{len(self.files)} file(s)")
+                f"{self.relations} relations, {self.events} events"
+                + (f", {self.categories} document categories" if self.categories else "")
+                + f" written to {len(self.files)} file(s)")
         if not self.problems:
             return head
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.counts_by_kind().items()))
@@ -370,8 +374,13 @@ def report_incomplete(doc: DocumentRecord, report: ExportReport, fmt: str) -> No
 def report_unsupported(doc: DocumentRecord, report: ExportReport, fmt: str, *,
                        events: bool = True, discontinuous: bool = True,
                        attributes: bool = True, kb_ids: bool = False, notes: bool = True,
-                       comments: bool = True, relations: bool = False) -> None:
+                       comments: bool = True, relations: bool = False,
+                       categories: bool = False) -> None:
     """Add a problem for each thing in `doc` that the format `fmt` cannot carry."""
+    if categories:
+        for c in doc.categories:
+            report.add(doc, "category", c.name, None, None,
+                       f"left out ({c.state}): {fmt} has no document categories")
     if events:
         for ev in doc.events:
             report.add(doc, "event", ev.type, None, None, f"left out: {fmt} has no events")
@@ -424,10 +433,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
     stripped = data[3:] if data.startswith(_BOM) else data
     stripped = stripped.lstrip(b" \t\r\n")
     if stripped.startswith(b"["):  # a JSON array of objects (doccano's .json export)
-        for i, obj in enumerate(_loads(stripped, path, None), 1):
-            if not isinstance(obj, dict):
-                raise FormatError(str(path), None, f"item {i} is not a JSON object")
-            yield 1, obj
+        yield from _iter_array(data, path)
         return
     for lineno, line in enumerate(data.split(b"\n"), 1):
         if line.startswith(_BOM):
@@ -441,6 +447,61 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 _BOM = "\ufeff".encode("utf-8")
+
+
+def _iter_array(data: bytes, path: Path) -> Iterator[tuple[int, dict]]:
+    """(line, object) of each item of a JSON array, the line being where the item starts
+    (a pretty-printed array names the real line in errors). Items are decoded one by one
+    with the standard library's raw_decode, which gives where each ends."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(str(path), None, f"not UTF-8 text ({exc.reason} at byte "
+                                           f"{exc.start})") from None
+    decoder = json.JSONDecoder()
+    pos, line, counted = text.index("[") + 1, 1, 0
+    n = len(text)
+
+    def skip(p: int) -> int:
+        while p < n and text[p] in " \t\r\n\ufeff":
+            p += 1
+        return p
+
+    def line_at(p: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, p)
+        counted = p
+        return line
+
+    pos = skip(pos)
+    if pos < n and text[pos] == "]":
+        return
+    item = 0
+    while True:
+        item += 1
+        pos = skip(pos)
+        where = line_at(pos)
+        try:
+            obj, pos = decoder.raw_decode(text, pos)
+        except RecursionError:
+            raise FormatError(str(path), where, "JSON nested too deeply") from None
+        except json.JSONDecodeError as exc:
+            raise FormatError(str(path), exc.lineno, f"malformed JSON: {exc.msg} (column "
+                                                     f"{exc.colno})") from None
+        if not isinstance(obj, dict):
+            raise FormatError(str(path), where, f"item {item} is not a JSON object")
+        yield where, obj
+        pos = skip(pos)
+        if pos < n and text[pos] == ",":
+            pos += 1
+            continue
+        if pos < n and text[pos] == "]":
+            if skip(pos + 1) < n:
+                raise FormatError(str(path), line_at(skip(pos + 1)),
+                                  "malformed JSON: extra data after the array")
+            return
+        raise FormatError(str(path), line_at(min(pos, n)), "malformed JSON: expecting ',' or "
+                          "']' between the items of the array")
 _decode = msgspec.json.Decoder().decode
 
 

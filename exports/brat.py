@@ -15,6 +15,9 @@
   every one is kept with its type and own text;
 * ``#1<TAB>Type ID<TAB>note``: a note of any type on any annotation (T, R, E, A, N);
   AnnotatorNotes on a span are also its ``note``;
+* ``#1<TAB>Category DOCUMENT<TAB>politics``: a document category (one note per accepted
+  category; ``DOCUMENT`` is no annotation's ID: brat has no annotation of the whole
+  document, and shows the note on nothing); a rejected category is not written;
 * ``*<TAB>Equiv T1 T2 ...``: an equivalence group, stored as relations T1->T2->T3 and
   written back as one group, as are the relations of a type annotation.conf declares
   symmetric and transitive.

@@ -68,6 +68,12 @@ def _groups(rels: list[RelationRecord], ids: dict[str, str]) -> list[tuple[str, 
     return sorted(out, key=lambda g: (order(g[1][0]), g[0]))
 
 
+# Document categories: brat has no annotation of the whole document, so each accepted one is
+# a note of this type on this target, which is no annotation's ID ("#3\tCategory DOCUMENT\t
+# politics"); brat shows the document as usual, and the reader takes them back.
+CATEGORY_NOTE, DOCUMENT_TARGET = "Category", "DOCUMENT"
+
+
 def ann_text(doc: DocumentRecord, report: ExportReport, schema: Schema | None = None) -> str:
     lines: list[str] = []
     ids: dict[str, str] = {}
@@ -102,6 +108,11 @@ def ann_text(doc: DocumentRecord, report: ExportReport, schema: Schema | None = 
         bid = ids.get(item.id) if item.id else None
         if bid is not None:
             _notes(doc, report, item, bid, attr_ids.get(id(item), {}), new, lines)
+    for c in doc.categories:  # accepted ones; brat has no "no" but its absence
+        if c.state == "accepted":
+            lines.append(f"{new.next('#')}\t{CATEGORY_NOTE} {DOCUMENT_TARGET}\t"
+                         f"{c.name.translate(_WS)}")
+            report.categories += 1
     if doc.comments:
         report.add(doc, "comment", "", None, None,
                    f"{len(doc.comments)} document comment(s) left out: brat notes belong to "

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from exports.base import read_text
-from exports.brat_ann import read_note
+from exports.brat_ann import CATEGORY_NOTE, DOCUMENT_TARGET, read_note
 from models.errors import FormatError
-from models.records import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord
+from models.records import (
+    ArgumentRecord, CategoryRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord)
 from models.schema import Schema
 
 _WS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
@@ -240,6 +241,13 @@ def _resolve_n(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
 
 def _resolve_note(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
     typ, ref, text = payload
+    if typ == CATEGORY_NOTE and ref == DOCUMENT_TARGET:  # a document category (brat_ann.py)
+        name = (text or "").strip()
+        if not name:
+            d.fail(f"a {CATEGORY_NOTE} note on {DOCUMENT_TARGET} has no category name", lineno)
+        if all(c.name != name for c in doc.categories):
+            doc.categories.append(CategoryRecord(name))
+        return
     if ref in d.attrs:
         owner, name = d.attrs[ref]
         on = f"A:{name}"

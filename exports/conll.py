@@ -139,7 +139,8 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
                    ) -> list[list[list[str]]]:
     """The document's sentences, each a list of rows (token, extra columns..., tag).
     `both`: the event types whose triggers are tagged as entities too."""
-    report_unsupported(doc, report, "CoNLL", kb_ids=True, relations=True)
+    report_unsupported(doc, report, "CoNLL", kb_ids=True, relations=True,
+                       categories=True)
     text = doc.text
     index = TokenIndex(toks, text)
     triggers = {ev.trigger: ev.type for ev in doc.events}

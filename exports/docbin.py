@@ -17,6 +17,7 @@ What goes where in each ``Doc``:
        "relations": [{"id", "head", "tail", "label", "state", "source", "score"}, ...],
        "events": [{"id", "trigger", "type", "arguments": [{"role", "target"}],
                    "attributes", "state", "source", "score"}, ...],
+       "categories": [{"name", "state", "source", "score", "task", "extra"}, ...],
        "doc": {"title", "source", "meta", "status", "annotator", "active_seconds",
                "comments", "doc_id", "index"}}
 
@@ -41,6 +42,14 @@ comes from spaCy's own ``init config`` for a blank English ``ner`` pipeline on C
 set to ``"incorrect_spans"``; the labels are left for training (or ``spacy init labels``)
 to infer from the data. Run ``python -m spacy train config.cfg`` in the output folder.
 
+Document categories: ``doc.cats`` holds every category of the schema, 1.0 for an accepted
+one, 0.0 for a rejected one (a rejected textcat task) and, on a document that decides them
+all, for every other; what binary tasks leave undecided is left out of ``doc.cats``, which
+spaCy's ``textcat_multilabel`` reads as a missing value (models/cats.py has the rules).
+``config.cfg`` then has a ``textcat`` component (the schema's categories are one exclusive
+group and every document decides it) or a ``textcat_multilabel`` one, with the labels in
+``[initialize.components.*]``; no component when no document decides any category.
+
 Binary data: a document whose labels are incomplete (``DocumentRecord.binary``: imported
 binary tasks such as ``ner.teach``, or no task accepted) marks the tokens outside its
 accepted spans as missing, not O; its rejected spans are in ``doc.spans["incorrect_spans"]``.
@@ -49,7 +58,8 @@ has ``export_as_entity = true``). See :func:`set_labels`.
 
 Reader: any ``.spacy`` file (or a folder of them, in the documents' original order when
 ours): with our ``doc._.marginalia`` it restores the records exactly; without it, spans come
-from ``doc.ents`` and every span group. Either way the Doc's tokens (and its sentence starts,
+from ``doc.ents`` and every span group, and categories from ``doc.cats`` (1.0 accepted, 0.0
+rejected, a value between them a suggestion with that score). Either way the Doc's tokens (and its sentence starts,
 when set) become the document's tokens.
 """
 
@@ -78,9 +88,10 @@ from exports.base import (
     unanswered,
 )
 from models.errors import FormatError
+from models import cats as textcat
 from models.records import (
-    ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, TaskRecord,
-    Tokenization)
+    ArgumentRecord, CategoryRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord,
+    TaskRecord, Tokenization)
 from models.schema import Schema
 from models.tokens import from_doc
 
@@ -209,11 +220,13 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
         else:
             report.add(rec, "relation", r.label, None, None,
                        "left out: it points to a span that is not exported")
+    doc.cats = textcat.doc_cats(rec, schema, textcat.names_of(schema, [rec]))
     doc._.set(EXT, {
         "version": VERSION,
         "spans": data_spans,
         "relations": data_rels,
         "events": data_events,
+        "categories": [dict(c.__dict__) for c in rec.categories],
         "doc": {"title": rec.title, "source": rec.source, "meta": rec.meta,
                 "status": rec.status, "annotator": rec.annotator,
                 "comments": list(rec.comments), "doc_id": rec.doc_id, "index": index,
@@ -223,6 +236,7 @@ def to_doc(rec: DocumentRecord, index: int, vocab, options: ExportOptions,
     report.spans += len(group)
     report.relations += len(data_rels)
     report.events += len(data_events)
+    report.categories += len(doc.cats)
     return doc
 
 
@@ -369,7 +383,13 @@ def _write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None,
             db.add(docs[i])
         atomic_write_bytes(out / name, db.to_bytes())
         report.files.append(out / name)
-    atomic_write_text(out / "config.cfg", training_config(sorted(labels)))
+    names = [n for n in textcat.names_of(schema, [])
+             if any(n in d.cats for d in docs)] + sorted(
+        {n for d in docs for n in d.cats} - set(textcat.names_of(schema, [])))
+    component = textcat.component_for(schema, names, [d.cats for d in docs])
+    atomic_write_text(out / "config.cfg", training_config(
+        sorted(labels), component, names,
+        ner=component is None or any(d.ents or d.spans[INCORRECT_KEY] for d in docs)))
     report.files.append(out / "config.cfg")
     return report
 
@@ -385,26 +405,37 @@ def _problem_empty_dev() -> Problem:
                    "spacy train another --paths.dev")
 
 
-@functools.lru_cache(maxsize=1)
-def _base_config() -> str:
+@functools.lru_cache(maxsize=8)
+def _base_config(pipeline: tuple[str, ...]) -> Any:
     from spacy.cli.init_config import init_config
 
-    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency", gpu=False,
-                         pretraining=False, silent=True)
+    config = init_config(lang="en", pipeline=list(pipeline), optimize="efficiency",
+                         gpu=False, pretraining=False, silent=True)
     config["paths"]["train"] = "train.spacy"
     config["paths"]["dev"] = "dev.spacy"
     # the labels are inferred from the training data by `spacy train` (or `spacy init
     # labels`); rejected spans of binary tasks are what the model must not predict
-    config["components"]["ner"]["incorrect_spans_key"] = INCORRECT_KEY
-    return config.to_str()
+    if "ner" in pipeline:
+        config["components"]["ner"]["incorrect_spans_key"] = INCORRECT_KEY
+    return config
 
 
-def training_config(labels: list[str]) -> str:
-    """spaCy's own `init config` for a blank English ner pipeline on CPU, paths filled in."""
+def training_config(labels: list[str], component: str | None = None,
+                    categories: list[str] = (), ner: bool = True) -> str:
+    """spaCy's own `init config` for a blank English pipeline on CPU (ner, and textcat or
+    textcat_multilabel for the categories), paths filled in. The categories are given to
+    the component's initialize: the ones doc.cats leaves unknown are still its labels."""
+    pipeline = (("ner",) if ner or component is None else ()) + (
+        (component,) if component else ())
+    config = _base_config(pipeline).copy()
+    if component:
+        config["initialize"]["components"] = {component: {"labels": list(categories)}}
     head = ("# Written by Marginalia. Entity labels: " + (", ".join(labels) or "(none)") + "\n"
-            "# Train: python -m spacy train config.cfg --output model "
+            + (f"# Document categories ({component}): " + ", ".join(categories) + "\n"
+               if component else "")
+            + "# Train: python -m spacy train config.cfg --output model "
             "(in this folder)\n")
-    return head + _base_config()
+    return head + config.to_str()
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -494,12 +525,42 @@ def _lists(value: Any) -> Any:
     return value
 
 
+def _category(d: dict, path: Path, n: int) -> CategoryRecord:
+    """One category of doc._.marginalia, every field checked (the import checks name,
+    state and source)."""
+    cat = CategoryRecord(**d)
+    score, task = cat.score, cat.task
+    if not (score is None or (isinstance(score, (int, float)) and not isinstance(score, bool)
+                              and 0.0 <= score <= 1.0)) \
+            or not (task is None or (type(task) is int and task >= 0)) \
+            or not isinstance(cat.extra, dict):
+        raise FormatError(str(path), None, f"document {n}: category {cat.name!r}: its score, "
+                          "task or extra is not a score in [0, 1], a task index or an object")
+    return cat
+
+
+def _from_cats(cats: dict, path: Path, n: int) -> list[CategoryRecord]:
+    """A DocBin of another tool: 1.0 accepted, 0.0 rejected (someone said no), a value in
+    between a suggestion with that score."""
+    out = []
+    for name, value in cats.items():
+        if not isinstance(name, str) or not name or isinstance(value, bool) or not isinstance(
+                value, (int, float)) or not 0.0 <= value <= 1.0:
+            raise FormatError(str(path), None, f"document {n}: doc.cats {name!r}: {value!r} "
+                                               "is not a score in [0, 1]")
+        state = "accepted" if value == 1.0 else "rejected" if value == 0.0 else "suggested"
+        out.append(CategoryRecord(name, state=state, source="import",
+                                  score=None if state != "suggested" else float(value)))
+    return out
+
+
 def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
     data = doc.user_data.get(USER_DATA_KEY)
     rec = DocumentRecord(text=doc.text, origin=(str(path), None),
                          tokens=from_doc(doc, source="file", made_by="spacy DocBin",
                                          sentences=True))
     if not isinstance(data, dict) or "spans" not in data:
+        rec.categories = _from_cats(doc.cats, path, n)
         seen: set[tuple[int, int, str]] = set()
         wrong = list(doc.spans[INCORRECT_KEY]) if INCORRECT_KEY in doc.spans else []
         groups = [s for k, g in doc.spans.items() if k != INCORRECT_KEY for s in g]
@@ -539,6 +600,7 @@ def _record(doc, path: Path, n: int) -> tuple[DocumentRecord, int | None]:
             if ref not in ids:
                 raise FormatError(str(path), None, f"document {n}: event {e.type!r} points "
                                                    f"to {ref}, which is not there")
+    rec.categories = [_category(d, path, n) for d in data.get("categories") or []]
     info: dict[str, Any] = data.get("doc") or {}
     rec.title = info.get("title") or ""
     rec.source = info.get("source") or ""

@@ -1,23 +1,33 @@
-"""doccano JSONL, both of its sequence-labeling forms.
+"""doccano JSONL, the forms doccano imports and exports (``--doccano-form``):
 
-* ``entities`` (doccano >= 1.x, with relations)::
+* ``entities`` (sequence labeling and relation extraction, doccano >= 1.x)::
 
     {"text": ..., "entities": [{"id": 1, "start_offset": 0, "end_offset": 5, "label": "PER"}],
-     "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "works_for"}]}
+     "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "works_for"}],
+     "cats": ["politics"]}       # when the document has categories
 
-* ``label`` (the older form, no relations): ``{"text": ..., "label": [[0, 5, "PER"]]}``
+* ``label`` (the older sequence-labeling form, no relations):
+  ``{"text": ..., "label": [[0, 5, "PER"]]}``
+* ``intent`` (intent detection and slot filling):
+  ``{"text": ..., "entities": [[0, 5, "PER"]], "cats": ["book_flight"]}``
+* ``classification`` (text classification): ``{"text": ..., "label": ["positive"]}``
 
 Offsets are character offsets (code points), the same as ours: no conversion.
 
-Carried: text, spans (start, end, label), relations (entities form), ``title`` and the other
-top-level keys as document meta, the annotator's active time on the document as a top-level
-``active_seconds`` (when there is some; read back into the layer). Not carried (each one reported on export): events,
-discontinuous fragments (written as one covering span), span attributes, kb_ids, notes,
-comments, span states; relations in the ``label`` form.
+Carried: text, spans (start, end, label), relations (entities form), the document's
+accepted categories (``cats``, or ``label`` in the classification form), ``title`` and the
+other top-level keys as document meta, the annotator's active time on the document as a
+top-level ``active_seconds`` (when there is some; read back into the layer). A rejected
+category is not written (doccano has no "no" but its absence). Not carried (each one
+reported on export): events, discontinuous fragments (written as one covering span), span
+attributes, kb_ids, notes, comments, span states; relations in the ``label`` and ``intent``
+forms; categories in the ``label`` form; spans and relations in the ``classification`` form.
 
-The reader takes either form, line by line; a ``label`` that is a list of strings (doccano's
-text classification) is kept in ``meta["label"]``. A JSON array file (doccano's .json export)
-is read too.
+The reader takes every form, line by line: ``entities`` as objects or as [start, end,
+label] lists, ``relations``, ``cats`` (a list of category names), ``label`` as [start, end,
+label] lists (spans) or as names (categories, doccano's text classification; ``labels``
+too, the other name doccano's files give that column, written back under it). A JSON array
+file (doccano's .json export) is read too; its errors name the line where the item starts.
 """
 
 from __future__ import annotations
@@ -38,13 +48,16 @@ from exports.base import (
     write_jsonl,
 )
 from models.errors import FormatError
-from models.records import DocumentRecord, RelationRecord, SpanRecord
+from models.records import CategoryRecord, DocumentRecord, RelationRecord, SpanRecord
 from models.schema import Schema
 
 NAME = "doccano"
 EXTENSIONS = (".jsonl", ".json")
 ACTIVE_KEY = "active_seconds"  # top level: the annotator's active time on the document
-RESERVED = ("text", "entities", "relations", "label", "title", ACTIVE_KEY)
+RESERVED = ("text", "entities", "relations", "label", "title", "cats", "labels", ACTIVE_KEY)
+# doccano takes the label column's name at import ("label" by default); "labels" is the
+# other one its own files use. A category read from it keeps it, to be written back under it.
+LABEL_KEYS = ("label", "labels")
 
 
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
@@ -57,8 +70,13 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):
             report_unsupported(doc, report, f"doccano ({form} form)", kb_ids=True,
-                               relations=(form == "label"))
+                               relations=form in ("label", "intent", "classification"),
+                               categories=form == "label")
             report_incomplete(doc, report, "doccano")
+            if form == "classification":
+                for sp in doc.spans:
+                    report.add(doc, "span", sp.label, sp.start, sp.end,
+                               "left out: doccano's classification form has no spans")
             row: dict = {"text": doc.text}
             if doc.title:
                 row["title"] = doc.title
@@ -72,8 +90,18 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
                 row[ACTIVE_KEY] = doc.active_seconds
             ids: dict[str, int] = {}
             spans = sorted(doc.spans, key=lambda s: (s.start, s.end, s.label))
-            if form == "label":
+            cats = [c.name for c in doc.categories if c.state == "accepted"]
+            if form == "classification":
+                spans = []
+                keys = {c.extra.get("doccano_key") for c in doc.categories
+                        if c.state == "accepted"}
+                row["labels" if keys == {"labels"} else "label"] = cats
+            elif form == "label":
                 row["label"] = [[s.start, s.end, s.label] for s in spans]
+                cats = []
+            elif form == "intent":
+                row["entities"] = [[s.start, s.end, s.label] for s in spans]
+                row["cats"] = cats
             else:
                 entities = []
                 for i, s in enumerate(spans, 1):
@@ -91,7 +119,10 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
                                       "to_id": ids[r.tail], "type": r.label})
                 row["entities"] = entities
                 row["relations"] = relations
+                if cats:
+                    row["cats"] = cats
                 report.relations += len(relations)
+            report.categories += len(cats)
             report.spans += len(spans)
             report.documents += 1
             if options.progress:
@@ -121,6 +152,15 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     if ACTIVE_KEY in obj:  # checked with the record's other fields before it is stored
         doc.active_seconds = obj[ACTIVE_KEY]
     label = obj.get("label")
+    names = _names(obj.get("cats", []), path, lineno, '"cats"')
+    if isinstance(label, list) and label and all(isinstance(x, str) for x in label):
+        names += label
+    keyed = {}
+    if "labels" in obj:
+        keyed = {n: {"doccano_key": "labels"}
+                 for n in _names(obj["labels"], path, lineno, '"labels"')}
+    doc.categories = [CategoryRecord(n, extra=dict(keyed.get(n, {})))
+                      for n in dict.fromkeys([*names, *keyed])]
     if "entities" in obj:
         entities = obj["entities"]
         if not isinstance(entities, list):
@@ -147,8 +187,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
                 raise FormatError(str(path), lineno, f"relation {i} has no type")
             rid = str(rel["id"]) if "id" in rel else f"R{i}"
             doc.relations.append(RelationRecord(head, tail, rtype, id=rid))
-    elif isinstance(label, list) and label and all(isinstance(x, str) for x in label):
-        doc.meta["label"] = label  # text classification labels
+    if isinstance(label, list) and label and all(isinstance(x, str) for x in label):
+        pass  # text classification: the categories above
     elif isinstance(label, list):
         for i, item in enumerate(label, 1):
             if not isinstance(item, (list, tuple)) or len(item) != 3:
@@ -163,6 +203,13 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
     return doc
 
 
+def _names(value: object, path: Path, lineno: int, what: str) -> list[str]:
+    """Category names: a list of non-empty strings."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
+        raise FormatError(str(path), lineno, f"{what} is not a list of category names")
+    return value
+
+
 def _entities(entities: list, text: str, path: Path, lineno: int) -> list[SpanRecord]:
     """The spans of an ``entities`` list. One cheap test per entity; the slow checks run
     only to word the error (imports run to millions of spans)."""
@@ -170,8 +217,17 @@ def _entities(entities: list, text: str, path: Path, lineno: int) -> list[SpanRe
     out: list[SpanRecord] = []
     append = out.append
     for i, ent in enumerate(entities, 1):
+        if type(ent) is list:  # intent detection: [start, end, label]
+            if len(ent) != 3:
+                raise FormatError(str(path), lineno, f"entity {i} is not [start, end, label]")
+            start, end = check_offsets(ent[0], ent[1], text, path, lineno, f"entity {i}")
+            if not isinstance(ent[2], str) or not ent[2]:
+                raise FormatError(str(path), lineno, f"entity {i} has no label")
+            append(SpanRecord(start, end, ent[2], f"T{i}"))
+            continue
         if type(ent) is not dict:
-            raise FormatError(str(path), lineno, f"entity {i} is not an object")
+            raise FormatError(str(path), lineno, f"entity {i} is not an object or [start, "
+                                                 "end, label]")
         start, end, lab = ent.get("start_offset"), ent.get("end_offset"), ent.get("label")
         if not (type(start) is int and type(end) is int and 0 <= start < end <= n_text
                 and type(lab) is str and lab):
@@ -187,13 +243,23 @@ from exports.base import DOCCANO_FORMS  # noqa: E402 (the declaration stays at t
 from exports.format import Format, Option, Probe  # noqa: E402 (the declaration stays at the end)
 
 
+# Keys of Prodigy's tasks: a Prodigy textcat task has a "label" too (a string, with "answer")
+_PRODIGY = frozenset(("answer", "_input_hash", "_task_hash", "_view_id", "_session_id",
+                      "options", "accept", "spans", "tokens"))
+
+
 def _sniff(probe: Probe) -> bool:
-    """JSON whose first object has doccano's "entities" or its older "label"."""
+    """JSON whose first object has doccano's "entities", "cats" or a "label" list, and
+    none of the keys of a Prodigy task."""
     obj = probe.suffix in (".jsonl", ".json") and probe.first_json
-    return bool(obj) and ("entities" in obj or "label" in obj)
+    return bool(obj) and _PRODIGY.isdisjoint(obj) and (
+        "entities" in obj or "cats" in obj or isinstance(obj.get("label"), list)
+        or isinstance(obj.get("labels"), list))
 
 
 FORMAT = Format(
     name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
     options=(Option("doccano_form", "--doccano-form", choices=DOCCANO_FORMS,
-                    help='"entities" (with relations) or the older "label" form'),))
+                    help='"entities" (with relations and cats), the older "label" form, "intent" '
+                         '(entities as lists, with cats) or "classification" (label: the '
+                         'categories)'),))

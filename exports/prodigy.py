@@ -50,6 +50,21 @@ there is some: ``meta`` is where Prodigy keeps what a task says about itself and
 with the task; ``_``-keys are Prodigy's own). Not carried, reported: events, discontinuous
 fragments, span attributes, notes, comments.
 
+Document categories: a textcat task (``textcat.teach``, or ``textcat.manual`` with one
+label: a top-level ``label`` and the answer) is a binary task giving its label as a category:
+accept -> accepted, reject -> rejected (an explicit no), ignore or none -> suggested. A choice
+task (``textcat.manual`` with several labels: ``options`` [{"id", "text"}] and the ``accept``
+list of ids) gives each accepted option as a category, in the state of the task's answer
+(options not chosen are not stored: an accepted choice task decides them, as no). An option's
+category is its ``id`` (its ``text`` when the id is not a string). The groups: each set of
+options is a group (``read_schema``), exclusive when the tasks say ``config.choice_style``
+"single", or, saying nothing, when none accepts two; textcat labels the schema lacks go to
+its multi-label group "Imported". Written back as the same tasks: ``label`` and ``answer``
+from the category's state (unchanged while the state is the answer's), ``accept`` from the
+accepted options (as given while they are the same), no ``tokens`` or ``spans`` where the task
+had none. Categories made in the app (in no task) go into the document's extra task as a
+choice: ``options`` (every category of their groups) and ``accept``.
+
 Reader: ``tokens`` (their ``start`` and ``end``) become the document's tokens. Who
 annotated: ``_annotator_id``, else ``_session_id``. Prodigy names a session
 ``<dataset>-<session name>`` (``?session=alice`` on dataset ``news`` gives ``news-alice``),
@@ -84,7 +99,8 @@ from exports.base import (
 from exports.plaintext import title_of
 from models.errors import FormatError
 from models.records import (
-    ANSWERS, DocumentRecord, RelationRecord, SpanRecord, TaskRecord, Tokenization)
+    ANSWERS, CategoryRecord, DocumentRecord, RelationRecord, SpanRecord, TaskRecord,
+    Tokenization)
 from models.schema import Schema
 
 NAME = "prodigy"
@@ -98,6 +114,8 @@ STATE_OF_ANSWER = {"accept": "accepted", "reject": "rejected", "ignore": "sugges
 ANSWER_OF_STATE = {"accepted": "accept", "rejected": "reject"}
 # The keys a task is made of here; every other top-level key is kept as given.
 OWN_KEYS = ("text", "tokens", "spans", "relations", "answer")
+# A task field of ours, never written: which of OWN_KEYS a category task did not have.
+PRIVATE = "_marginalia"
 HASHES = ("_input_hash", "_task_hash")
 ACTIVE_KEY = "active_seconds"  # in "meta": the annotator's active time on the document
 # A span's keys made here; every other one is kept as given (SpanRecord.extra[EXTRA]).
@@ -124,7 +142,7 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     report = ExportReport(NAME)
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):
-            yield from _task(doc, options, report)
+            yield from _task(doc, options, report, schema)
             if options.progress:
                 options.progress(n)
 
@@ -133,8 +151,8 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     return report
 
 
-def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport
-          ) -> Iterator[dict]:
+def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport,
+          schema: Schema | None = None) -> Iterator[dict]:
     """The tasks of one document: each task it came with, as itself, then (when there are
     any) the labels of no task as one more."""
     report_unsupported(doc, report, "Prodigy")
@@ -145,20 +163,24 @@ def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport
               for i, (s, e) in enumerate(zip(toks.starts, toks.ends))]
     report.documents += 1
     n_tasks = len(doc.tasks)
+    task_cats = _categories_by_task(doc)
     for n, task in enumerate(doc.tasks):
         # its own spans, and those it shares with another task (stored once in a layer)
         mine = [(s, s.answer, s.extra) for s in doc.spans if s.task == n] + [
             (s, answer, extra) for s in doc.spans for k, answer, extra in s.other_tasks
             if k == n]
-        yield _one(doc, mine, [r for r in doc.relations if r.task == n], task, tokens, index,
+        out = _one(doc, mine, [r for r in doc.relations if r.task == n], task, tokens, index,
                    options, report)
+        yield _task_categories(out, task, task_cats.get(n, []), report)
     rest = [(s, s.answer, s.extra) for s in doc.spans
             if (s.task is None or s.task >= n_tasks)
             and not any(k < n_tasks for k, *_ in s.other_tasks)]
     rest_rels = [r for r in doc.relations if r.task is None or r.task >= len(doc.tasks)]
-    if rest or rest_rels or not doc.tasks:
-        yield _one(doc, rest, rest_rels, None, tokens, index, options, report,
+    rest_cats = task_cats.get(None, [])
+    if rest or rest_rels or not doc.tasks or any(c.state == "accepted" for c in rest_cats):
+        out = _one(doc, rest, rest_rels, None, tokens, index, options, report,
                    all_spans=doc.spans)
+        yield _choice_of(out, rest_cats, schema, report)
 
 
 def _span_answer(span: SpanRecord, own: str | None, task_answer: str | None) -> str | None:
@@ -237,8 +259,11 @@ def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
             meta.setdefault("source", doc.source)
         out["meta"] = meta
     for key, value in fields.items():
-        if key not in OWN_KEYS:
+        if key not in OWN_KEYS and key != PRIVATE:
             out[key] = value
+    for key in (fields.get(PRIVATE) or {}).get("absent", ()):
+        if key in ("tokens", "spans") and not out.get("spans"):
+            out.pop(key, None)  # a category task that had none
     if doc.active_seconds:  # in "meta", where Prodigy keeps what a task says about itself
         out["meta"] = {**(out.get("meta") or {}), ACTIVE_KEY: doc.active_seconds}
     if "_input_hash" not in out:
@@ -253,6 +278,151 @@ def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
     report.spans += len(spans_out)
     report.relations += len(rels_out)
     return out
+
+
+# ---- document categories: textcat and choice tasks ---------------------------------------------
+
+def option_name(option: dict) -> str:
+    """The category of a choice option: its id; when the id is a number, its text (if that
+    is a name: no white space), else the number."""
+    oid = option.get("id")
+    if isinstance(oid, str) and oid:
+        return oid
+    text = option.get("text")
+    if isinstance(text, str) and text and not any(c.isspace() for c in text):
+        return text
+    return str(oid)
+
+
+def _categories_by_task(doc: DocumentRecord) -> dict[int | None, list[CategoryRecord]]:
+    """The categories of each task; one made in the app (in no task) goes to the first
+    accepted choice task among whose options it is, else to None (the document's extra
+    task)."""
+    out: dict[int | None, list[CategoryRecord]] = {}
+    choices = [(n, {option_name(o) for o in t.fields["options"] if isinstance(o, dict)})
+               for n, t in enumerate(doc.tasks)
+               if t.answer == "accept" and isinstance(t.fields.get("options"), list)]
+    for c in doc.categories:
+        n = c.task if c.task is not None and c.task < len(doc.tasks) else None
+        if n is None:
+            n = next((k for k, names in choices if c.name in names), None)
+        out.setdefault(n, []).append(c)
+    return out
+
+
+def _task_categories(out: dict, task: TaskRecord, cats: list[CategoryRecord],
+                     report: ExportReport) -> dict:
+    """A textcat or choice task written back from its categories' states."""
+    if not cats:
+        return out
+    by_name = {c.name: c for c in cats}
+    report.categories += len(cats)
+    if isinstance(out.get("options"), list):
+        names = {option_name(o): o.get("id") for o in out["options"] if isinstance(o, dict)}
+        given = out.get("accept") if isinstance(out.get("accept"), list) else []
+        taken = STATE_OF_ANSWER[task.answer]  # the state an id in `accept` was stored in
+        keep = [i for i in given if not (
+            (n := _name_of_id(out["options"], i)) in by_name and by_name[n].state != taken)]
+        more = [oid for n, oid in names.items()
+                if n in by_name and by_name[n].state == taken and oid not in keep]
+        if keep + more != given or "accept" in out:
+            out["accept"] = keep + more
+        return out
+    if isinstance(out.get("label"), str) and len(cats) == 1:
+        cat = cats[0]
+        out["label"] = cat.name  # renamed in the app
+        if STATE_OF_ANSWER[task.answer] != cat.state:
+            out["answer"] = ANSWER_OF_STATE.get(cat.state, "ignore")
+    return out
+
+
+def _name_of_id(options: list, oid: object) -> str | None:
+    for o in options:
+        if isinstance(o, dict) and o.get("id") == oid:
+            return option_name(o)
+    return None
+
+
+def _choice_of(out: dict, cats: list[CategoryRecord], schema: Schema | None,
+               report: ExportReport) -> dict:
+    """The document's extra task carries the categories of no task as a choice."""
+    accepted = [c.name for c in cats if c.state == "accepted"]
+    if not accepted:
+        return out
+    names: list[str] = []
+    for name in accepted:
+        group = schema.category_group(name) if schema else None
+        for n in (group.names if group else [name]):
+            if n not in names:
+                names.append(n)
+    out["options"] = [{"id": n, "text": n} for n in names]
+    out["accept"] = accepted
+    report.categories += len(accepted)
+    return out
+
+
+def _categories(obj: dict, doc: DocumentRecord, task: TaskRecord, path: Path,
+                lineno: int) -> None:
+    """The categories of a textcat task (label) or a choice task (options, accept)."""
+    state = STATE_OF_ANSWER[task.answer]
+    options = obj.get("options")
+    if options is not None:
+        if not isinstance(options, list) or not all(
+                isinstance(o, dict) and isinstance(o.get("id"), (str, int))
+                and not isinstance(o.get("id"), bool) for o in options):
+            raise FormatError(str(path), lineno, '"options" is not a list of {"id", "text"}')
+        accept = obj.get("accept", [])
+        if not isinstance(accept, list):
+            raise FormatError(str(path), lineno, '"accept" is not a list of option ids')
+        ids = [o["id"] for o in options]
+        for oid in accept:
+            if isinstance(oid, bool) or oid not in ids:
+                raise FormatError(str(path), lineno, f"accept: {oid!r} is not the id of one "
+                                                     "of the options")
+        names = [option_name(o) for o in options]
+        for oid in dict.fromkeys(accept, None):
+            doc.categories.append(CategoryRecord(names[ids.index(oid)], state=state, task=0))
+    elif isinstance(obj.get("label"), str):
+        if not obj["label"]:
+            raise FormatError(str(path), lineno, '"label" is empty')
+        doc.categories.append(CategoryRecord(obj["label"], state=state, task=0))
+    else:
+        return
+    absent = [k for k in ("tokens", "spans") if k not in obj]
+    if absent:
+        task.fields[PRIVATE] = {"absent": absent}
+
+
+def read_schema(path: Path) -> Schema | None:
+    """The category groups of a file's choice tasks: one per set of options, exclusive when
+    the tasks say choice_style "single" (or say nothing and none accepts two)."""
+    from models.schema import Category, CategoryGroup
+
+    groups: dict[tuple[str, ...], list[bool | None]] = {}
+    for file in jsonl_files(Path(path), (".jsonl",)):
+        for _, obj in iter_jsonl(file):
+            options = obj.get("options")
+            if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
+                continue
+            key = tuple(dict.fromkeys(option_name(o) for o in options))
+            style = (obj.get("config") or {}).get("choice_style") if isinstance(
+                obj.get("config"), dict) else None
+            accept = obj.get("accept") if isinstance(obj.get("accept"), list) else []
+            said = groups.setdefault(key, [None, False])
+            if style in ("single", "multiple"):
+                said[0] = style == "single" if said[0] is None else said[0] and style == "single"
+            said[1] = said[1] or len(accept) > 1
+    if not groups:
+        return None
+    schema = Schema(name="prodigy choices", entities=[], relations=[], events=[])
+    for names, (single, two) in groups.items():
+        name = "Choice: " + ", ".join(names)
+        if len(name) > 60:
+            name = name[:57] + "..."
+        schema.categories.append(CategoryGroup(
+            name, exclusive=bool(single) if single is not None else not two,
+            categories=[Category(n, color=schema.color_of(n)) for n in names]))
+    return schema
 
 
 def read(path: Path) -> Iterator[DocumentRecord]:
@@ -282,6 +452,8 @@ def _is_binary(obj: dict) -> bool:
     view = obj.get("_view_id")
     if view is not None:
         return view in BINARY_VIEWS
+    if isinstance(obj.get("label"), str) and "options" not in obj:
+        return True  # a textcat task: yes or no to its one label
     spans = obj.get("spans")
     return (isinstance(spans, list) and bool(spans)
             and all(isinstance(d, dict) and ("score" in d or "rank" in d) for d in spans))
@@ -369,6 +541,7 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
 
     for i, d in enumerate(spans, 1):
         add_span(d, f"span {i}")
+    _categories(obj, doc, task, path, lineno)
     rels = obj.get("relations") or []
     if not isinstance(rels, list):
         raise FormatError(str(path), lineno, '"relations" is not a list')
@@ -403,7 +576,7 @@ from exports.format import MISALIGNED, Format, Probe  # noqa: E402 (the declarat
 
 # Keys only Prodigy's tasks have (doccano's are checked first: the registry's order).
 _KEYS = frozenset(("spans", "tokens", "answer", "_input_hash", "_task_hash", "_session_id",
-                   "_annotator_id", "_view_id", "relations"))
+                   "_annotator_id", "_view_id", "relations", "options", "accept"))
 
 
 def _sniff(probe: Probe) -> bool:
@@ -412,4 +585,5 @@ def _sniff(probe: Probe) -> bool:
 
 
 FORMAT = Format(name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
-                options=(MISALIGNED,), carries_rejections=True, writes_tasks=True)
+                options=(MISALIGNED,), carries_rejections=True, writes_tasks=True,
+                read_schema=read_schema)

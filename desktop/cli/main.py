@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--project", required=True)
     s.add_argument("--model", default=None, help="pipeline package name or directory")
     s.add_argument("--documents", default="all", choices=["all", "unlabeled"])
+    s.add_argument("--threshold", type=float, default=None,
+                   help="textcat score at or above which a document category is suggested "
+                        "(kept as the project's setting; default 0.5)")
 
     e = sub.add_parser("export", help="export labels as training data", fill=_export_formats)
     e.add_argument("--project", required=True)

@@ -22,6 +22,8 @@ def run(args) -> int:
         bar.step(done - bar.n)
 
     try:
+        if args.threshold is not None:  # kept as the project's setting
+            svc.set_textcat_threshold(svc.project_id(args.project), args.threshold)
         report = svc.suggest(args.project, model=args.model, documents=args.documents,
                              progress=progress)
     finally:
@@ -29,12 +31,15 @@ def run(args) -> int:
             bar.done()
     print(f"suggested with {report.pipeline} for {report.documents} document(s) in "
           f"{args.project!r}: {report.spans} spans, {report.relations} relations, "
-          f"{report.events} events ({report.skipped} already there, not added again; "
+          f"{report.events} events"
+          + (f", {report.categories} document categories" if report.categories else "")
+          + f" ({report.skipped} already there, not added again; "
           f"{report.seconds:.1f}s)")
     if report.refused:
         print(f"  {report.refused} suggestion(s) not stored: they break a rule of the schema "
               "against the labels there (an overlap policy, a relation or role it forbids)")
     for name, row in sorted(report.by_suggester.items()):
         print(f"  {name}: {row['spans']} spans, {row['relations']} relations, "
-              f"{row['events']} events")
+              f"{row['events']} events"
+              + (f", {row['categories']} categories" if row.get("categories") else ""))
     return 0

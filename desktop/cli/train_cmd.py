@@ -1,8 +1,10 @@
 """`marginalia train --project P --out DIR [--layer gold|NAME]`.
 
-Trains a spaCy NER (and a spancat when labels overlap) from the accepted labels (gold first,
-else the acting user's layer; --layer chooses one), prints precision, recall and F per
-label, writes DIR/metrics.json and makes DIR/model-best the project's suggester.
+Trains a spaCy NER (and a spancat when labels overlap) from the accepted labels, and a
+textcat (one exclusive group of categories) or textcat_multilabel from the document
+categories (gold first, else the acting user's layer; --layer chooses one), prints
+precision, recall and F per label and per category, writes DIR/metrics.json and makes
+DIR/model-best the project's suggester.
 MARGINALIA_TRAIN_STEPS sets the number of training steps (default 600).
 """
 
@@ -42,8 +44,13 @@ def run(args) -> int:
         print(f"{label:<16}{m.get('p', 0) * 100:>8.1f}{m.get('r', 0) * 100:>8.1f}"
               f"{m.get('f', 0) * 100:>8.1f}")
     o = report.overall
-    print(f"{'(all)':<16}{o.get('p', 0) * 100:>8.1f}{o.get('r', 0) * 100:>8.1f}"
-          f"{o.get('f', 0) * 100:>8.1f}")
+    if o:
+        print(f"{'(all)':<16}{o.get('p', 0) * 100:>8.1f}{o.get('r', 0) * 100:>8.1f}"
+              f"{o.get('f', 0) * 100:>8.1f}")
+    if report.categories:
+        print(f"{'category':<16}{'P':>8}{'R':>8}{'F':>8}")
+        for name, m in report.categories.items():
+            print(f"{name:<16}{m['p'] * 100:>8.1f}{m['r'] * 100:>8.1f}{m['f'] * 100:>8.1f}")
     print(f"metrics: {report.out}/metrics.json")
     print(f"the project now suggests with {report.suggester} ({report.model})")
     return 0

@@ -39,6 +39,8 @@ class ImportController(QObject):
         added = f"; schema grew: {', '.join(report.labels_added)}" if report.labels_added else ""
         self.ws.say(f"imported {report.documents_added} document(s) "
                     f"({report.documents_existing} already there), {report.spans} spans, "
-                    f"{report.relations} relations, {report.events} events{added}")
+                    f"{report.relations} relations, {report.events} events"
+                    + (f", {report.categories} document categories" if report.categories
+                       else "") + added)
         if self.ws.view is None and self.ws.documents:
             self.ws.open_document(self.ws.documents[0].id)

@@ -30,8 +30,9 @@ class SuggestController:
             self.ws.say(f"{what}: cancelled after {rep.documents} document(s); those stay "
                         "stored")
         else:
+            cats = f", {rep.categories} categories" if rep.categories else ""
             self.ws.say(f"{what}: {rep.spans} spans, {rep.relations} relations, {rep.events} "
-                        f"events suggested in {rep.documents} document(s)")
+                        f"events{cats} suggested in {rep.documents} document(s)")
         self.ws.refresh_documents()
         if self.ws.view is not None:
             self.edits.refresh()
@@ -80,29 +81,41 @@ class SuggestController:
         def done(rep) -> None:
             lines = [f"{lab}: P {m['p']:.2f}  R {m['r']:.2f}  F {m['f']:.2f}"
                      for lab, m in sorted(rep.labels.items())]
+            if rep.categories:
+                lines += ["", "Document categories:"] + [
+                    f"{name}: P {m['p']:.2f}  R {m['r']:.2f}  F {m['f']:.2f}"
+                    for name, m in rep.categories.items()]
             QMessageBox.information(
                 self.parent, "Model trained",
                 f"Trained on {rep.train_documents} documents, evaluated on "
                 f"{rep.dev_documents}. It now suggests for this project ({rep.suggester}).\n\n"
                 + "\n".join(lines))
-            self.ws.say(f"model trained: F {rep.overall.get('f', 0):.2f}; it now suggests")
+            f = rep.overall.get("f", rep.categories.get("(macro)", {}).get("f", 0.0))
+            self.ws.say(f"model trained: F {f:.2f}; it now suggests")
 
         self.jobs.start("Training a model", job, done)
 
     def order_by_uncertainty(self) -> None:
+        self._order_by("entities")
+
+    def order_by_category_uncertainty(self) -> None:
+        self._order_by("categories")
+
+    def _order_by(self, kind: str) -> None:
         svc = self.ws.service
 
         def job(state: JobState):
             return svc.documents_by_uncertainty(
                 self.ws.project_id, progress=lambda d, t: state.progress(d, t),
-                cancel=self._cancel_of(state))
+                cancel=self._cancel_of(state), kind=kind)
 
         def done(ranked) -> None:
             if not ranked:
                 self.ws.say("no document left to order (all done)")
                 return
             first = ranked[0][0]
-            self.ws.say(f"{len(ranked)} documents ordered by the model's uncertainty; "
+            what = "" if kind == "entities" else " about their categories"
+            self.ws.say(f"{len(ranked)} documents ordered by the model's uncertainty{what}; "
                         "opening the least certain")
             self.ws.open_document(first)
 

@@ -8,15 +8,34 @@ class SuggestFacade:
     def suggest(self, project: str | int, *, model: str | None = None,
                 patterns: str | None = None, documents: str = "all",
                 document_ids: list[int] | None = None, batch_size: int = 32,
-                progress=None, cancel=None, processes: int | None = None):
-        """Suggest entities, events and relations into the acting user's layer; returns a
-        SuggestReport. progress(done, total, batch) runs on the calling thread. Parsing
-        runs on `processes` processes (None: every core; 1: this process only)."""
+                progress=None, cancel=None, processes: int | None = None,
+                threshold: float | None = None):
+        """Suggest entities, events, relations and document categories into the acting
+        user's layer; returns a SuggestReport. progress(done, total, batch) runs on the
+        calling thread. Parsing runs on `processes` processes (None: every core; 1: this
+        process only). `threshold`: the textcat threshold of this run (default: the
+        project's setting)."""
         from models.suggest.runner import run_suggest
 
         return run_suggest(self, project, model=model, patterns=patterns, documents=documents,
                            document_ids=document_ids, batch_size=batch_size,
-                           progress=progress, cancel=cancel, processes=processes)
+                           progress=progress, cancel=cancel, processes=processes,
+                           threshold=threshold)
+
+    def textcat_threshold(self, project_id: int) -> float:
+        """The score at or above which the text classifier suggests a category."""
+        from models.suggest.textcat import threshold_of
+
+        return threshold_of(self.project_settings(project_id))
+
+    def set_textcat_threshold(self, project_id: int, value: float) -> None:
+        from models.errors import ValidationError
+        from models.suggest.textcat import SETTING
+
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                0.0 <= value <= 1.0):
+            raise ValidationError(f"the textcat threshold must be in [0, 1], not {value!r}")
+        self.set_project_setting(project_id, SETTING, float(value))
 
     def suggest_document(self, document_id: int, *, model: str | None = None):
         """Suggest for one document (the open one)."""
@@ -86,13 +105,15 @@ class SuggestFacade:
             return suggester_stats(s, project_id)
 
     def documents_by_uncertainty(self, project_id: int, *, model: str | None = None,
-                                 limit: int | None = None, progress=None, cancel=None):
+                                 limit: int | None = None, progress=None, cancel=None,
+                                 kind: str = "entities"):
         """(document id, uncertainty) with the documents the model is least sure about
-        first; documents already done or approved in the user's layer are left out."""
+        first (its entities, or with kind="categories" its text classifier's categories);
+        documents already done or approved in the user's layer are left out."""
         from models.suggest.uncertainty import rank_documents
 
         return rank_documents(self, project_id, model=model, limit=limit, progress=progress,
-                              cancel=cancel)
+                              cancel=cancel, kind=kind)
 
     def train_model(self, project: str | int, out: str, *, layer: str | None = None,
                     max_steps: int | None = None, seed: int = 0, progress=None, cancel=None):

@@ -20,7 +20,7 @@ from models import rules
 from models.errors import FormatError, PermissionDenied, ValidationError
 from models.orm import GOLD, Document, Layer
 from models.records import ANSWERS, SPAN_SOURCES, SPAN_STATES, TASK_KINDS, DocumentRecord
-from models.schema import Schema
+from models.schema import Schema, default_schema
 from models.services.bulk import allocate_ids, dumps, insert_rows, lock_for_write, now_value
 from models.services.context import Actor, check_admin, ensure_user
 from models.services.import_categories import CategoryWriter, check_record
@@ -208,7 +208,13 @@ def import_records(s: Session, actor: Actor, project_name: str,
     report = ImportReport(project_name)
     project = find_project(s, project_name)
     if project is None:
-        project = create_project(s, actor, project_name, schema)
+        base = schema
+        if schema is not None and not (schema.entities or schema.relations or schema.events):
+            # a file that brings category groups only (Prodigy's choice tasks): the new
+            # project starts from the default schema, with those groups
+            base = default_schema()
+            base.add_groups_from(schema)
+        project = create_project(s, actor, project_name, base)
         report.project_created = True
     proj_schema = schema_for(s, project.id)
     if schema is not None and not report.project_created:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from models import rules
 from models.schema import Schema
 from models.suggest.suggester import (
-    EventSuggestion, RelationSuggestion, SpanSuggestion, Suggester)
+    CategorySuggestion, EventSuggestion, RelationSuggestion, SpanSuggestion, Suggester)
 from models.suggest.trim import trim
 
 
@@ -29,6 +29,8 @@ class DocSuggestions:
     relations: list[tuple] = field(default_factory=list)
     # (trigger ref, type, suggester, [(role, ref), ...])
     events: list[tuple] = field(default_factory=list)
+    # (category, source, suggester, score): the document's categories
+    categories: list[tuple] = field(default_factory=list)
     skipped: int = 0  # suggestions whose offsets the layer already has (any state)
 
 
@@ -132,8 +134,12 @@ class Context:
         self.out.relations.append((item.head, item.tail, item.label, by.name))
 
 
+    def add_category(self, item: CategorySuggestion, by: Suggester) -> None:
+        self.out.categories.append((item.name, by.source, by.name, item.score))
+
+
 _ADD = {SpanSuggestion: Context.add_span, EventSuggestion: Context.add_event,
-        RelationSuggestion: Context.add_relation}
+        RelationSuggestion: Context.add_relation, CategorySuggestion: Context.add_category}
 
 
 class Analyzer:

@@ -30,7 +30,7 @@ from models.services.layers import schema_for
 from models.suggest import mapping as label_mapping
 from models.suggest import patterns as pattern_files
 from models.suggest import pipeline as pipelines
-from models.suggest import suggesters
+from models.suggest import suggesters, textcat
 from models.suggest.analyze import Analyzer
 from models.suggest.suggester import Setup
 from models.suggest.writer import BatchResult, BatchWriter
@@ -48,6 +48,7 @@ class SuggestReport:
     spans: int = 0
     relations: int = 0
     events: int = 0
+    categories: int = 0  # document categories suggested
     skipped: int = 0
     refused: int = 0  # broke a rule of the schema against the layer (an overlap policy...)
     by_suggester: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -59,13 +60,14 @@ class SuggestReport:
         self.spans += batch.spans
         self.relations += batch.relations
         self.events += batch.events
+        self.categories += batch.categories
         self.skipped += batch.skipped
         self.refused += batch.refused
         for name, row in batch.by_suggester.items():
             mine = self.by_suggester.setdefault(name, {"spans": 0, "relations": 0,
                                                        "events": 0})
             for kind, n in row.items():
-                mine[kind] += n
+                mine[kind] = mine.get(kind, 0) + n
 
 
 @dataclass
@@ -82,7 +84,8 @@ class Plan:
 
 def prepare(service, project: str | int, *, model: str | None = None,
             patterns: str | None = None, documents: str = "all",
-            document_ids: list[int] | None = None, use_model: bool = True) -> Plan:
+            document_ids: list[int] | None = None, use_model: bool = True,
+            threshold: float | None = None) -> Plan:
     if documents not in DOCUMENT_CHOICES:
         raise ValidationError(f"--documents takes {' or '.join(DOCUMENT_CHOICES)}")
     if model and model.lower().endswith(".jsonl"):
@@ -103,8 +106,12 @@ def prepare(service, project: str | int, *, model: str | None = None,
         project_id, project_name = proj.id, proj.name
     nlp, name = pipelines.load(pipelines.project_pipeline(settings, model))
     mapping = label_mapping.effective(schema, settings, pipelines.ner_labels(nlp))
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ValidationError(f"the textcat threshold must be in [0, 1], not {threshold}")
     setup = Setup(nlp, name, schema, mapping, terms=terms, use_model=use_model,
-                  patterns=patterns or settings.get(pattern_files.SETTING))
+                  patterns=patterns or settings.get(pattern_files.SETTING),
+                  textcat_threshold=threshold if threshold is not None
+                  else textcat.threshold_of(settings))
     analyzer = Analyzer(nlp, name, schema, suggesters.build_all(setup))
     return Plan(project_id, project_name, actor, analyzer, ids, existing)
 
@@ -246,8 +253,8 @@ def run_suggest(service, project: str | int, *, model: str | None = None,
                 document_ids: list[int] | None = None, batch_size: int = 32,
                 progress: ProgressFn | None = None,
                 cancel: Callable[[], bool] | None = None,
-                processes: int | None = None) -> SuggestReport:
+                processes: int | None = None, threshold: float | None = None) -> SuggestReport:
     plan = prepare(service, project, model=model, patterns=patterns, documents=documents,
-                   document_ids=document_ids)
+                   document_ids=document_ids, threshold=threshold)
     return execute(service, plan, batch_size=batch_size, progress=progress, cancel=cancel,
                    processes=processes)

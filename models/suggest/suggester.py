@@ -53,7 +53,15 @@ class RelationSuggestion:
     label: str
 
 
-Suggestion = Union[SpanSuggestion, EventSuggestion, RelationSuggestion]
+@dataclass(frozen=True, slots=True)
+class CategorySuggestion:
+    """A category of the whole document (a schema category's name) and the model's score."""
+
+    name: str
+    score: float | None = None
+
+
+Suggestion = Union[SpanSuggestion, EventSuggestion, RelationSuggestion, CategorySuggestion]
 
 
 class Suggester(Protocol):
@@ -77,6 +85,9 @@ class Setup:
     patterns: str | None = None  # a JSONL patterns file
     terms: list[tuple[str, str]] = field(default_factory=list)  # (text, label) accepted
     use_model: bool = True
+    # a textcat score at or above this suggests the category (project setting
+    # "textcat_threshold")
+    textcat_threshold: float = 0.5
 
     def has(self, component: str) -> bool:
         """Does the pipeline have this component (or one named after it, e.g. a parser)?"""

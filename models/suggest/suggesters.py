@@ -7,7 +7,7 @@ entities the others found."""
 
 from __future__ import annotations
 
-from models.suggest import event_rules, ner, relation_rules, ruler
+from models.suggest import event_rules, ner, relation_rules, ruler, textcat
 from models.suggest.suggester import Setup, Suggester
 
 BUILDERS = (
@@ -16,6 +16,7 @@ BUILDERS = (
     ner.build,
     event_rules.build,
     relation_rules.build,
+    textcat.build,
 )
 
 

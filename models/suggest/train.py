@@ -1,9 +1,13 @@
 """Model in the loop: train a spaCy NER (and a spancat when labels overlap) from the labels
-people accepted, evaluate it per label, and make it a suggester of the project.
+people accepted, and a text classifier from the document categories they decided
+(`textcat` for one exclusive group, else `textcat_multilabel`: models/cats.py), evaluate
+them per label and per category, and make the pipeline a suggester of the project.
 
-Data: for each document, its gold layer when that has accepted entity labels, else the
-acting user's layer (or only the layer named by `layer`). Split train/dev with a seeded
-shuffle. Config: spaCy's own `init config` for a blank English pipeline, CPU, efficiency;
+Data: for each document, its gold layer when that has accepted entity labels or decided
+categories, else the acting user's layer (or only the layer named by `layer`). A document
+with categories and no entity is no NER example (its entities are missing, not O); its
+doc.cats follow models/cats.py (unknown categories of binary tasks left out). Split
+train/dev with a seeded shuffle. Config: spaCy's own `init config` for a blank English pipeline, CPU, efficiency;
 training runs in-process through spacy.training (no subprocess), quietly, with progress per
 step and cancel through a `before_update` callback. Output, in OUT:
   corpus/train.spacy, corpus/dev.spacy, config.cfg, model-best/, model-last/, metrics.json
@@ -23,7 +27,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models.errors import DomainError, ValidationError
-from models.orm import GOLD, Document, Layer, Span
+from models import cats as textcat
+from models.orm import GOLD, Document, DocumentCategory, Layer, SourceTask, Span
+from models.records import CategoryRecord, DocumentRecord, TaskRecord
 from models.services.layers import schema_for
 
 MIN_DOCUMENTS = 5
@@ -48,11 +54,14 @@ class TrainReport:
     overall: dict[str, float] = field(default_factory=dict)
     steps: int = 0
     seconds: float = 0.0
+    # document category -> p, r, f (the textcat's scores on dev); "(macro)": their mean
+    categories: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def collect(s, project_id: int, actor_name: str, layer: str | None,
-            labels: list[str]) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """(text, [(start, end, label)]) of every document with accepted entity labels."""
+def collect(s, project_id: int, actor_name: str, layer: str | None, labels: list[str],
+            schema=None) -> list[tuple[str, list[tuple[int, int, str]], dict[str, float]]]:
+    """(text, [(start, end, label)], doc.cats) of every document with accepted entity labels
+    or decided categories."""
     names = [layer] if layer else [GOLD, actor_name]
     rows = s.execute(select(Layer.document_id, Layer.name, Span.start, Span.end, Span.label)
                      .join(Span, Span.layer_id == Layer.id)
@@ -62,28 +71,69 @@ def collect(s, project_id: int, actor_name: str, layer: str | None,
     by_doc: dict[int, dict[str, list]] = {}
     for doc_id, name, st, en, label in rows:
         by_doc.setdefault(doc_id, {}).setdefault(name, []).append((st, en, label))
+    cats = _categories(s, project_id, names, schema) if schema is not None else {}
     out = []
-    for doc_id in sorted(by_doc):
-        layers = by_doc[doc_id]
-        spans = next(layers[n] for n in names if n in layers)  # gold first
+    for doc_id in sorted(set(by_doc) | set(cats)):
+        layers = {n: (by_doc.get(doc_id, {}).get(n, []), cats.get(doc_id, {}).get(n, {}))
+                  for n in names}
+        spans, doc_cats = next(v for n, v in layers.items() if v[0] or v[1])  # gold first
         text = s.get(Document, doc_id).text
-        out.append((text, sorted(spans)))
+        out.append((text, sorted(spans), doc_cats))
+    return out
+
+
+def _categories(s, project_id: int, names: list[str], schema
+                ) -> dict[int, dict[str, dict[str, float]]]:
+    """document -> layer name -> doc.cats, for the layers that decide some category."""
+    rows = s.execute(select(Layer.id, Layer.document_id, Layer.name, DocumentCategory.category,
+                            DocumentCategory.state, DocumentCategory.task_id)
+                     .join(DocumentCategory, DocumentCategory.layer_id == Layer.id)
+                     .join(Document, Document.id == Layer.document_id)
+                     .where(Document.project_id == project_id, Layer.name.in_(names),
+                            DocumentCategory.state.in_(("accepted", "rejected")))
+                     .order_by(DocumentCategory.id))
+    recs: dict[int, tuple[int, str, DocumentRecord, dict[int, int]]] = {}
+    for lid, doc_id, name, category, state, task_id in rows:
+        if lid not in recs:
+            recs[lid] = (doc_id, name, DocumentRecord(""), {})
+        rec = recs[lid][2]
+        rec.categories.append(CategoryRecord(category, state=state, task=task_id))
+    lids = list(recs)
+    for k in range(0, len(lids), 500):  # the tasks say whether the categories are complete
+        for t in s.execute(select(SourceTask.id, SourceTask.layer_id, SourceTask.answer,
+                                  SourceTask.kind)
+                           .where(SourceTask.layer_id.in_(lids[k:k + 500]))
+                           .order_by(SourceTask.layer_id, SourceTask.position)):
+            _, _, rec, index = recs[t.layer_id]
+            index[t.id] = len(rec.tasks)
+            rec.tasks.append(TaskRecord(t.answer, t.kind))
+    all_names = textcat.names_of(schema, [r for _, _, r, _ in recs.values()])
+    out: dict[int, dict[str, dict[str, float]]] = {}
+    for doc_id, name, rec, index in recs.values():
+        for c in rec.categories:
+            c.task = index.get(c.task) if c.task is not None else None
+        found = textcat.doc_cats(rec, schema, all_names)
+        if found:
+            out.setdefault(doc_id, {})[name] = found
     return out
 
 
 def _docs(nlp, data):
-    """spaCy Docs with ents (non-overlapping) and spans[sc] (all); whether any overlap."""
+    """spaCy Docs with ents (non-overlapping) and spans[sc] (all), and doc.cats; whether any
+    spans overlap. A document with no entity label leaves its entities missing."""
     from spacy.util import filter_spans
 
     docs, overlapping = [], False
-    for text, spans in data:
+    for text, spans, cats in data:
         doc = nlp.make_doc(text)
-        made = [sp for st, en, label in spans
-                if (sp := doc.char_span(st, en, label=label, alignment_mode="expand"))]
-        ents = filter_spans(made)
-        overlapping = overlapping or len(ents) < len(made)
-        doc.ents = ents
-        doc.spans[SPANS_KEY] = made
+        doc.cats = dict(cats)
+        if spans:
+            made = [sp for st, en, label in spans
+                    if (sp := doc.char_span(st, en, label=label, alignment_mode="expand"))]
+            ents = filter_spans(made)
+            overlapping = overlapping or len(ents) < len(made)
+            doc.ents = ents
+            doc.spans[SPANS_KEY] = made
         docs.append(doc)
     return docs, overlapping
 
@@ -105,7 +155,7 @@ def _register_callback() -> None:
 
 
 def build_config(components: list[str], train: Path, dev: Path, *, max_steps: int,
-                 seed: int):
+                 seed: int, categories: list[str] = ()):
     from spacy.cli.init_config import init_config
 
     config = init_config(lang="en", pipeline=components, optimize="efficiency", gpu=False)
@@ -119,6 +169,9 @@ def build_config(components: list[str], train: Path, dev: Path, *, max_steps: in
     t["before_update"] = {"@callbacks": "marginalia.train_progress.v1"}
     if "spancat" in components:
         config["components"]["spancat"]["spans_key"] = SPANS_KEY
+    for component in (textcat.TEXTCAT, textcat.MULTILABEL):
+        if component in components:  # labels the dev or train cats may leave unknown
+            config["initialize"]["components"][component] = {"labels": list(categories)}
     return config
 
 
@@ -143,12 +196,13 @@ def train_project(service, project: str | int, out: str, *, layer: str | None = 
 
         proj = s.get(Project, project) if isinstance(project, int) else get_project(s, project)
         schema = schema_for(s, proj.id)
-        data = collect(s, proj.id, actor.name, layer, schema.entity_names)
+        data = collect(s, proj.id, actor.name, layer, schema.entity_names, schema)
         project_id, project_name = proj.id, proj.name
     which = f"layer {layer}" if layer else f"layers gold/{actor.name}"
     if len(data) < MIN_DOCUMENTS:
-        raise ValidationError(f"only {len(data)} document(s) with accepted entity labels in "
-                              f"{which}; training needs at least {MIN_DOCUMENTS}",
+        raise ValidationError(f"only {len(data)} document(s) with accepted entity labels or "
+                              f"document categories in {which}; training needs at least "
+                              f"{MIN_DOCUMENTS}",
                               where=f"project {project_name}")
     rng = random.Random(seed)
     rng.shuffle(data)
@@ -163,12 +217,19 @@ def train_project(service, project: str | int, out: str, *, layer: str | None = 
     blank = spacy.blank("en")
     dev_docs, dev_overlap = _docs(blank, data[:n_dev])
     train_docs, train_overlap = _docs(blank, data[n_dev:])
-    components = ["ner"] + (["spancat"] if (dev_overlap or train_overlap) else [])
+    has_ents = any(spans for _, spans, _ in data)
+    components = (["ner"] if has_ents else []) + (
+        ["spancat"] if (dev_overlap or train_overlap) else [])
+    cat_names = [n for n in textcat.names_of(schema)
+                 if any(n in cats for _, _, cats in data)]
+    cat_component = textcat.component_for(schema, cat_names, [c for _, _, c in data])
+    if cat_component:
+        components.append(cat_component)
     DocBin(docs=train_docs, store_user_data=False).to_disk(corpus / "train.spacy")
     DocBin(docs=dev_docs, store_user_data=False).to_disk(corpus / "dev.spacy")
     _register_callback()
     config = build_config(components, corpus / "train.spacy", corpus / "dev.spacy",
-                          max_steps=max_steps, seed=seed)
+                          max_steps=max_steps, seed=seed, categories=cat_names)
     config.to_disk(out_dir / "config.cfg")
 
     from spacy.training.initialize import init_nlp
@@ -199,7 +260,15 @@ def train_project(service, project: str | int, out: str, *, layer: str | None = 
     perf = meta.get("performance", {})
     labels = {label: {k: float(v.get(k, 0.0)) for k in ("p", "r", "f")}
               for label, v in (perf.get("ents_per_type") or {}).items()}
-    overall = {k: float(perf.get(f"ents_{k}") or 0.0) for k in ("p", "r", "f")}
+    overall = {k: float(perf.get(f"ents_{k}") or 0.0) for k in ("p", "r", "f")} \
+        if has_ents else {}
+    categories = {}
+    if cat_component:
+        per = perf.get("cats_f_per_type") or {}
+        categories = {n: {k: float((per.get(n) or {}).get(k) or 0.0) for k in ("p", "r", "f")}
+                      for n in cat_names}
+        categories["(macro)"] = {k: float(perf.get(f"cats_macro_{k}") or 0.0)
+                                 for k in ("p", "r", "f")}
     if "spancat" in components:
         spans = perf.get(f"spans_{SPANS_KEY}_per_type") or {}
         overall.update({f"spans_{k}": float(perf.get(f"spans_{SPANS_KEY}_{k}") or 0.0)
@@ -214,10 +283,11 @@ def train_project(service, project: str | int, out: str, *, layer: str | None = 
     service.set_project_setting(project_id, pipelines.SETTING, key)
     report = TrainReport(str(out_dir), key, display, len(train_docs), len(dev_docs),
                          components, dict(sorted(labels.items())), overall, steps,
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, categories=categories)
     (out_dir / "metrics.json").write_text(json.dumps({
         "project": project_name, "model": key, "components": components,
         "train_documents": report.train_documents, "dev_documents": report.dev_documents,
-        "steps": steps, "overall": overall, "labels": report.labels}, indent=2),
+        "steps": steps, "overall": overall, "labels": report.labels,
+        "categories": categories}, indent=2),
         encoding="utf-8")
     return report

@@ -3,7 +3,8 @@
 `write_batch` runs in the caller's session: layers first (created where missing), then one
 executemany per table. It re-reads what the layers hold inside the transaction, so a
 suggestion never duplicates or overwrites a label (a span with the same offsets in any
-state, a relation with the same ends and label) even if someone labeled meanwhile. Each
+state, a relation with the same ends and label, a document category the layer has in any state)
+even if someone labeled meanwhile. Each
 suggestion goes through the rule book (models/rules.py) against the layer's spans as they
 are now, in memory: one that breaks an overlap policy against an accepted label, or a
 relation or argument the schema does not allow, is not stored and is counted in `refused`
@@ -24,7 +25,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import rules
-from models.orm import AuditLog, Document, Event, EventArgument, Layer, Relation, Span
+from models.orm import (
+    AuditLog, Document, DocumentCategory, Event, EventArgument, Layer, Relation, Span)
 from models.services.context import Actor
 from models.services.layers import shared_schema
 from models.suggest.analyze import DocSuggestions
@@ -37,6 +39,7 @@ class BatchResult:
     spans: int = 0
     relations: int = 0
     events: int = 0
+    categories: int = 0  # document categories suggested
     skipped: int = 0  # a label was already there (any state): not stored again
     refused: int = 0  # broke a rule of the schema (an overlap policy...): not stored
     # suggester -> {"spans": n, "relations": n, "events": n}
@@ -45,7 +48,7 @@ class BatchResult:
     def count(self, suggester: str, kind: str, n: int = 1) -> None:
         row = self.by_suggester.setdefault(suggester, {"spans": 0, "relations": 0,
                                                        "events": 0})
-        row[kind] += n
+        row[kind] = row.get(kind, 0) + n
 
     def merge(self, other: BatchResult) -> None:
         self.documents += other.documents
@@ -53,6 +56,7 @@ class BatchResult:
         self.spans += other.spans
         self.relations += other.relations
         self.events += other.events
+        self.categories += other.categories
         self.skipped += other.skipped
         self.refused += other.refused
         for name, row in other.by_suggester.items():
@@ -76,7 +80,7 @@ def layers_for(s: Session, actor: Actor, document_ids: list[int]) -> dict[int, i
 def write_batch(s: Session, actor: Actor, project_id: int,
                 items: list[DocSuggestions]) -> BatchResult:
     result = BatchResult(documents=len(items), document_ids=[it.document_id for it in items])
-    items = [it for it in items if it.spans or it.relations or it.events]
+    items = [it for it in items if it.spans or it.relations or it.events or it.categories]
     if not items:
         return result  # nothing to store: no empty layers are made either
     layer_of = layers_for(s, actor, result.document_ids)
@@ -201,16 +205,43 @@ def write_batch(s: Session, actor: Actor, project_id: int,
             s.execute(insert(EventArgument), arg_rows)
     result.events = len(ev_rows)
 
+    # ---- document categories: one row per layer and category, whatever its state ---------------
+    cat_have = set(s.execute(select(DocumentCategory.layer_id, DocumentCategory.category)
+                             .where(DocumentCategory.layer_id.in_(lids))).all())
+    cat_rows = []
+    cats_of: dict[int, int] = {}
+    for k, it in enumerate(items):
+        lid = layer_of[it.document_id]
+        for name, source, suggester, score in it.categories:
+            if (lid, name) in cat_have:
+                result.skipped += 1
+                continue
+            if schema.category(name) is None:
+                result.refused += 1  # renamed or removed from the schema meanwhile
+                continue
+            cat_have.add((lid, name))
+            cat_rows.append({"layer_id": lid, "category": name, "source": source,
+                             "suggester": suggester, "state": "suggested", "score": score,
+                             "version": 1})
+            cats_of[k] = cats_of.get(k, 0) + 1
+            result.count(suggester, "categories")
+    if cat_rows:
+        s.execute(insert(DocumentCategory), cat_rows)
+    result.categories = len(cat_rows)
+
     # ---- the audit trail: one row per document --------------------------------------------------
     per_doc = []
     for k, it in enumerate(items):
         n = sum(1 for x in slots[k] if x is not None and x >= 0)
-        if n:
+        if n or cats_of.get(k):
+            after = {"spans": n, "suggesters": sorted(
+                {sp[4] for sp in it.spans} | {c[2] for c in it.categories})}
+            if cats_of.get(k):
+                after["categories"] = cats_of[k]
             per_doc.append({"user_name": actor.name, "action": "suggest",
                             "table_name": "layers", "row_id": layer_of[it.document_id],
                             "project_id": project_id, "document_id": it.document_id,
-                            "before": None, "after": {"spans": n, "suggesters": sorted(
-                                {sp[4] for sp in it.spans})}})
+                            "before": None, "after": after})
     if per_doc:
         s.execute(insert(AuditLog), per_doc)
     return result

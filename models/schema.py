@@ -275,7 +275,9 @@ class Schema:
         return ([f"entity:{n}" for n in sorted(used.get("entities", ())) if not self.entity(n)]
                 + [f"relation:{n}" for n in sorted(used.get("relations", ()))
                    if not self.relation(n)]
-                + [f"event:{n}" for n in sorted(used.get("events", ())) if not self.event(n)])
+                + [f"event:{n}" for n in sorted(used.get("events", ())) if not self.event(n)]
+                + [f"category:{n}" for n in sorted(used.get("categories", ()))
+                   if not self.category(n)])
 
     def add_roles(self, event_type: str, roles: set[str]) -> list[str]:
         ev = self.event(event_type)

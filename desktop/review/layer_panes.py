@@ -39,8 +39,10 @@ class LayerPane(QWidget):
             self.view.set_document(layer, schema, tokens)
         spans = sum(s.state == "accepted" for s in layer.spans)
         what = "gold" if self.name == GOLD else self.name
+        cats = layer.accepted_categories
         self.title.setText(f"{what} · {spans} spans · {len(layer.relations)} relations · "
-                           f"{len(layer.events)} events · {layer.status.replace('_', ' ')}")
+                           f"{len(layer.events)} events · {layer.status.replace('_', ' ')}"
+                           + (f" · categories: {', '.join(cats)}" if cats else ""))
 
     def highlight(self, conflict: Conflict, version: Version | None) -> None:
         """Outline this layer's label for the chosen version (or what stands at the place);

@@ -126,6 +126,8 @@ def delete_label(s: Session, actor: Actor, project_id: int, name: str,
         if schema.kind_of(merge_into) != kind:
             raise ValidationError(f"cannot merge {kind} label {name!r} into {merge_into!r}: "
                                   f"no {kind} label of that name")
+        if kind == "category":
+            _check_exclusive_merge(s, project_id, schema, name, merge_into)
         _retarget(s, project_id, kind, name, merge_into)
     schema.remove_label(name, merge_into)
     save_schema(s, None, project_id, schema)
@@ -157,6 +159,31 @@ def _retarget(s: Session, project_id: int, kind: str, old: str, new: str) -> Non
                   .values(label=new, version=Span.version + 1)
                   .execution_options(synchronize_session=False))
     s.expire_all()
+
+
+def _check_exclusive_merge(s: Session, project_id: int, schema: Schema, old: str,
+                           new: str) -> None:
+    """Rule 9 after a merge: a layer that accepted `old` must not hold another accepted
+    category of `new`'s exclusive group."""
+    group = schema.category_group(new)
+    if group is None or not group.exclusive:
+        return
+    others = [n for n in group.names if n not in (old, new)]
+    if not others:
+        return
+    has_old = select(DocumentCategory.layer_id).where(
+        DocumentCategory.layer_id.in_(_layer_ids(s, project_id)),
+        DocumentCategory.category == old, DocumentCategory.state == "accepted")
+    clash = s.execute(select(Layer.document_id, Layer.name, DocumentCategory.category)
+                      .join(Layer, Layer.id == DocumentCategory.layer_id)
+                      .where(DocumentCategory.layer_id.in_(has_old),
+                             DocumentCategory.category.in_(others),
+                             DocumentCategory.state == "accepted").limit(1)).first()
+    if clash:
+        doc, layer, other = clash
+        raise ValidationError(f"cannot merge category {old!r} into {new!r}: document {doc} "
+                              f"({layer}) has {other} too, and {group.name} is exclusive "
+                              "(one of)")
 
 
 _STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}

@@ -133,6 +133,15 @@ def test_rename_and_merge_carry_the_stored_categories(service, project):
     assert schema.category("government") and not schema.category("politics")
     service.delete_label(pid, "government", merge_into="business")
     assert _accepted(service, doc) == ["business"]
+    schema = service.schema(pid)
+    schema.categories.append(CategoryGroup("Flags", exclusive=False,
+                                           categories=[Category("local")]))
+    service.save_schema(pid, schema)
+    service.set_category(doc, "local")
+    with pytest.raises(ValidationError, match=r"cannot merge category 'local' into 'crime': "
+                                              r"document \d+ \(alice\) has business too"):
+        service.delete_label(pid, "local", merge_into="crime")
+    assert _accepted(service, doc) == ["business", "local"]  # nothing changed
 
 
 def test_import_stores_categories_adds_unknown_ones_and_refuses_two_of_one_group(service, store):

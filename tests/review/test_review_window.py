@@ -190,6 +190,7 @@ def test_a_category_conflict_comes_first_and_is_decided_with_the_keys(qtbot, tea
     team.carol.set_category(team.doc, "crime")
     team.span(team.bob, "Tijuana", "GPE")
     w = _window(qtbot, team)
+    assert w.panes.panes["bob"].title.text().endswith("categories: politics")
     c = w.current()
     assert (c.kind, c.place) == ("category", "Topic")  # the whole document, first
     assert "category “Topic”" in w.versions.header.text()
@@ -198,6 +199,7 @@ def test_a_category_conflict_comes_first_and_is_decided_with_the_keys(qtbot, tea
     _key(qtbot, w, getattr(Qt, f"Key_{row + 1}"))
     _key(qtbot, w, Qt.Key_Return)
     assert team.rita.load(team.doc, "gold").accepted_categories == ["crime"]
+    assert w.panes.panes["gold"].title.text().endswith("categories: crime")
     assert w.current().kind == "span"  # on to the next open conflict
     _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier)
     assert team.rita.load(team.doc, "gold").accepted_categories == []

@@ -96,9 +96,11 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
 
 
 def _merged(a: Schema, b: Schema) -> Schema:
-    """Two brat folders' confs: the first, widened by the names of the second."""
+    """Two brat folders' confs (or two Prodigy files' choices): the first, widened by the
+    names and the category groups of the second."""
     a.add_missing({"entities": set(b.entity_names), "relations": {r.name for r in b.relations},
                    "events": {e.name for e in b.events}})
+    a.add_groups_from(b)
     return a
 
 

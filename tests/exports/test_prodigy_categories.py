@@ -154,3 +154,21 @@ def test_a_rejected_textcat_task_is_0_in_doc_cats(tmp_path):
     cats = {d.text: d.cats for d in DocBin().from_disk(out / "train.spacy").get_docs(vocab)}
     assert cats["Parliament passed the budget."] == {"POLITICS": 1.0, "SPORTS": 0.0}
     assert cats["The striker scored twice."] == {}  # ignored: nobody decided
+
+
+def test_the_choices_of_every_file_of_a_folder_become_groups(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", [{"text": "Shares fell.", "options": [
+        {"id": "UP"}, {"id": "DOWN"}], "accept": ["DOWN"], "answer": "accept"}])
+    write_jsonl(folder / "b.jsonl", [{"text": "Goal!", "options": [
+        {"id": "HOME"}, {"id": "AWAY"}, {"id": "BOTH"}], "accept": ["HOME", "BOTH"],
+        "answer": "accept"}])
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert cli("--db", db, "--user", "alice", "import", "--project", "p", str(folder)) == 0
+    service = Service(Store(db), "alice")
+    groups = {g.name: (g.exclusive, g.names)
+              for g in service.schema(service.project_id("p")).categories}
+    assert groups["Choice: UP, DOWN"] == (True, ["UP", "DOWN"])  # none accepts two
+    assert groups["Choice: HOME, AWAY, BOTH"] == (False, ["HOME", "AWAY", "BOTH"])
+    assert "Topic" in groups  # a new project starts from the default schema

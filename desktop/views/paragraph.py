@@ -240,6 +240,8 @@ class ParagraphLayout:
             d = reading if other_x is None or abs(other_x - own) < 1 else (
                 1 if other_x > own else -1)
             reach = self.style.arc_width(seg.arc.label) + 2 * self.style.arc_step
+            if not left <= own + d * reach <= right:  # no room that way (a tag at an edge)
+                d = -d
             free = max(left, min(right, own + d * reach))
             if seg.from_tag is tag:
                 seg.x_to = free

@@ -199,3 +199,22 @@ def test_a_number_key_picks_in_the_picker_even_with_the_list_focused(qtbot, wind
     qtbot.waitUntil(dlg.list.hasFocus)
     qtbot.keyClick(dlg.list, Qt.Key_2)
     assert dlg.result() == PickerDialog.Accepted and dlg.choice() == "employed_by"
+
+
+def test_the_panels_get_their_width_back_when_the_window_grows(qtbot, window):
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    settle(qtbot, window)
+    before = window.splitter.sizes()
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800)
+    settle(qtbot, window)
+    small = window.splitter.sizes()
+    assert small[0] < before[0] and small[2] < before[2]  # they gave way to the text
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    settle(qtbot, window)
+    again = window.splitter.sizes()
+    # back to what they had (within a few pixels of rounding), the text to half or more
+    assert abs(again[0] - before[0]) <= 8 and abs(again[2] - before[2]) <= 8, (before, again)
+    assert again[1] >= sum(again) // 2 - 1

@@ -68,3 +68,25 @@ def test_an_arc_to_the_next_line_stays_near_its_spans(make_view):
     # the connector for the next line ends where the other one begins: each has one free end
     emp = [seg for _pl, seg in segs if seg.arc.label == "employed_by"]
     assert {(s.from_tag is None, s.to_tag is None) for s in emp} == {(False, True), (True, False)}
+
+
+def test_a_connector_at_the_window_edge_turns_back_inside(make_view):
+    text = WORDS + "\n" + WORDS
+    view = make_view(layer(text), width=900)
+    first, second = view.canvas.layout(0), view.canvas.layout(1)
+    # the last word of the first paragraph's first line (at the right edge), and a word
+    # of the next paragraph: the arc leaves to the right in reading order, but there is no
+    # room there
+    line = first.lines[0]
+    words = first.text[line.start - first.start:line.end - first.start].rstrip().split(" ")
+    end = line.start + len(" ".join(words))
+    head = (end - len(words[-1]), end)
+    tail = _word_in_middle_of(second, second.lines[0])
+    lv = layer(text, [SpanView(1, *head, "PERSON"), SpanView(2, *tail, "GPE")],
+               [RelationView(1, 1, 2, "located_in")])
+    view.set_document(lv, default_schema(), tokenize(text))
+    pl = view.canvas.layout(0)
+    [seg] = [s for ln in pl.lines for s in ln.segs]
+    box = pl.seg_path(seg).boundingRect().united(pl.seg_label_rect(seg))
+    assert 0 <= box.left() and box.right() <= pl.width
+    assert seg.x_to < seg.x_from  # it turned back

@@ -179,8 +179,12 @@ class ParagraphLayout:
     def _place_spans(self, pieces: list[Piece]) -> None:
         style = self.style
         text, base = self.text, self.start
+        first = 0  # pieces before it end before this line (lines come in text order)
         for line in self.lines:
-            for pc in pieces:
+            while first < len(pieces) and pieces[first].end <= line.start:
+                first += 1  # without this, each line rescanned the paragraph's pieces
+            for k in range(first, len(pieces)):
+                pc = pieces[k]
                 if pc.start >= line.end:
                     break
                 s, e = max(pc.start, line.start), min(pc.end, line.end)

@@ -13,8 +13,9 @@ Only accepted labels are read: suggestions and rejected labels never count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from models.orm import (
@@ -107,27 +108,33 @@ def load_labels(s: Session, project_id: int, document_ids: list[int] | None = No
     if not by_id:
         return out
     ids = list(by_id)
-    spans: dict[int, Span] = {}
-    for sp in s.scalars(select(Span).where(Span.layer_id.in_(ids))):
-        spans[sp.id] = sp
-    events: dict[int, Event] = {e.id: e for e in s.scalars(
-        select(Event).where(Event.layer_id.in_(ids)))}
-    args: dict[int, list[EventArgument]] = {}
+    # Rows of the columns a key needs, not ORM objects: building 20,000 Span objects (their
+    # JSON attributes decoded) was two thirds of `agree` over 500 documents.
+    rows = s.execute(select(Span.id, Span.layer_id, Span.start, Span.end, Span.label,
+                            Span.state, Span.version).where(Span.layer_id.in_(ids))).all()
+    spans: dict[int, Row] = {r[0]: r for r in rows}
+    events: dict[int, Row] = {e.id: e for e in s.execute(
+        select(Event.id, Event.layer_id, Event.trigger_id, Event.type, Event.state,
+               Event.version).where(Event.layer_id.in_(ids)))}
+    args: dict[int, list[Row]] = {}
     if events:
-        for a in s.scalars(select(EventArgument).where(
-                EventArgument.event_id.in_(list(events))).order_by(EventArgument.id)):
+        for a in s.execute(select(EventArgument.id, EventArgument.event_id, EventArgument.role,
+                                  EventArgument.span_id, EventArgument.target_event_id)
+                           .where(EventArgument.event_id.in_(list(events)))
+                           .order_by(EventArgument.id)):
             args.setdefault(a.event_id, []).append(a)
 
     def ok(row) -> bool:
         return row.state == "accepted"
 
-    for sp in sorted(spans.values(), key=lambda x: (x.start, -x.end, x.label, x.id)):
-        if ok(sp):
-            lay = by_id[sp.layer_id]
-            lay.spans.append(Item("span", (sp.start, sp.end, sp.label), sp.id, sp.version,
-                                  lay.name))
-    for r in s.scalars(select(Relation).where(Relation.layer_id.in_(ids))
-                       .order_by(Relation.id)):
+    rows.sort(key=lambda r: (r[2], -r[3], r[4], r[0]))  # start, longest first, label, id
+    for sid, lid, start, end, label, state, version in rows:  # unpacked: the hot loop
+        if state == "accepted":
+            lay = by_id[lid]
+            lay.spans.append(Item("span", (start, end, label), sid, version, lay.name))
+    for r in s.execute(select(Relation.id, Relation.layer_id, Relation.head_id, Relation.tail_id,
+                              Relation.label, Relation.state, Relation.version)
+                       .where(Relation.layer_id.in_(ids)).order_by(Relation.id)):
         h, t = spans.get(r.head_id), spans.get(r.tail_id)
         if ok(r) and h is not None and t is not None and ok(h) and ok(t):
             lay = by_id[r.layer_id]
@@ -148,8 +155,9 @@ def load_labels(s: Session, project_id: int, document_ids: list[int] | None = No
     return out
 
 
-def event_key(ev: Event, trig: Span, args: list[EventArgument], spans: dict[int, Span],
-              events: dict[int, Event]) -> tuple:
+def event_key(ev, trig, args: list, spans: dict[int, Any], events: dict[int, Any]) -> tuple:
+    """The key of an event from its row, its trigger's and its arguments' (ORM objects or
+    column rows alike)."""
     targets = []
     for a in args:
         if a.span_id is not None and a.span_id in spans:

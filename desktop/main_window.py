@@ -266,6 +266,7 @@ class MainWindow(QMainWindow):
               sg.order_by_category_uncertainty)
         m.addSeparator()
         b.add(m, "pipeline", "Suggester pipeline…", sg.choose_pipeline)
+        b.add(m, "textcat_threshold", "Category threshold…", sg.choose_textcat_threshold)
         b.add(m, "mapping", "Label mapping…", sg.edit_mapping)
         b.add(m, "suggester_stats", "Suggester statistics…", sg.suggester_stats)
 

@@ -17,7 +17,9 @@
   AnnotatorNotes on a span are also its ``note``;
 * ``#1<TAB>Category DOCUMENT<TAB>politics``: a document category (one note per accepted
   category; ``DOCUMENT`` is no annotation's ID: brat has no annotation of the whole
-  document, and shows the note on nothing); a rejected category is not written;
+  document, and shows the note on nothing); a rejected category is not written; the
+  category groups (with their exclusivity) are comment lines of annotation.conf
+  (models/brat_conf.py), so a re-import puts each back in its group;
 * ``*<TAB>Equiv T1 T2 ...``: an equivalence group, stored as relations T1->T2->T3 and
   written back as one group, as are the relations of a type annotation.conf declares
   symmetric and transitive.

@@ -14,6 +14,12 @@ Writing: every line read is kept in Schema.brat (with what it defined); a label 
 still defines as it was read is written as its original line (its spacing, macros and
 aliases included), a changed one is written anew, and labels added since are written at the
 end of their section. An error names the file and line.
+
+Document categories: brat's conf has no place for them, so their groups are written as
+comment lines before the first section (brat reads them as comments, nothing else), one per
+group, fields TAB-separated: ``# categories<TAB>one-of|any-of<TAB>GROUP<TAB>a|b|c``. They
+are read back into Schema.categories (with their exclusivity) and always written anew from
+the schema, never kept from the layout.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from models.schema import (
     PALETTE,
     TYPE_CLASSES,
     AttributeDef,
+    Category,
+    CategoryGroup,
     EntityLabel,
     EventType,
     RelationType,
@@ -41,6 +49,26 @@ RESERVED = ("ANY", "ENTITY", "RELATION", "EVENT", "NONE", "EMPTY", "REL-TYPE", "
             "URLBASE", "UNICODE", "GLYPH-POS", "DEFAULT", "NORM", "OVERLAP", "OVL-TYPE",
             "INHERIT")
 _RESERVED = {f"<{n}>" for n in RESERVED}
+CATEGORY_LINE = re.compile(r"^#\s*categories\t(one-of|any-of)\t([^\t]+)\t(.*?)\s*$")
+
+
+def _category_group(conf: _Conf, schema: Schema, m: re.Match) -> None:
+    kind, group, names_s = m.groups()
+    names = [n.strip() for n in names_s.split("|") if n.strip()]
+    if not names:
+        conf.fail(f"the category group {group!r} names no category")
+    taken = [n for n in names if schema.category(n) is not None]
+    if taken or schema.group(group) is not None:
+        conf.fail(f"category {taken[0]!r} is in two groups" if taken else
+                  f"two category groups named {group!r}")
+    schema.categories.append(CategoryGroup(group, kind == "one-of",
+                                           [Category(n) for n in names]))
+
+
+def _category_lines(schema: Schema) -> list[str]:
+    return [f"# categories\t{'one-of' if g.exclusive else 'any-of'}\t{g.name}\t"
+            + "|".join(c.name for c in g.categories)
+            for g in schema.categories if g.categories]
 
 
 class _Conf:
@@ -117,6 +145,10 @@ def parse_brat_conf(text: str, *, where: str = "annotation.conf") -> Schema:
     have_parent: set[int] = set()
     for conf.lineno, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip("\r")
+        cat = CATEGORY_LINE.match(line)
+        if cat:  # written anew from the schema, not kept in the layout
+            _category_group(conf, schema, cat)
+            continue
         entry: dict[str, Any] = {"line": line}
         layout.append(entry)
         m = re.match(r"^\s*\[(.*)\]\s*$", line)
@@ -338,5 +370,5 @@ def to_brat_conf(schema: Schema) -> str:
         if sec not in written:
             new = _NEW[sec](schema, seen)
             out += [f"[{sec}]", *new]
-    text = "\n".join(out)
+    text = "\n".join(_category_lines(schema) + out)
     return text if text.endswith("\n") else text + "\n"

@@ -259,14 +259,16 @@ class Schema:
         own group (an import's --schema); return 'category:name' of each."""
         added: list[str] = []
         for g in other.categories:
+            new = [c for c in g.categories if self.category(c.name) is None]
+            if not new:  # every one is in a group already (a re-imported export's
+                continue  # choices): no empty group for them
             mine = self.group(g.name)
             if mine is None:
                 mine = CategoryGroup(g.name, g.exclusive, [], g.description)
                 self.categories.append(mine)
-            for c in g.categories:
-                if self.category(c.name) is None:
-                    mine.categories.append(Category(c.name, c.color, c.key, c.description))
-                    added.append(f"category:{c.name}")
+            for c in new:
+                mine.categories.append(Category(c.name, c.color, c.key, c.description))
+                added.append(f"category:{c.name}")
         return added
 
     def missing(self, used: dict[str, set[str]]) -> list[str]:

@@ -133,6 +133,18 @@ class SuggestController:
             if display:
                 self.ws.say(f"suggestions now come from {display}")
 
+    def choose_textcat_threshold(self) -> None:
+        """The project's textcat threshold (what `suggest --threshold` sets)."""
+        svc, pid = self.ws.service, self.ws.project_id
+        current = svc.textcat_threshold(pid)
+        value, ok = QInputDialog.getDouble(
+            self.parent, "Category threshold", "Suggest a document category when the "
+            "text classifier scores it at least (0 to 1):", current, 0.0, 1.0, 2)
+        if ok:
+            self.ws.attempt(lambda: svc.set_textcat_threshold(pid, round(value, 2)),
+                            ok=f"document categories are now suggested from a score of "
+                               f"{value:.2f}")
+
     def edit_mapping(self) -> None:
         rows = self.ws.attempt(lambda: self.ws.service.label_mapping(self.ws.project_id))
         if rows is None:

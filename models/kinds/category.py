@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.kinds.base import NeedsReload, Patch, row_dict
+from models.kinds.base import NeedsReload, Patch, row_dict, undo_fields
 from models.orm import DocumentCategory
 from models.views import CategoryView, Change
 
 NAME, TABLE, MODEL = "category", "document_categories", DocumentCategory
 FIELDS = ("id", "layer_id", "category", "source", "suggester", "state", "score", "version")
+# what only an undo of a delete needs: the imported task it came with, what a format said
+UNDO_FIELDS = ("task_id", "extra")
 
 
 def to_dict(row: DocumentCategory) -> dict[str, Any]:
@@ -29,7 +31,7 @@ def from_dict(d: dict[str, Any]) -> DocumentCategory:
 
 def delete_rows(row: DocumentCategory) -> dict[str, Any]:
     """A delete Change's `before` (Restore's rows)."""
-    return {"category": to_dict(row)}
+    return {"category": {**to_dict(row), **undo_fields(row, UNDO_FIELDS)}}
 
 
 # ---- patch of an open LayerView ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.kinds.base import NeedsReload, Patch, row_dict
+from models.kinds.base import NeedsReload, Patch, row_dict, undo_fields
 from models.orm import Event, EventArgument
 from models.views import ArgumentView, Change, EventView
 
@@ -18,6 +18,9 @@ NAME, TABLE, MODEL = "event", "events", Event
 FIELDS = ("id", "layer_id", "trigger_id", "type", "attributes", "source", "suggester",
           "state", "score", "version")
 ARG_FIELDS = ("id", "event_id", "role", "span_id", "target_event_id")
+# what only an undo of a delete needs (the view shows none of it): what a format said that
+# has no column (brat's notes on an event)
+UNDO_FIELDS = ("extra",)
 
 
 def to_dict(row: Event) -> dict[str, Any]:
@@ -28,17 +31,24 @@ def argument_dict(row: EventArgument) -> dict[str, Any]:
     return row_dict(row, ARG_FIELDS)
 
 
-def with_arguments(s: Session, ev: Event) -> dict[str, Any]:
-    """An event and its own arguments: a create Change's `after`."""
+def to_restore(row: Event) -> dict[str, Any]:
+    """The row as a delete keeps it, to be restored as it was."""
+    return {**to_dict(row), **undo_fields(row, UNDO_FIELDS)}
+
+
+def with_arguments(s: Session, ev: Event, *, restore: bool = False) -> dict[str, Any]:
+    """An event and its own arguments: a create Change's `after`, or with `restore` what a
+    delete keeps to put it back."""
     args = s.scalars(select(EventArgument).where(EventArgument.event_id == ev.id)
                      .order_by(EventArgument.id)).all()
-    return {"event": to_dict(ev), "arguments": [argument_dict(a) for a in args]}
+    return {"event": to_restore(ev) if restore else to_dict(ev),
+            "arguments": [argument_dict(a) for a in args]}
 
 
 def delete_rows(s: Session, ev: Event) -> dict[str, Any]:
     """A delete Change's `before`: the event, its arguments and the arguments of other
     events that point at it (the database cascades those away)."""
-    rows = with_arguments(s, ev)
+    rows = with_arguments(s, ev, restore=True)
     rows["arguments"] += [argument_dict(a) for a in s.scalars(
         select(EventArgument).where(EventArgument.target_event_id == ev.id))]
     return rows

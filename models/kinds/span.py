@@ -56,7 +56,7 @@ def delete_rows(s: Session, span: Span) -> dict[str, Any]:
     links = s.scalars(select(TaskSpan).where(TaskSpan.span_id == span.id)).all()
     return {"span": {**to_dict(span), **undo_fields(span, UNDO_FIELDS)},
             "relations": [relation.to_restore(r) for r in rels],
-            "events": [event.with_arguments(s, ev) for ev in events],
+            "events": [event.with_arguments(s, ev, restore=True) for ev in events],
             "arguments": [event.argument_dict(a) for a in args if a.event_id not in event_ids],
             "task_spans": [{"task_id": ln.task_id, "span_id": ln.span_id,
                             "answer": ln.answer, "extra": ln.extra} for ln in links]}

@@ -185,7 +185,8 @@ def restore_category(s: Session, actor: Actor, rows: dict[str, Any]) -> Change:
                                                   DocumentCategory.category == d["category"])):
         raise ValidationError(f"the document has category {d['category']} again already")
     d["version"] = 1
-    row = category_kind.from_dict({f: d.get(f) for f in category_kind.FIELDS})
+    row = category_kind.from_dict({f: d.get(f) for f in (*category_kind.FIELDS,
+                                                         *category_kind.UNDO_FIELDS)})
     s.add(row)
     _touch(layer)
     s.flush()

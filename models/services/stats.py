@@ -60,7 +60,8 @@ def project_stats(s: Session, project_name: str) -> dict:
     for name in status:  # a layer marked done with no labels still shows its progress
         out_layers.setdefault(name, {"spans": 0, "relations": 0, "events": 0,
                                      "suggestions": 0, "rejected": 0})
-    # document categories, accepted: {name: documents} overall and per layer
+    # document categories, accepted: {name: documents} overall and per layer; a suggested
+    # category is a suggestion like a suggested span, a rejected one a rejection
     by_category: dict[str, int] = {}
     for entry in out_layers.values():
         entry["categories"] = {}
@@ -72,6 +73,17 @@ def project_stats(s: Session, project_name: str) -> dict:
         if state == "accepted":
             entry["categories"][category] = entry["categories"].get(category, 0) + n
             by_category[category] = by_category.get(category, 0) + n
+        elif state == "suggested":
+            entry["suggestions"] += n
+            totals["suggestions"] += n
+        else:
+            entry["rejected"] += n
+    for lid, suggester, state, n in grouped(DocumentCategory, DocumentCategory.suggester,
+                                            DocumentCategory.state):
+        if suggester:
+            row = suggesters.setdefault(suggester, {"suggested": 0, "accepted": 0,
+                                                    "rejected": 0})
+            row[state] = row.get(state, 0) + n
     for entry in out_layers.values():
         entry["categories"] = dict(sorted(entry["categories"].items()))
     for name, entry in out_layers.items():

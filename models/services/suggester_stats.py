@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.orm import AuditLog, Document, Event, Layer, Relation, Span
+from models.orm import AuditLog, Document, DocumentCategory, Event, Layer, Relation, Span
 
 
 def _layer_ids(project_id: int):
@@ -57,10 +57,10 @@ def edited_counts(s: Session, project_id: int) -> dict[str, int]:
 
 def suggester_stats(s: Session, project_id: int) -> dict[str, dict[str, int]]:
     """suggester -> {"suggested", "accepted", "rejected", "edited"} over spans, relations
-    and events of every layer of the project."""
+    events and document categories of every layer of the project."""
     layers = _layer_ids(project_id)
     out: dict[str, dict[str, int]] = {}
-    for model in (Span, Relation, Event):
+    for model in (Span, Relation, Event, DocumentCategory):
         for suggester, state, n in s.execute(
                 select(model.suggester, model.state, func.count(model.id))
                 .where(model.layer_id.in_(layers), model.suggester.is_not(None))

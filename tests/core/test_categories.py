@@ -205,3 +205,39 @@ def test_stats_count_accepted_categories_per_layer_and_overall(store, cli, db_ur
     assert data["categories"] == {"crime": 1, "politics": 2, "sports": 1}
     assert data["layers"]["alice"]["categories"] == {"politics": 2, "sports": 1}
     assert data["layers"]["bob"]["categories"] == {"crime": 1}
+
+
+def test_stats_count_suggested_categories_as_suggestions_like_spans(store, cli, db_url):
+    import json
+
+    from models.records import SpanRecord
+    from models.service import Service
+
+    admin = Service(store, "alice")
+    admin.import_records("news", [
+        DocumentRecord(text="Lisbon votes today.", spans=[
+            SpanRecord(0, 6, "LOC", state="suggested", source="model")]),
+        DocumentRecord(text="Porto wins the cup.")])
+    a, b = (d.id for d in admin.documents(admin.project_id("news")))
+    admin.set_category(a, "politics", state="suggested", source="model",
+                       suggester="textcat-test", score=0.8)
+    admin.set_category(b, "sports", state="suggested", source="model",
+                       suggester="textcat-test", score=0.9)
+    admin.set_category(b, "crime", state="suggested", source="model",
+                       suggester="textcat-test", score=0.6)
+    crime = next(c for c in admin.load(b).categories if c.category == "crime")
+    admin.reject("category", crime.id)
+    r = cli("--db", db_url, "--user", "alice", "stats", "--project", "news", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    # 1 suggested span + 2 suggested categories; the rejected one is a rejection
+    assert data["suggestions"] == 3
+    assert data["layers"]["alice"]["suggestions"] == 3
+    assert data["layers"]["alice"]["rejected"] == 1
+    assert data["categories"] == {}  # none accepted
+    assert data["suggesters"]["textcat-test"] == {"suggested": 2, "accepted": 0,
+                                                  "rejected": 1, "edited": 0}
+    assert admin.suggester_stats(admin.project_id("news"))["textcat-test"] == {
+        "suggested": 2, "accepted": 0, "rejected": 1, "edited": 0}
+    text = cli("--db", db_url, "--user", "alice", "stats", "--project", "news")
+    assert "3 suggestions" in text.stdout

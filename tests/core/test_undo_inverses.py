@@ -272,3 +272,40 @@ def test_a_create_is_undone_by_a_delete_whose_inverse_restores(service, project)
     (restored,) = service.run([deleted.inverse])
     assert [s.id for s in service.load(doc).spans] == [made.id]
     assert restored.inverse == ops.DeleteSpan(made.id)
+
+
+def test_delete_and_undo_give_back_what_a_format_said_brat_notes_included(service, store):
+    """brat's notes on an event (and on its trigger's relations) and a category's format
+    fields live in `extra`: a delete and its undo give every row back, column by column."""
+    from exports import brat
+    from models.records import CategoryRecord
+
+    fix = ROOT / "tests" / "fixtures" / "formats" / "brat_full"
+    (rec,) = list(brat.read(fix))
+    rec.categories = [CategoryRecord("politics", extra={"note": "by the desk", "line": 3})]
+    service.import_records("bionlp", [rec], schema=brat.read_schema(fix))
+    doc = service.documents(service.project_id("bionlp"))[0].id
+    view = service.load(doc)
+    layer = view.layer_id
+    before = layer_rows(store, layer)
+    extras = [e["extra"] for e in before["events"]]
+    assert {"notes": [["AnnotatorNotes", "hearsay", ""]]} in extras  # E2's note
+    assert {"m": ["Negation"]} in extras  # E3's modifier
+    noted = before["events"][extras.index({"notes": [["AnnotatorNotes", "hearsay", ""]]})]
+    event_id, trigger = noted["id"], noted["trigger_id"]
+
+    gone = service.delete_event(event_id)
+    assert all(e["id"] != event_id for e in layer_rows(store, layer)["events"])
+    service.run([gone.inverse])
+    assert layer_rows(store, layer) == before
+
+    gone = service.delete_span(trigger)  # the event goes with its trigger, and comes back
+    assert all(e["id"] != event_id for e in layer_rows(store, layer)["events"])
+    service.run([gone.inverse])
+    assert layer_rows(store, layer) == before
+
+    (cat,) = view.categories
+    gone = service.delete_category(cat.id)
+    assert layer_rows(store, layer)["categories"] == []
+    service.run([gone.inverse])
+    assert layer_rows(store, layer) == before

@@ -108,3 +108,17 @@ def test_the_statistics_window_charts_documents_per_category(qtbot, window, db):
                                                              QHorizontalBarSeries))]
     bars = series.barSets()[0]
     assert [bars.at(i) for i in range(bars.count())] == [1, 2]
+
+
+def test_the_statistics_window_counts_suggested_categories_as_the_cli_does(qtbot, window, db):
+    from desktop.widgets.stats_view import StatsDialog
+
+    doc = window.ws.documents[0].id
+    db.set_category(doc, "politics", state="suggested", source="model", suggester="t",
+                    score=0.7)
+    db.set_category(doc, "sports", state="suggested", source="model", suggester="t",
+                    score=0.6)
+    dlg = StatsDialog(window.ws, window)
+    qtbot.addWidget(dlg)
+    assert db.stats("news")["suggestions"] == 2  # what `stats --json` prints
+    assert "· 2 suggestions" in dlg.summary.text()

@@ -56,3 +56,40 @@ def test_conll_reports_categories_as_not_carried(tmp_path):
             if p.kind == "category"] == [
         "category 'business': left out (accepted): CoNLL has no document categories",
         "category 'sports': left out (rejected): CoNLL has no document categories"]
+
+
+def test_the_conf_keeps_category_groups_as_comments_brat_skips():
+    from models.brat_conf import parse_brat_conf, to_brat_conf
+    from models.schema import Category, CategoryGroup
+
+    conf = ("# categories\tone-of\tTopic\tpolitics|business\n"
+            "# categories\tany-of\tFlags\tbreaking_news\n"
+            "[entities]\nORG\n[relations]\n[events]\n[attributes]\n")
+    schema = parse_brat_conf(conf)
+    assert [(g.name, g.exclusive, [c.name for c in g.categories])
+            for g in schema.categories] == [("Topic", True, ["politics", "business"]),
+                                            ("Flags", False, ["breaking_news"])]
+    assert schema.entity_names == ["ORG"]
+    assert to_brat_conf(schema) == conf
+    # a category added since is written in its group (the lines are made anew)
+    schema.categories[1].categories.append(Category("exclusive"))
+    schema.categories.append(CategoryGroup("Stance", False, [Category("pro")]))
+    assert to_brat_conf(schema).splitlines()[:3] == [
+        "# categories\tone-of\tTopic\tpolitics|business",
+        "# categories\tany-of\tFlags\tbreaking_news|exclusive",
+        "# categories\tany-of\tStance\tpro"]
+
+
+def test_a_category_in_two_groups_of_the_conf_names_the_line(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Siemens hired Ada.", encoding="utf-8")
+    (src / "a.ann").write_text("T1\tORG 0 7\tSiemens\n", encoding="utf-8")
+    (src / "annotation.conf").write_text(
+        "# categories\tone-of\tTopic\tpolitics|business\n"
+        "# categories\tany-of\tFlags\tbusiness\n[entities]\nORG\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["--db", db, "--user", "ana", "import", "--project", "p", str(src)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (f"marginalia: error: {src / 'annotation.conf'}:2: category "
+                   "'business' is in two groups")

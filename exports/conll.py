@@ -2,7 +2,8 @@
 
 Tokens are the document's own: the stored ones, or those its CoNLL file brought, with the
 file's sentences, the columns between token and tag (POS, chunk, anything), its
-``-DOCSTART-`` line (or none, when the document had none) and its tag scheme, so a CoNLL file
+``-DOCSTART-`` line (or none, when the document had none; those of no document, such as one
+closing the file, stay with a neighbour) and its tag scheme, so a CoNLL file
 comes back line for line (one space between columns). A document with no tokens of a CoNLL
 file is written as ``TOKEN _ _ TAG`` (the four CoNLL-2003 columns, part-of-speech and chunk
 ``_``) after ``-DOCSTART- -X- -X- O`` and a blank line; a record without tokens is tokenized
@@ -121,12 +122,16 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
             toks = tokens_of(doc, options)
             cols = toks.columns or {}
             head = cols["docstart"] if "docstart" in cols else DOCSTART
+            for line in cols.get("before", []):  # -DOCSTART- lines of no document
+                f.write(line + "\n\n")
             if head:
                 f.write(head + "\n\n")
             for sentence in _doc_sentences(doc, toks, options, report, both):
                 for row in sentence:
                     f.write(" ".join(row) + "\n")
                 f.write("\n")
+            for line in cols.get("after", []):
+                f.write(line + "\n\n")
             report.documents += 1
             if options.progress:
                 options.progress(n)
@@ -350,14 +355,25 @@ def read_file(path: Path) -> Iterator[DocumentRecord]:
             current = []
             docs.append((start_line, None, current))
         current.append(sentence)
+    # a -DOCSTART- with no sentence after it (copies of CoNLL-2003 that end with one, or two in
+    # a row) makes no document: its line stays with the document before it ("after"), or,
+    # before the first one, with the first ("before"), so the file comes back line for line
+    kept: list[tuple[int, str | None, list, list[str], list[str]]] = []
+    waiting: list[str] = []
     for line, docstart, sentences in docs:
-        if not sentences:
-            continue
-        yield _decode(path, line, sentences, scheme, docstart)
+        if sentences:
+            kept.append((line, docstart, sentences, waiting if not kept else [], []))
+            waiting = []
+        elif kept:
+            kept[-1][4].append(docstart or DOCSTART)
+        else:
+            waiting.append(docstart or DOCSTART)
+    for line, docstart, sentences, before, after in kept:
+        yield _decode(path, line, sentences, scheme, docstart, before, after)
 
 
-def _decode(path: Path, line: int, sentences, scheme: str,
-            docstart: str | None) -> DocumentRecord:
+def _decode(path: Path, line: int, sentences, scheme: str, docstart: str | None,
+            before: list[str] = (), after: list[str] = ()) -> DocumentRecord:
     parts: list[str] = []
     spans: list[SpanRecord] = []
     starts: list[int] = []
@@ -430,9 +446,12 @@ def _decode(path: Path, line: int, sentences, scheme: str,
                                                           f"({scheme.upper()})")
             close(prev_end)
     # the file's tokens, sentences, columns, -DOCSTART- line and tag scheme stay with it
-    tokens = Tokenization(starts, ends, sent_starts, {"extra": extras, "docstart": docstart,
-                                                      "scheme": scheme},
-                          source="file", made_by="conll")
+    columns = {"extra": extras, "docstart": docstart, "scheme": scheme}
+    if before:
+        columns["before"] = list(before)
+    if after:
+        columns["after"] = list(after)
+    tokens = Tokenization(starts, ends, sent_starts, columns, source="file", made_by="conll")
     return DocumentRecord(text="".join(parts), spans=spans, origin=(str(path), line),
                           tokens=tokens)
 

@@ -66,6 +66,9 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     out = output_file(out, "doccano.jsonl", (".json", ".ndjson"))
     report = ExportReport(NAME)
     form = options.doccano_form
+    # the classification form's column name ("label" or "labels") of the documents before:
+    # a document without categories has nothing that remembers which one its file used
+    cat_key = ["label"]
 
     def rows() -> Iterator[dict]:
         for n, doc in enumerate(records, 1):
@@ -95,7 +98,9 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
                 spans = []
                 keys = {c.extra.get("doccano_key") for c in doc.categories
                         if c.state == "accepted"}
-                row["labels" if keys == {"labels"} else "label"] = cats
+                if keys:
+                    cat_key[0] = "labels" if keys == {"labels"} else "label"
+                row[cat_key[0]] = cats
             elif form == "label":
                 row["label"] = [[s.start, s.end, s.label] for s in spans]
                 cats = []

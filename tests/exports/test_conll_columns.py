@@ -128,3 +128,16 @@ def test_iobes_is_told_from_biluo_and_an_unclosed_chunk_says_e(tmp_path):
     bad.write_text("Rome S-LOC\nNew B-LOC\nYork I-LOC\nis O\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"bad\.conll:4.*not closed by E-LOC.*IOBES"):
         list(conll.read(bad))
+
+
+def test_docstart_lines_of_no_document_come_back_where_they_were(tmp_path):
+    # copies of CoNLL-2003 exist whose -DOCSTART- lines close each document, the last one
+    # ending the file; two in a row, or one before the first, make no document either
+    text = ("-DOCSTART- -X- -X- O\n\n-DOCSTART- -X- O O\n\nEU NNP B-NP B-ORG\n\n"
+            "-DOCSTART- -X- -X- O\n\nPeter NNP B-NP B-PER\n\n-DOCSTART- -X- -X- O\n\n"
+            "-DOCSTART- -X- -X- x\n")
+    src = tmp_path / "in.conll"
+    src.write_text(text, encoding="utf-8")
+    assert [r.text for r in conll.read(src)] == ["EU", "Peter"]
+    out, _ = roundtrip(tmp_path, text)
+    assert rows(out) == rows(text)

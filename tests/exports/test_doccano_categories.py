@@ -135,3 +135,12 @@ def test_a_pretty_printed_array_names_the_real_line(tmp_path, capsys, item, line
                "doccano", str(src)) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"marginalia: error: {src}:{line}: {message}")
+
+
+def test_a_document_without_categories_keeps_the_labels_column_of_its_file(tmp_path):
+    # a file that names the column "labels" throughout, one record with none chosen
+    rows = [{"text": "Loud but fun.", "labels": ["positive"], "meta": {"page": 1}},
+            {"text": "Nothing to say.", "labels": [], "meta": {"page": 2}},
+            {"text": "Too long.", "labels": ["negative", "long"], "meta": {"page": 3}}]
+    _, back = roundtrip(tmp_path, rows, "classification")
+    assert back == rows

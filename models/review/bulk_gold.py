@@ -17,12 +17,12 @@ from sqlalchemy import insert, select
 
 from models import operations as op
 from models.errors import DomainError
-from models.orm import GOLD, Span
+from models.orm import GOLD, Layer, Span
 from models.review.places import Version, overlaps
 from models.rules import LayerSpans, Placed, check_overlap, check_span
 from models.services.bulk import allocate_ids
 from models.services.context import _AUDIT_INSERT, check_layer_write
-from models.services.layers import doc_info, ensure_layer, find_layer
+from models.services.layers import doc_info, ensure_layer
 from models.services.labels import SPAN_FIELDS
 from models.views import Change
 
@@ -39,11 +39,12 @@ def accept_in_bulk(w, versions: list[Version]) -> tuple[int, int, list[Version]]
         return 0, 0, versions
     st, s = w.state, w.s
     doc = doc_info(s, w.document_id)
-    gold_layer = find_layer(s, w.document_id, GOLD)
+    # the gold layer's spans the rule book checks against (suggestions in gold included);
+    # st.gold is None exactly when the document has no gold layer (read under the lock)
     layer = LayerSpans(Placed(*r) for r in s.execute(
         select(Span.id, Span.start, Span.end, Span.label, Span.state).where(
-            Span.layer_id == gold_layer.id, Span.state != "rejected"))) \
-        if gold_layer is not None else LayerSpans()
+            Span.layer_id == st.gold.layer_id, Span.state != "rejected"))) \
+        if st.gold is not None else LayerSpans()
     gold = [(g.key, g.id) for g in st.gold_items("span")]  # what the states are read from
     rows = {r.id: r for r in s.scalars(select(Span).where(
         Span.id.in_([v.refs[0][0] for v in spans])))}
@@ -76,7 +77,9 @@ def accept_in_bulk(w, versions: list[Version]) -> tuple[int, int, list[Version]]
 
 def _insert_spans(w, doc, new: list[tuple[Version, Span]]) -> list[int]:
     s, actor = w.s, w.actor
-    lay = ensure_layer(s, actor, w.document_id, GOLD)
+    st = w.state
+    lay = s.get(Layer, st.gold.layer_id) if st.gold is not None \
+        else ensure_layer(s, actor, w.document_id, GOLD)
     check_layer_write(actor, lay)
     ids = allocate_ids(s, "spans", len(new))
     values = []

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import operations as op
 from models.errors import DomainError, ValidationError
 from models.orm import GOLD
+from models.review.bulk_gold import accept_in_bulk
 from models.review.gold_writer import GoldWriter
 from models.review.places import KINDS, Conflict, ReviewState, Version, region
 from models.services.layers import ensure_layer
@@ -99,8 +100,11 @@ class AcceptAgreed(op.Operation):
 
     def apply(self, s, actor):
         w = GoldWriter(s, actor, self.document_id)
-        done, skipped = _each(w, _ordered(w.state.agreed_open()),
-                              lambda it: w.accept(it, also=True))
+        done, skipped, left = accept_in_bulk(w, _ordered(w.state.agreed_open()))
+        if left:  # what the set-based step does not cover, label by label
+            w.state.reload_gold()
+            d, k = _each(w, left, lambda it: w.accept(it, also=True))
+            done, skipped = done + d, skipped + k
         ch = w.result("accept agreed")
         ch.after.update(decided=done, skipped=skipped)
         return ch

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from models.orm import GOLD, AuditLog
 from models.review.labels import Item, LayerLabels, annotators_of, load_labels
 from models.rules import policies
-from models.services.layers import get_document, shared_schema
+from models.services.layers import doc_info, shared_schema
 
 KINDS = ("span", "relation", "event", "category")
 
@@ -100,7 +100,7 @@ class ReviewState:
 
     def __init__(self, s: Session, document_id: int):
         self.s, self.document_id = s, document_id
-        doc = get_document(s, document_id)
+        doc = doc_info(s, document_id)  # the project only: the text is not needed here
         self.project_id = doc.project_id
         self.schema = shared_schema(s, doc.project_id)
         self.policy = policies(self.schema)

@@ -98,14 +98,22 @@ def as_json(value: Any) -> Any:
 class ReviewState:
     """The annotators' layers, gold and the decisions of one document, as review sees them."""
 
-    def __init__(self, s: Session, document_id: int):
+    def __init__(self, s: Session, document_id: int,
+                 coders: list[LayerLabels] | None = None):
+        """`coders`: the annotators' labels as read before, when only gold and the decision
+        log changed since (a review window after its own decision); else all are read."""
         self.s, self.document_id = s, document_id
         doc = get_document(s, document_id)
         self.project_id = doc.project_id
         self.schema = shared_schema(s, doc.project_id)
         self.policy = policies(self.schema)
-        layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
-        self.coders: list[LayerLabels] = annotators_of(layers)
+        if coders is None:
+            layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
+            self.coders: list[LayerLabels] = annotators_of(layers)
+        else:
+            self.coders = list(coders)
+            layers = load_labels(s, doc.project_id, [document_id],
+                                 names=[GOLD]).get(document_id, {})
         self.names = tuple(c.name for c in self.coders)
         self.gold: LayerLabels | None = layers.get(GOLD)
         self.rejected = decisions(s, document_id)

@@ -193,7 +193,8 @@ class ReviewWindow(QMainWindow):
         view = self.view
         try:
             gold = _without_rejected(apply_changes(view.gold, _gold_changes(change)))
-            update = self.service.review_update(view.document_id, view.labels, self.marker)
+            update = self.service.review_update(view.document_id, view.annotations,
+                                                self.marker)
         except (NeedsReload, DomainError):
             update = None
         if update is None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.review.labels import LayerLabels
-from models.review.places import Conflict
+from models.review.places import Annotations, Conflict
 from models.views import LayerView
 
 
@@ -39,9 +38,9 @@ class ReviewView:
     agreed_open: int = 0  # labels every annotator gave that gold has not decided yet
     gold_status: str = "new"
     marker: int = 0  # change marker when loaded (see Service.change_marker)
-    # the annotators' labels as review compared them: an update after a decision, which
-    # writes only gold, reuses them (Service.review_update)
-    labels: tuple[LayerLabels, ...] = ()
+    # the annotators' labels and places as review compared them: an update after a
+    # decision, which writes only gold, reuses them (Service.review_update)
+    annotations: Annotations | None = None
 
 
 @dataclass(frozen=True)

@@ -65,19 +65,20 @@ def review_document(s: Session, actor: Actor, document_id: int) -> ReviewView:
                        for n in st.names},
                       gold, st.conflicts(include_decided=True), len(st.agreed_open()),
                       gold.status, change_marker(s, document_id=document_id),
-                      tuple(st.coders))
+                      st.annotations)
 
 
 # audit tables whose rows name their layer (layer_id in the row written or removed)
 _LAYER_ROWS = ("spans", "relations", "events", "document_categories")
 
 
-def review_update(s: Session, actor: Actor, document_id: int, labels: tuple,
+def review_update(s: Session, actor: Actor, document_id: int, annotations,
                   since: int) -> ReviewUpdate | None:
     """The conflicts again after steps that wrote only gold and the decision log since
-    change marker `since` (a review window's own decision): the annotators' `labels` as
-    read then are reused, gold and the decisions are read fresh. None when anything else
-    of the document was stored since (another annotator's edit): load the whole review."""
+    change marker `since` (a review window's own decision): the annotators' labels and
+    places as read then (ReviewView.annotations) are reused, gold and the decisions are
+    read fresh. None when anything else of the document was stored since (another
+    annotator's edit): load the whole review."""
     check_reviewer(actor, "review documents")
     from models.review.places import ReviewState
 
@@ -96,7 +97,9 @@ def review_update(s: Session, actor: Actor, document_id: int, labels: tuple,
         row = after or before or {}
         if gold_id is None or table not in _LAYER_ROWS or row.get("layer_id") != gold_id:
             return None  # not gold's, or not known to be: the caller reloads everything
-    st = ReviewState(s, document_id, coders=list(labels))
+    if annotations is None:
+        return None
+    st = ReviewState(s, document_id, annotations)
     return ReviewUpdate(st.conflicts(include_decided=True), len(st.agreed_open()), marker)
 
 

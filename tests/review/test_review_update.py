@@ -68,8 +68,8 @@ def test_an_annotators_edit_meanwhile_is_shown_after_the_decision(qtbot, team):
 def test_review_update_refuses_when_an_annotator_changed_something(team):
     _setup(team)
     view = team.rita.review(team.doc)
-    same = team.rita.review_update(team.doc, view.labels, view.marker)
+    same = team.rita.review_update(team.doc, view.annotations, view.marker)
     assert same.conflicts == view.conflicts and same.agreed_open == view.agreed_open
     assert same.marker == view.marker
     team.span(team.bob, "Monday", "GPE")
-    assert team.rita.review_update(team.doc, view.labels, view.marker) is None
+    assert team.rita.review_update(team.doc, view.annotations, view.marker) is None

@@ -103,6 +103,10 @@ class LayerPanes(QSplitter):
             layer = view.gold if n == GOLD else view.layers[n]
             pane.show_layer(layer, schema, tokens, same)
 
+    def show_gold(self, gold: LayerView, schema) -> None:
+        """Gold changed (a decision): redraw its pane only; the annotators' are as they were."""
+        self.panes[GOLD].show_layer(gold, schema, None, True)
+
     def highlight(self, conflict: Conflict | None, version: Version | None) -> None:
         if conflict is None:
             return

@@ -9,6 +9,8 @@ polls Service.change_marker so that another reviewer's work appears."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -27,11 +29,28 @@ from desktop.review.versions_panel import VersionsPanel
 from desktop.undo.commands import EditCommand
 from models import operations as op
 from models.errors import DomainError, NotFoundError, StaleWriteError
+from models.layer_patch import NeedsReload, apply_changes
 from models.review.places import KINDS
 
 
 def _place(c) -> tuple:
     return (c.start, c.end, KINDS.index(c.kind), c.place)
+
+
+def _gold_changes(change) -> list:
+    """The label changes of a review step (it wraps them in one "review" Change with the
+    decision log's entries, which touch no layer)."""
+    if change.kind != "review":
+        return [change]
+    return [c for ch in change.children if ch.kind != "decision" for c in _gold_changes(ch)]
+
+
+def _without_rejected(layer):
+    """Review shows gold without rejected labels (as `Service.review` loads it)."""
+    return replace(layer, spans=[s for s in layer.spans if s.state != "rejected"],
+                   relations=[r for r in layer.relations if r.state != "rejected"],
+                   events=[e for e in layer.events if e.state != "rejected"],
+                   categories=[c for c in layer.categories if c.state != "rejected"])
 
 
 class ReviewWindow(QMainWindow):
@@ -164,6 +183,31 @@ class ReviewWindow(QMainWindow):
         self.marker = view.marker
         self.setWindowTitle(f"Review — {view.title or f'document {view.document_id}'}")
         self.panes.show_review(view, self.schema, lambda: self.service.tokens(document_id))
+        self._present(advance)
+
+    def _refresh(self, change, advance: bool = False) -> None:
+        """After this window's own step: patch gold from its Change and recompute the
+        conflicts, keeping the annotators' layers and panes as they are (a step writes only
+        gold and the decision log). Anything else (a new gold layer, a status with a
+        comment, another user's edit meanwhile) loads the whole review instead."""
+        view = self.view
+        try:
+            gold = _without_rejected(apply_changes(view.gold, _gold_changes(change)))
+            update = self.service.review_update(view.document_id, view.annotations,
+                                                self.marker)
+        except (NeedsReload, DomainError):
+            update = None
+        if update is None:
+            self._reload(view.document_id, advance=advance)
+            return
+        self.view = replace(view, gold=gold, conflicts=update.conflicts,
+                            agreed_open=update.agreed_open, gold_status=gold.status,
+                            marker=update.marker)
+        self.marker = update.marker
+        self.panes.show_gold(gold, self.schema)
+        self._present(advance)
+
+    def _present(self, advance: bool) -> None:
         self._fill_annotator_menu()
         if advance:
             self._advance()
@@ -353,7 +397,7 @@ class ReviewWindow(QMainWindow):
                 f", {skipped} skipped (their place is decided otherwise)" if skipped else "")
         self.undo_stack.push(EditCommand(what, self.service, [change], self._undone,
                                          self._undo_failed))
-        self._reload(self.view.document_id, advance=advance)
+        self._refresh(change, advance=advance)
         self.say(what)
         self.decided.emit(self.view.document_id)
         return True

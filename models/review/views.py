@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.review.places import Conflict
+from models.review.places import Annotations, Conflict
 from models.views import LayerView
 
 
@@ -38,3 +38,15 @@ class ReviewView:
     agreed_open: int = 0  # labels every annotator gave that gold has not decided yet
     gold_status: str = "new"
     marker: int = 0  # change marker when loaded (see Service.change_marker)
+    # the annotators' labels and places as review compared them: an update after a
+    # decision, which writes only gold, reuses them (Service.review_update)
+    annotations: Annotations | None = None
+
+
+@dataclass(frozen=True)
+class ReviewUpdate:
+    """What a decision changes in a review besides gold's layer: the conflicts' states."""
+
+    conflicts: list[Conflict]
+    agreed_open: int
+    marker: int

@@ -28,6 +28,9 @@ class ReviewFacade:
 
     # the review core is imported at the first call (models/service/base.py `_lazy_op`)
     review = _lazy_op("models.services.review:review_document")  # ReviewView; reads only
+    # (document_id, annotations, since): the conflicts after a step that wrote only gold,
+    # or None (load the review)
+    review_update = _lazy_op("models.services.review:review_update")
     # documents ranked by disagreement
     review_queue = _lazy_op("models.services.review:review_queue")
 

@@ -19,7 +19,7 @@ from models.orm import (
 )
 from models.review import adjudication
 from models.review.agreement import project_agreement
-from models.review.views import LayerInfo, ReviewView
+from models.review.views import LayerInfo, ReviewUpdate, ReviewView
 from models.services.context import Actor, check_layer_read, check_reviewer
 from models.services.layers import get_document, list_documents, load_layer
 from models.services.projects import get_project
@@ -64,7 +64,43 @@ def review_document(s: Session, actor: Actor, document_id: int) -> ReviewView:
                       {n: load_layer(s, document_id, n, include_rejected=False)
                        for n in st.names},
                       gold, st.conflicts(include_decided=True), len(st.agreed_open()),
-                      gold.status, change_marker(s, document_id=document_id))
+                      gold.status, change_marker(s, document_id=document_id),
+                      st.annotations)
+
+
+# audit tables whose rows name their layer (layer_id in the row written or removed)
+_LAYER_ROWS = ("spans", "relations", "events", "document_categories")
+
+
+def review_update(s: Session, actor: Actor, document_id: int, annotations,
+                  since: int) -> ReviewUpdate | None:
+    """The conflicts again after steps that wrote only gold and the decision log since
+    change marker `since` (a review window's own decision): the annotators' labels and
+    places as read then (ReviewView.annotations) are reused, gold and the decisions are
+    read fresh. None when anything else of the document was stored since (another
+    annotator's edit): load the whole review."""
+    check_reviewer(actor, "review documents")
+    from models.review.places import ReviewState
+
+    gold_id = s.scalar(select(Layer.id).where(Layer.document_id == document_id,
+                                              Layer.name == GOLD))
+    marker = since
+    for row_id, table, before, after, at in s.execute(
+            select(AuditLog.row_id, AuditLog.table_name, AuditLog.before, AuditLog.after,
+                   AuditLog.id).where(AuditLog.document_id == document_id,
+                                      AuditLog.id > since)):
+        marker = max(marker, at)
+        if table == "review":
+            continue  # the decision log
+        if table == "layers" and row_id is not None and row_id == gold_id:
+            continue
+        row = after or before or {}
+        if gold_id is None or table not in _LAYER_ROWS or row.get("layer_id") != gold_id:
+            return None  # not gold's, or not known to be: the caller reloads everything
+    if annotations is None:
+        return None
+    st = ReviewState(s, document_id, annotations)
+    return ReviewUpdate(st.conflicts(include_decided=True), len(st.agreed_open()), marker)
 
 
 def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:

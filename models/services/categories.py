@@ -22,7 +22,7 @@ from models.orm import DocumentCategory, Layer
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
 from models.services.context import Actor, audit, check_layer_write
-from models.services.layers import doc_info, ensure_layer, find_layer, shared_schema
+from models.services.layers import doc_info, find_layer, layer_to_label, shared_schema
 from models.views import Change
 
 TABLE = category_kind.TABLE
@@ -86,12 +86,7 @@ def set_category(s: Session, actor: Actor, document_id: int, category: str, *,
     """Give the document `category` in `state` in the layer (default: the actor's): a new
     row, or the state of the row the layer has (a suggestion accepted, a rejection taken
     back). Its source, suggester and score stay those of the row that was there."""
-    if source not in SPAN_SOURCES or state not in SPAN_STATES:
-        raise ValidationError(f"unknown source {source!r} or state {state!r}")
-    lay = ensure_layer(s, actor, document_id, layer)
-    check_layer_write(actor, lay)
-    doc = doc_info(s, document_id)
-    schema = shared_schema(s, doc.project_id)
+    lay, doc, schema = layer_to_label(s, actor, document_id, layer, source, state)
     row = s.scalar(select(DocumentCategory).where(DocumentCategory.layer_id == lay.id,
                                                   DocumentCategory.category == category))
     if row is not None:

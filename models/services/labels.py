@@ -27,7 +27,7 @@ from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
 from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
-from models.services.layers import DocInfo, doc_info, ensure_layer, shared_schema
+from models.services.layers import DocInfo, doc_info, layer_to_label, shared_schema
 from models.views import Change
 
 # the rows' fields, as Changes and the audit trail carry them (owned by models/kinds)
@@ -89,12 +89,7 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
                 score: float | None = None, suggester: str | None = None,
                 attributes: dict | None = None, kb_id: str | None = None,
                 fragments: list | None = None, note: str | None = None) -> Change:
-    if source not in SPAN_SOURCES or state not in SPAN_STATES:
-        raise ValidationError(f"unknown source {source!r} or state {state!r}")
-    lay = ensure_layer(s, actor, document_id, layer)
-    check_layer_write(actor, lay)
-    doc = doc_info(s, document_id)
-    schema = shared_schema(s, doc.project_id)
+    lay, doc, schema = layer_to_label(s, actor, document_id, layer, source, state)
     validate_span(s, doc, schema, lay.id, start, end, label, fragments=fragments, state=state)
     after = {"layer_id": lay.id, "start": start, "end": end, "label": label,
              "fragments": [list(f) for f in fragments] if fragments else None,

@@ -16,6 +16,7 @@ from models.errors import NotFoundError, PermissionDenied, ValidationError
 from models.orm import (
     GOLD, LAYER_STATUSES, AuditLog, Comment, Document, DocumentCategory, Event, EventArgument,
     Layer, Relation, SchemaVersion, Span, User, utcnow)
+from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
 from models.services.bulk import insert_ignoring_conflicts
 from models.services.context import Actor, audit, check_layer_write
@@ -98,6 +99,19 @@ def doc_info(s: Session, document_id: int) -> DocInfo:
             raise NotFoundError(f"no document with id {document_id}")
         hit = cache[document_id] = DocInfo(document_id, row[0], row[1] or 0)
     return hit
+
+
+def layer_to_label(s: Session, actor: Actor, document_id: int, layer: str | None,
+                   source: str, state: str) -> tuple[Layer, DocInfo, Schema]:
+    """Where a new label goes: the layer (made if need be, the actor's by default) after
+    the checks every new label takes (a known source and state, the right to write
+    there), with its document and the project's schema to check the label against."""
+    if source not in SPAN_SOURCES or state not in SPAN_STATES:
+        raise ValidationError(f"unknown source {source!r} or state {state!r}")
+    lay = ensure_layer(s, actor, document_id, layer)
+    check_layer_write(actor, lay)
+    doc = doc_info(s, document_id)
+    return lay, doc, shared_schema(s, doc.project_id)
 
 
 def get_document(s: Session, document_id: int) -> Document:

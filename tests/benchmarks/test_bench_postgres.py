@@ -17,6 +17,7 @@ import pytest
 from tests.benchmarks.conftest import scaled
 from tests.benchmarks.corpus import write_doccano
 from tests.benchmarks.test_bench_edit import make_document, p95
+from tests.benchmarks.test_bench_import import timed_import
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
@@ -119,25 +120,13 @@ def copy_rows(url: str, docs) -> float:
 
 
 def test_bench_postgres_import(fresh_db, tmp_path, bench):
-    from desktop.cli.main import main
-    from models.service import Service
-    from models.store import Store
-
     n = scaled(10_000, 50)
     src = tmp_path / "corpus.jsonl"
     docs = write_doccano(src, n)
     baselines, ours = [], []
     for _ in range(2):  # alternating, each into a new database
         baselines.append(copy_rows(fresh_db(), docs))
-        url = fresh_db()
-        Store(url).dispose()  # both sides start from a migrated, empty database
-        t0 = time.perf_counter()
-        code = main(["--db", url, "--user", "bench", "import", "--project", "bench",
-                     "--format", "doccano", str(src)])
-        ours.append(time.perf_counter() - t0)
-        assert code == 0
-        stats = Service(Store(url), "bench").stats("bench")
-        assert stats["documents"] == n and stats["spans"] == n * 20
+        ours.append(timed_import(fresh_db(), src, n))
     best, baseline = min(ours), min(baselines)
     bench.record(f"PostgreSQL import {n} JSONL articles vs psycopg COPY (best of 2)", best, "s",
                  baseline=baseline, target="<= 2.5x", ok=best <= 2.5 * baseline)

@@ -192,9 +192,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
                 raise FormatError(str(path), lineno, f"relation {i} has no type")
             rid = str(rel["id"]) if "id" in rel else f"R{i}"
             doc.relations.append(RelationRecord(head, tail, rtype, id=rid))
-    if isinstance(label, list) and label and all(isinstance(x, str) for x in label):
-        pass  # text classification: the categories above
-    elif isinstance(label, list):
+    names = isinstance(label, list) and label and all(isinstance(x, str) for x in label)
+    if isinstance(label, list) and not names:  # names: text classification, read above
         for i, item in enumerate(label, 1):
             if not isinstance(item, (list, tuple)) or len(item) != 3:
                 raise FormatError(str(path), lineno, f"label {i} is not [start, end, label]")
@@ -202,7 +201,7 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
             if not isinstance(item[2], str) or not item[2]:
                 raise FormatError(str(path), lineno, f"label {i} has no label name")
             doc.spans.append(SpanRecord(start, end, item[2], id=f"T{i}"))
-    elif label is not None:
+    elif label is not None and not isinstance(label, list):
         raise FormatError(str(path), lineno, '"label" is neither a list of [start, end, '
                                              'label] nor a list of strings')
     return doc

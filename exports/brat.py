@@ -32,7 +32,10 @@ folder or above it, as brat looks for it, read by models/brat_conf.py.
 Not carried (reported on export): document comments, attribute values holding white
 space, kb_ids holding white space, span states/sources/scores. Note line breaks become
 spaces. The document title becomes the file name (made safe; reported when it changed);
-the reader sets the title to the file name. brat's IDs are renumbered.
+the reader sets the title to the file name. Each line keeps the ID it was read with (kept in
+the label's extra: exports/brat_ann.py), so a brat file comes back line for line; labels made
+here get the lowest free number of their kind. Lines are written grouped by kind (T, E, R,
+*, A/M, N, #), spans in offset order, not in the file's order (brat does not care).
 """
 
 from __future__ import annotations

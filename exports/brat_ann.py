@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from exports.base import ExportReport
@@ -11,13 +12,69 @@ from models.schema import Schema
 _WS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
+# Where a brat file's own IDs are kept (a label's extra), so an export writes each line with
+# the ID it was read with: other tools (BioNLP's evaluation, scripts) refer to them.
+BRAT_ID, ATTRIBUTE_IDS, BRAT_TAIL = "brat_id", "brat_attribute_ids", "brat_tail"
+_ID = re.compile(r"^([A-Za-z]+|#[A-Za-z]*)[0-9]+\S*$")  # as brat_read checks them
+
+
 class _Ids:
-    def __init__(self) -> None:
+    """The IDs of one .ann: each annotation keeps the ID it was read with when that is still
+    free and of its kind; new ones (made here, or whose ID another took) get the lowest free
+    number of their kind, never one that a kept ID will take."""
+
+    def __init__(self, wanted: set[str]) -> None:
         self.counters: dict[str, int] = {}
+        self.reserved = wanted
+        self.used: set[str] = set()
 
     def next(self, kind: str) -> str:
-        self.counters[kind] = self.counters.get(kind, 0) + 1
-        return f"{kind}{self.counters[kind]}"
+        n = self.counters.get(kind, 0)
+        while True:
+            n += 1
+            bid = f"{kind}{n}"
+            if bid not in self.reserved and bid not in self.used:
+                break
+        self.counters[kind] = n
+        self.used.add(bid)
+        return bid
+
+    def keep(self, wanted: Any, kind: str) -> str:
+        m = _ID.match(wanted) if isinstance(wanted, str) else None
+        if m and wanted not in self.used and (
+                m.group(1) == kind or kind == "#" and m.group(1).startswith("#")):
+            self.used.add(wanted)
+            return wanted
+        return self.next(kind)
+
+
+def _entries(extra: dict, key: str) -> list[list]:
+    """The notes or norms kept in a label's extra ([type, text-or-ref, text-or-on, ID?]),
+    leaving out any not of that shape: an extra may come from any file (a DocBin's)."""
+    value = extra.get(key)
+    if not isinstance(value, list):
+        return []
+    return [e for e in value if isinstance(e, list) and len(e) in (3, 4)
+            and all(x is None or isinstance(x, str) for x in e)
+            and isinstance(e[0], str) and isinstance(e[1 if key == "norms" else 2], str)]
+
+
+def _kept_attribute_ids(extra: dict) -> dict[str, Any]:
+    value = extra.get(ATTRIBUTE_IDS)
+    return value if isinstance(value, dict) else {}
+
+
+def _wanted(doc: DocumentRecord) -> set[str]:
+    """Every ID the document's labels were read with."""
+    out: set[str] = set()
+    for item in [*doc.spans, *doc.events, *doc.relations]:
+        ex = item.extra
+        for bid in [ex.get(BRAT_ID), *_kept_attribute_ids(ex).values(),
+                    *(n[3] for n in _entries(ex, "norms") if len(n) > 3),
+                    *(n[3] for n in _entries(ex, "notes") if len(n) > 3)]:
+            if isinstance(bid, str):
+                out.add(bid)
+    return out
 
 
 def _role_names(roles: list[str]) -> list[str]:
@@ -77,11 +134,11 @@ CATEGORY_NOTE, DOCUMENT_TARGET = "Category", "DOCUMENT"
 def ann_text(doc: DocumentRecord, report: ExportReport, schema: Schema | None = None) -> str:
     lines: list[str] = []
     ids: dict[str, str] = {}
-    new = _Ids()
+    new = _Ids(_wanted(doc))
     text = doc.text
     for s in doc.spans:
         frags = list(s.fragments) if s.fragments else [(s.start, s.end)]
-        tid = new.next("T")
+        tid = new.keep(s.extra.get(BRAT_ID), "T")
         if s.id:
             ids[s.id] = tid
         offs = ";".join(f"{a} {b}" for a, b in frags)
@@ -123,7 +180,7 @@ def ann_text(doc: DocumentRecord, report: ExportReport, schema: Schema | None = 
 def _events(doc, report, ids, new, lines) -> None:
     for ev in doc.events:
         if ev.id:
-            ids[ev.id] = new.next("E")
+            ids[ev.id] = new.keep(ev.extra.get(BRAT_ID), "E")
     for ev in doc.events:
         if ev.id and not ids.get(ev.trigger, "").startswith("T"):
             report.add(doc, "event", ev.type, None, None, "left out: its trigger is not a span")
@@ -144,7 +201,7 @@ def _events(doc, report, ids, new, lines) -> None:
         roles = _role_names([a.role for a in args])
         parts = [f"{ev.type}:{ids[ev.trigger]}"] + [
             f"{role}:{ids[a.target]}" for role, a in zip(roles, args)]
-        lines.append(f"{eid}\t{' '.join(parts)}")
+        lines.append(f"{eid}\t{' '.join(parts)}" + _tail(ev))
         report.events += 1
 
 
@@ -158,15 +215,20 @@ def _relations(doc, report, ids, new, lines, schema) -> None:
         if _grouped(r, schema) and ids[r.head][:1] == ids[r.tail][:1] == "T":
             grouped.append(r)
             continue
-        rid = new.next("R")
+        rid = new.keep(r.extra.get(BRAT_ID), "R")
         if r.id:
             ids[r.id] = rid
         a1, a2 = _arg_names(r, schema)
-        lines.append(f"{rid}\t{r.label} {a1}:{ids[r.head]} {a2}:{ids[r.tail]}")
+        lines.append(f"{rid}\t{r.label} {a1}:{ids[r.head]} {a2}:{ids[r.tail]}" + _tail(r))
         report.relations += 1
     for label, members in _groups(grouped, ids):
         lines.append(f"*\t{label} {' '.join(members)}")
     report.relations += len(grouped)
+
+
+def _tail(item) -> str:
+    tail = item.extra.get(BRAT_TAIL)
+    return "\t" + tail.replace("\n", " ").replace("\r", " ") if isinstance(tail, str) else ""
 
 
 def _arg_names(r: RelationRecord, schema: Schema | None) -> tuple[str, str]:
@@ -184,10 +246,12 @@ def _attributes(doc, report, item, bid, new, lines) -> dict[str, str]:
     attrs = (item.extra.get("attributes") or {}) if isinstance(item, RelationRecord) \
         else item.attributes
     out: dict[str, str] = {}
-    if not attrs:
+    if not attrs or not isinstance(attrs, dict):
         return out
     lab = getattr(item, "label", None) or getattr(item, "type", "")
-    old_style = set(item.extra.get("m") or ())
+    m = item.extra.get("m")
+    old_style = {n for n in m if isinstance(n, str)} if isinstance(m, list) else set()
+    kept = _kept_attribute_ids(item.extra)
     where = (getattr(item, "start", None), getattr(item, "end", None))
     for name, value in attrs.items():
         kind = "M" if name in old_style and value is True else "A"
@@ -196,7 +260,7 @@ def _attributes(doc, report, item, bid, new, lines) -> dict[str, str]:
                                                       "brat names hold no white space")
             continue
         if value is True:
-            aid = new.next(kind)
+            aid = new.keep(kept.get(name), kind)
             lines.append(f"{aid}\t{name} {bid}")
         elif value is False or value is None:
             report.add(doc, "attribute", lab, *where,
@@ -212,7 +276,7 @@ def _attributes(doc, report, item, bid, new, lines) -> dict[str, str]:
             if not isinstance(value, str):
                 report.add(doc, "attribute", lab, *where,
                            f"attribute {name}={value!r} written as the string {sval!r}")
-            aid = new.next("A")
+            aid = new.keep(kept.get(name), "A")
             lines.append(f"{aid}\t{name} {bid} {sval}")
         out[f"A:{name}"] = aid
     return out
@@ -221,11 +285,11 @@ def _attributes(doc, report, item, bid, new, lines) -> dict[str, str]:
 def _norms(doc, report, s, tid, new, lines) -> dict[str, str]:
     """N lines: as read (type, reference, own text) while the span's kb_id is the first
     one read; else the kb_id as a Reference named by the span's text."""
-    norms = s.extra.get("norms") or []
+    norms = _entries(s.extra, "norms")
     out: dict[str, str] = {}
     if norms and norms[0][1] == s.kb_id:
-        for k, (typ, ref, name) in enumerate(norms):
-            nid = new.next("N")
+        for k, (typ, ref, name, *bid) in enumerate(norms):
+            nid = new.keep(bid[0] if bid else None, "N")
             out[f"N:{k}"] = nid
             lines.append(f"{nid}\t{typ} {tid} {ref}" + ("" if name is None else f"\t{name}"))
     elif s.kb_id:
@@ -249,7 +313,7 @@ def read_note(notes: list[Any]) -> str | None:
 def _notes(doc, report, item, bid, on_ids, new, lines) -> None:
     """# lines: the notes read, of any type, on the label, its attributes or its
     normalizations; a span's AnnotatorNotes as its note now says."""
-    notes: list[Any] = list(item.extra.get("notes") or [])
+    notes = _entries(item.extra, "notes")
     if isinstance(item, SpanRecord) and read_note(notes) != (item.note or None):
         # the note was written (or changed) here since it was read: it replaces them
         notes = [n for n in notes if not (n[0] == "AnnotatorNotes" and not n[2])]
@@ -258,10 +322,11 @@ def _notes(doc, report, item, bid, on_ids, new, lines) -> None:
                 report.add(doc, "note", item.label, item.start, item.end,
                            "tabs in the note written as spaces")
             notes.append(["AnnotatorNotes", line.translate(_WS), ""])
-    for typ, text, on in notes:
+    for typ, text, on, *kept in notes:
         target = on_ids.get(on) if on else bid
         if target is None:
             report.add(doc, "note", getattr(item, "label", "") or getattr(item, "type", ""),
                        None, None, f"{typ} note left out: what it was on is not exported")
             continue
-        lines.append(f"{new.next('#')}\t{typ} {target}" + ("" if text is None else f"\t{text}"))
+        nid = new.keep(kept[0] if kept else None, "#")
+        lines.append(f"{nid}\t{typ} {target}" + ("" if text is None else f"\t{text}"))

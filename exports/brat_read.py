@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from exports.base import read_text
-from exports.brat_ann import CATEGORY_NOTE, DOCUMENT_TARGET, read_note
+from exports.brat_ann import (
+    ATTRIBUTE_IDS, BRAT_ID, BRAT_TAIL, CATEGORY_NOTE, DOCUMENT_TARGET, read_note)
 from models.errors import FormatError
 from models.records import (
     ArgumentRecord, CategoryRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord)
@@ -82,11 +83,13 @@ def read_pair(txt: Path, ann: Path, schema: Schema | None = None) -> DocumentRec
             doc.spans.append(span)
         elif kind == "E":
             ev = _read_e(d, bid, body)
+            _keep_tail(ev, fields)
             d.events[bid] = ev
             doc.events.append(ev)
             later.append((d.lineno, "E", ev))
         elif kind == "R":
             rel = _read_r(d, bid, body)
+            _keep_tail(rel, fields)
             d.relations[bid] = rel
             doc.relations.append(rel)
             later.append((d.lineno, "R", rel))
@@ -110,13 +113,20 @@ def read_pair(txt: Path, ann: Path, schema: Schema | None = None) -> DocumentRec
             if len(parts) != 2:
                 d.fail(f"note {bid}: expected Type ID")
             d.name(parts[0], "note type")
-            later.append((d.lineno, "#", (parts[0], parts[1],
+            later.append((d.lineno, "#", (bid, parts[0], parts[1],
                                           "\t".join(fields[2:]) if len(fields) > 2 else None)))
         else:
             d.fail(f"unknown annotation {bid!r}: brat lines start with T, R, E, A, M, N, * or #")
     for lineno, kind, payload in later:
         _RESOLVE[kind](d, doc, lineno, payload)
     return doc
+
+
+def _keep_tail(item: Any, fields: list[str]) -> None:
+    """What follows an E or R line's annotation (brat's own tutorials end R lines with a TAB
+    and nothing), kept so the line is written back as it was."""
+    if len(fields) > 2:
+        item.extra[BRAT_TAIL] = "\t".join(fields[2:])
 
 
 def _read_t(d: _Doc, bid: str, fields: list[str]) -> SpanRecord:
@@ -140,7 +150,7 @@ def _read_t(d: _Doc, bid: str, fields: list[str]) -> SpanRecord:
             d.fail(f"text-bound {bid}: its text {fields[2]!r} differs from the .txt at "
                    f"those offsets ({expected!r})")
     return SpanRecord(min(a for a, _ in frags), max(b for _, b in frags), label, id=bid,
-                      fragments=frags if len(frags) > 1 else None)
+                      fragments=frags if len(frags) > 1 else None, extra={BRAT_ID: bid})
 
 
 def _read_e(d: _Doc, bid: str, body: str) -> EventRecord:
@@ -148,7 +158,8 @@ def _read_e(d: _Doc, bid: str, body: str) -> EventRecord:
     if not parts or parts[0].count(":") != 1:
         d.fail(f"event {bid}: expected Type:Trigger")
     etype, trig = parts[0].split(":")
-    ev = EventRecord(trigger=trig, type=d.name(etype, "event type"), id=bid)
+    ev = EventRecord(trigger=trig, type=d.name(etype, "event type"), id=bid,
+                     extra={BRAT_ID: bid})
     for p in parts[1:]:
         role, sep, target = p.partition(":")
         if not sep or not target or ":" in target:
@@ -164,7 +175,8 @@ def _read_r(d: _Doc, bid: str, body: str) -> RelationRecord:
         d.fail(f"relation {bid}: expected Label Arg1:ID Arg2:ID")
     if args[0][0] == args[1][0]:
         d.fail(f"relation {bid}: its two arguments have the same name {args[0][0]!r}")
-    rel = RelationRecord(args[0][1], args[1][1], d.name(parts[0], "relation"), id=bid)
+    rel = RelationRecord(args[0][1], args[1][1], d.name(parts[0], "relation"), id=bid,
+                         extra={BRAT_ID: bid})
     names = [d.name(a[0], "argument") for a in args]
     if names != ["Arg1", "Arg2"]:
         rel.extra["args"] = names
@@ -226,6 +238,7 @@ def _resolve_a(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
     attrs[name] = val
     if kind == "M":
         owner.extra.setdefault("m", []).append(name)
+    owner.extra.setdefault(ATTRIBUTE_IDS, {})[name] = bid
 
 
 def _resolve_n(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
@@ -234,13 +247,13 @@ def _resolve_n(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
     d.new_id(bid)
     norms = span.extra.setdefault("norms", [])
     d.norms[bid] = (span, len(norms))
-    norms.append([d.name(typ, "normalization type"), kb, text])
+    norms.append([d.name(typ, "normalization type"), kb, text, bid])
     if span.kb_id is None:
         span.kb_id = kb
 
 
 def _resolve_note(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
-    typ, ref, text = payload
+    bid, typ, ref, text = payload
     if typ == CATEGORY_NOTE and ref == DOCUMENT_TARGET:  # a document category (brat_ann.py)
         name = (text or "").strip()
         if not name:
@@ -256,7 +269,7 @@ def _resolve_note(d: _Doc, doc: DocumentRecord, lineno: int, payload) -> None:
         on = f"N:{index}"
     else:
         owner, on = _target(d, lineno, ref, "note", "TER"), ""
-    owner.extra.setdefault("notes", []).append([typ, text, on])
+    owner.extra.setdefault("notes", []).append([typ, text, on, bid])
     if isinstance(owner, SpanRecord):
         owner.note = read_note(owner.extra["notes"])
 

@@ -289,9 +289,12 @@ def test_delete_and_undo_give_back_what_a_format_said_brat_notes_included(servic
     layer = view.layer_id
     before = layer_rows(store, layer)
     extras = [e["extra"] for e in before["events"]]
-    assert {"notes": [["AnnotatorNotes", "hearsay", ""]]} in extras  # E2's note
-    assert {"m": ["Negation"]} in extras  # E3's modifier
-    noted = before["events"][extras.index({"notes": [["AnnotatorNotes", "hearsay", ""]]})]
+    e2 = {"notes": [["AnnotatorNotes", "hearsay", "", "#3"]], "brat_id": "E2",
+          "brat_attribute_ids": {"Negation": "A1"}}
+    assert e2 in extras  # E2's note, and the IDs it was read with
+    assert {"m": ["Negation"], "brat_id": "E3",
+            "brat_attribute_ids": {"Negation": "M1"}} in extras  # E3's modifier
+    noted = before["events"][extras.index(e2)]
     event_id, trigger = noted["id"], noted["trigger_id"]
 
     gone = service.delete_event(event_id)

@@ -78,14 +78,16 @@ def test_the_reader_keeps_what_each_line_says():
     assert spans["T1"].note == "the bride"
     assert spans["T7"].kb_id == "UniProt:P04637"
     assert spans["T7"].extra["norms"] == [
-        ["Reference", "UniProt:P04637", "Cellular tumor antigen p53"],
-        ["Reference", "HGNC:11998", "TP53"]]
-    assert spans["T2"].extra["notes"] == [["Lemma", "marry", ""]]
-    assert spans["T1"].extra["notes"] == [["AnnotatorNotes", "the bride", ""],
-                                          ["AnnotatorNotes", "first mention", "A:Mention"]]
-    assert events["E2"].extra["notes"] == [["AnnotatorNotes", "hearsay", ""]]
+        ["Reference", "UniProt:P04637", "Cellular tumor antigen p53", "N1"],
+        ["Reference", "HGNC:11998", "TP53", "N2"]]
+    assert spans["T2"].extra["notes"] == [["Lemma", "marry", "", "#4"]]
+    assert spans["T1"].extra["notes"] == [["AnnotatorNotes", "the bride", "", "#1"],
+                                          ["AnnotatorNotes", "first mention", "A:Mention", "#5"]]
+    assert events["E2"].extra["notes"] == [["AnnotatorNotes", "hearsay", "", "#3"]]
+    assert events["E3"].extra["brat_attribute_ids"] == {"Negation": "M1"}
+    assert spans["T1"].extra["brat_id"] == "T1"
     works, equiv = doc.relations
-    assert works.extra["notes"] == [["AnnotatorNotes", "since 2020", ""]]
+    assert works.extra["notes"] == [["AnnotatorNotes", "since 2020", "", "#2"]]
     assert (equiv.head, equiv.tail, equiv.label) == ("T7", "T10", "Equiv")
 
 

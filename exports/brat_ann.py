@@ -104,7 +104,23 @@ def _grouped(r: RelationRecord, schema: Schema | None) -> bool:
 
 
 def _groups(rels: list[RelationRecord], ids: dict[str, str]) -> list[tuple[str, list[str]]]:
-    """Equivalence groups: the connected members of each relation type, in brat ID order."""
+    """Equivalence groups: a `*` line read from a file, as it was (its relations are the
+    chain of its members, in order); else the connected members of each relation type, in
+    brat ID order."""
+    out: list[tuple[str, list[str]]] = []
+    by_line: dict[Any, list[RelationRecord]] = {}
+    for r in rels:
+        by_line.setdefault((r.label, r.extra.get("group")), []).append(r)
+    rest = []
+    for (label, line), chain in by_line.items():
+        if line is not None and all(a.tail == b.head for a, b in zip(chain, chain[1:])):
+            out.append((label, [ids[chain[0].head], *(ids[r.tail] for r in chain)]))
+        else:
+            rest.extend(chain)
+    return out + _connected(rest, ids)
+
+
+def _connected(rels: list[RelationRecord], ids: dict[str, str]) -> list[tuple[str, list[str]]]:
     parent: dict[tuple[str, str], tuple[str, str]] = {}
 
     def find(x):
@@ -228,7 +244,7 @@ def _relations(doc, report, ids, new, lines, schema) -> None:
 
 def _tail(item) -> str:
     tail = item.extra.get(BRAT_TAIL)
-    return "\t" + tail.replace("\n", " ").replace("\r", " ") if isinstance(tail, str) else ""
+    return tail.replace("\n", " ").replace("\r", " ") if isinstance(tail, str) else ""
 
 
 def _arg_names(r: RelationRecord, schema: Schema | None) -> tuple[str, str]:

@@ -124,9 +124,14 @@ def read_pair(txt: Path, ann: Path, schema: Schema | None = None) -> DocumentRec
 
 def _keep_tail(item: Any, fields: list[str]) -> None:
     """What follows an E or R line's annotation (brat's own tutorials end R lines with a TAB
-    and nothing), kept so the line is written back as it was."""
+    and nothing; BioNLP's events without arguments end in a space), kept so the line is
+    written back as it was."""
+    body = fields[1]
+    tail = body[len(body.rstrip()):]
     if len(fields) > 2:
-        item.extra[BRAT_TAIL] = "\t".join(fields[2:])
+        tail += "\t" + "\t".join(fields[2:])
+    if tail:
+        item.extra[BRAT_TAIL] = tail
 
 
 def _read_t(d: _Doc, bid: str, fields: list[str]) -> SpanRecord:

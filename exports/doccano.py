@@ -145,11 +145,11 @@ def read(path: Path, options: ImportOptions | None = None) -> Iterator[DocumentR
     for file in jsonl_files(Path(path)):
         seen = False
         for lineno, obj in iter_jsonl(file):
-            seen = seen or any(k in obj for k in cols.label_keys)
+            seen = seen or any(k in obj for k in cols.seen_keys)
             yield _record(obj, file, lineno, cols)
         if cols.custom_label and not seen:  # a typo in the name, most likely: say so
             raise FormatError(str(file), None, f'no record has the label column '
-                                               f'"{cols.label_keys[0]}" '
+                                               f'"{cols.seen_keys[0]}" '
                                                '(--doccano-label-column)')
 
 
@@ -163,11 +163,14 @@ class _Columns:
         self.text = options.doccano_text_column
         label = options.doccano_label_column
         self.custom_label = label != "label"
-        self.label_keys = (label,) if self.custom_label else LABEL_KEYS
+        self.seen_keys = (label,) if self.custom_label else LABEL_KEYS
+        # "entities" and "cats" are read as themselves already: not a second time
+        self.label_keys = tuple(k for k in self.seen_keys
+                                if k != self.text and k not in ("entities", "cats"))
         self.hint = (" (the text column named with --doccano-text-column)"
                      if self.text != "text" else "")
         self.reserved = (frozenset(RESERVED) - {"text", "label", "labels"}) | {
-            self.text, *self.label_keys}
+            self.text, *self.seen_keys}
 
 
 _DEFAULT = _Columns(ImportOptions())
@@ -179,7 +182,9 @@ def _record(obj: dict, path: Path, lineno: int, cols: _Columns = _DEFAULT) -> Do
         try:
             require_text(obj, path, lineno, cols.text)
         except FormatError as exc:
-            raise FormatError(str(path), lineno, exc.message + cols.hint) from None
+            hint = cols.hint or (" (a file with its text under another key: "
+                                 "--doccano-text-column NAME)" if text is None else "")
+            raise FormatError(str(path), lineno, exc.message + hint) from None
     doc = DocumentRecord(text=text, origin=(str(path), lineno))
     title = obj.get("title")
     if isinstance(title, str):

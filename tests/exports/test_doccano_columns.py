@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.cli.main import main
+from exports import doccano
+from exports.base import ImportOptions
 from models.orm import Document, DocumentCategory, Span
 from models.store import Store
 
@@ -164,3 +166,24 @@ def test_a_record_spread_over_lines_is_refused_saying_so(tmp_path, capsys, conte
     assert len(err) == 1 and err[0].startswith(f"marginalia: error: {src}:{line}: ")
     assert words in err[0]
     assert stored(db) == ([], [], [])
+
+
+@pytest.mark.parametrize("label_column", ["entities", "cats"])
+def test_a_label_column_doccano_reads_anyway_is_read_once(tmp_path, label_column):
+    row = {"body": TEXT_B, "entities": [[0, 12, "PER"]], "cats": ["history"]}
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, write_jsonl(tmp_path / "in.jsonl", [row]), "--doccano-text-column",
+                   "body", "--doccano-label-column", label_column) == 0
+    assert stored(db) == ([TEXT_B], [(0, 12, "PER")], ["history"])
+    # and read once, not twice (the store would hide a duplicate it is given)
+    options = ImportOptions(doccano_text_column="body", doccano_label_column=label_column)
+    (doc,) = doccano.read(tmp_path / "in.jsonl", options)
+    assert len(doc.spans) == 1 and len(doc.categories) == 1
+
+
+def test_a_text_column_named_like_doccanos_labels_is_not_a_category(tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    row = {"labels": TEXT_C, "label": ["positive"]}
+    assert import_(db, write_jsonl(tmp_path / "in.jsonl", [row]), "--doccano-text-column",
+                   "labels") == 0
+    assert stored(db) == ([TEXT_C], [], ["positive"])

@@ -500,6 +500,9 @@ def _spread_record(data: bytes, path: Path, lineno: int) -> FormatError | None:
     last = lineno + text.count("\n", 0, end)
     if last == lineno:
         return None
+    if Path(path).suffix.lower() == ".json":  # doccano's .json is an array of records
+        return FormatError(str(path), lineno, f"a JSON object over lines {lineno} to {last}, "
+                                              "not an array of records ([{...}, {...}])")
     return FormatError(str(path), lineno, f"not one JSON object per line: a record spread "
                                           f"over lines {lineno} to {last} (JSONL takes one object "
                                           "per line)")

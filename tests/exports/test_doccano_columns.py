@@ -187,3 +187,14 @@ def test_a_text_column_named_like_doccanos_labels_is_not_a_category(tmp_path):
     assert import_(db, write_jsonl(tmp_path / "in.jsonl", [row]), "--doccano-text-column",
                    "labels") == 0
     assert stored(db) == ([TEXT_C], [], ["positive"])
+
+
+def test_a_json_file_holding_one_object_is_refused_saying_what_doccano_wants(tmp_path,
+                                                                           capsys):
+    src = tmp_path / "one.json"  # doccano's .json import is an array of records
+    src.write_text(PRETTY + "\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"marginalia: error: {src}:1: ")
+    assert "lines 1 to 6" in err[0] and "array" in err[0]

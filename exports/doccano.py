@@ -28,6 +28,9 @@ label] lists, ``relations``, ``cats`` (a list of category names), ``label`` as [
 label] lists (spans) or as names (categories, doccano's text classification; ``labels``
 too, the other name doccano's files give that column, written back under it). A JSON array
 file (doccano's .json export) is read too; its errors name the line where the item starts.
+``label`` may also hold one name, or spans as doccano's ``{"start_offset", ...}`` objects.
+The text and label keys can have other names (ImportOptions: doccano's import options
+``column_data`` and ``column_label``); exports write doccano's own, as doccano does.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,6 +69,27 @@ class ExportOptions:
                                   f"not {self.doccano_form!r}")
         if not 0.0 <= self.dev_ratio < 1.0:
             raise ValidationError(f"dev ratio must be in [0, 1), not {self.dev_ratio}")
+
+
+@dataclass
+class ImportOptions:
+    # doccano's import dialog lets a user name the text and the label columns ("column_data"
+    # and "column_label"); a file written with other names than these defaults is read so.
+    doccano_text_column: str = "text"
+    doccano_label_column: str = "label"
+
+    def __post_init__(self) -> None:
+        for what, name in (("text", self.doccano_text_column),
+                           ("label", self.doccano_label_column)):
+            if not isinstance(name, str) or not name.strip():
+                raise ValidationError(f"the doccano {what} column needs a name")
+        if self.doccano_text_column == self.doccano_label_column:
+            raise ValidationError("the doccano text and label columns need two names, not "
+                                  f"{self.doccano_text_column!r} twice")
+
+    def changed(self) -> list[str]:
+        """The options set to something other than their defaults (by field name)."""
+        return [f.name for f in fields(self) if getattr(self, f.name) != f.default]
 
 
 @dataclass
@@ -440,13 +461,51 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
             line = line[3:]
         if not line.strip():
             continue
-        obj = _loads(line, path, lineno)
+        try:
+            obj = _loads(line, path, lineno)
+        except FormatError as exc:
+            raise _spread_record(data, path, lineno) or exc from None
         if not isinstance(obj, dict):
             raise FormatError(str(path), lineno, "a line is not a JSON object")
         yield lineno, obj
 
 
 _BOM = "\ufeff".encode("utf-8")
+
+
+def _spread_record(data: bytes, path: Path, lineno: int) -> FormatError | None:
+    """The error to give when the line that failed starts a record spread over several lines
+    (a pretty-printed object, or several): JSONL is one object per line, and doccano's
+    reader refuses such a file line by line too. None when that is not what happened."""
+    start = 0
+    for _ in range(lineno - 1):
+        start = data.index(b"\n", start) + 1
+    try:
+        text = data[start:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    pos = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    if not text.startswith("{", pos):
+        return None
+    try:
+        _, end = json.JSONDecoder().raw_decode(text, pos)
+    except RecursionError:
+        return None
+    except json.JSONDecodeError as exc:
+        if exc.lineno == 1 or not text[exc.pos:].strip():  # a broken or a cut line
+            return None
+        return FormatError(str(path), lineno, "malformed JSON: not one object per line (a "
+                                              "record spread over several lines from here?), "
+                                              f"and at line {lineno + exc.lineno - 1}: {exc.msg}")
+    last = lineno + text.count("\n", 0, end)
+    if last == lineno:
+        return None
+    if Path(path).suffix.lower() == ".json":  # doccano's .json is an array of records
+        return FormatError(str(path), lineno, f"a JSON object over lines {lineno} to {last}, "
+                                              "not an array of records ([{...}, {...}])")
+    return FormatError(str(path), lineno, f"not one JSON object per line: a record spread "
+                                          f"over lines {lineno} to {last} (JSONL takes one object "
+                                          "per line)")
 
 
 def _iter_array(data: bytes, path: Path) -> Iterator[tuple[int, dict]]:
@@ -524,11 +583,11 @@ def _loads(raw: bytes, path: Path, lineno: int | None) -> Any:
                           f"malformed JSON: {exc.msg} (column {exc.colno})") from None
 
 
-def require_text(obj: dict, path: Path, lineno: int) -> str:
-    text = obj.get("text")
+def require_text(obj: dict, path: Path, lineno: int, key: str = "text") -> str:
+    text = obj.get(key)
     if not isinstance(text, str):
         what = "missing" if text is None else f"a {type(text).__name__}, not a string"
-        raise FormatError(str(path), lineno, f'"text" is {what}')
+        raise FormatError(str(path), lineno, f'"{key}" is {what}')
     return text
 
 

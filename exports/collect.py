@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from exports import registry
+from exports.base import ImportOptions
 from models.errors import FormatError
 from models.records import DocumentRecord
 
@@ -65,11 +66,15 @@ def _walk(folder: Path, fmt: str) -> list[tuple[Path, str]]:
     return found
 
 
-def read_all(pairs: list[tuple[Path, str]]) -> Iterator[DocumentRecord]:
+def read_all(pairs: list[tuple[Path, str]],
+             options: ImportOptions | None = None) -> Iterator[DocumentRecord]:
     for path, fmt in pairs:
-        reader = registry.get(fmt).read
+        decl = registry.get(fmt)
         try:
-            yield from reader(path)
+            if decl.import_options:
+                yield from decl.read(path, options or ImportOptions())
+            else:
+                yield from decl.read(path)
         except FormatError:
             raise
         except RecursionError:

@@ -28,6 +28,9 @@ label] lists, ``relations``, ``cats`` (a list of category names), ``label`` as [
 label] lists (spans) or as names (categories, doccano's text classification; ``labels``
 too, the other name doccano's files give that column, written back under it). A JSON array
 file (doccano's .json export) is read too; its errors name the line where the item starts.
+``label`` may also hold one name, or spans as doccano's ``{"start_offset", ...}`` objects.
+The text and label keys can have other names (ImportOptions: doccano's import options
+``column_data`` and ``column_label``); exports write doccano's own, as doccano does.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from exports.base import (
     output_file,
     ExportOptions,
     ExportReport,
+    ImportOptions,
     check_offsets,
     iter_jsonl,
     jsonl_files,
@@ -139,31 +143,81 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
     return report
 
 
-def read(path: Path) -> Iterator[DocumentRecord]:
+def read(path: Path, options: ImportOptions | None = None) -> Iterator[DocumentRecord]:
+    cols = _Columns(options or ImportOptions())
     for file in jsonl_files(Path(path)):
+        seen = False
         for lineno, obj in iter_jsonl(file):
-            yield _record(obj, file, lineno)
+            seen = seen or any(k in obj for k in cols.seen_keys)
+            yield _record(obj, file, lineno, cols)
+        if cols.custom_label and not seen:  # a typo in the name, most likely: say so
+            raise FormatError(str(file), None, f'no record has the label column '
+                                               f'"{cols.seen_keys[0]}" '
+                                               '(--doccano-label-column)')
 
 
-def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
-    text = require_text(obj, path, lineno)
+class _Columns:
+    """The keys of the text and of the labels: doccano's defaults ("text"; "label", and
+    "labels" its own files use too) or the ones a user named, as in doccano's import dialog.
+    A named label column takes the place of both; "text", "label" and "labels" set aside
+    are then kept as meta like any other key."""
+
+    def __init__(self, options: ImportOptions):
+        self.text = options.doccano_text_column
+        label = options.doccano_label_column
+        self.custom_label = label != "label"
+        self.seen_keys = (label,) if self.custom_label else LABEL_KEYS
+        # "entities" and "cats" are read as themselves already: not a second time
+        self.label_keys = tuple(k for k in self.seen_keys
+                                if k != self.text and k not in ("entities", "cats"))
+        self.hint = (" (the text column named with --doccano-text-column)"
+                     if self.text != "text" else "")
+        self.reserved = (frozenset(RESERVED) - {"text", "label", "labels"}) | {
+            self.text, *self.seen_keys}
+
+
+_DEFAULT = _Columns(ImportOptions())
+
+
+def _record(obj: dict, path: Path, lineno: int, cols: _Columns = _DEFAULT) -> DocumentRecord:
+    text = obj.get(cols.text)
+    if type(text) is not str:
+        try:
+            require_text(obj, path, lineno, cols.text)
+        except FormatError as exc:
+            hint = cols.hint or (" (a file with its text under another key: "
+                                 "--doccano-text-column NAME)" if text is None else "")
+            raise FormatError(str(path), lineno, exc.message + hint) from None
     doc = DocumentRecord(text=text, origin=(str(path), lineno))
     title = obj.get("title")
     if isinstance(title, str):
         doc.title = title
+    reserved = cols.reserved
     for k, v in obj.items():
-        if k not in RESERVED:
+        if k not in reserved:
             doc.meta[k] = v
     if ACTIVE_KEY in obj:  # checked with the record's other fields before it is stored
         doc.active_seconds = obj[ACTIVE_KEY]
-    label = obj.get("label")
     names = _names(obj.get("cats", []), path, lineno, '"cats"')
-    if isinstance(label, list) and label and all(isinstance(x, str) for x in label):
-        names += label
-    keyed = {}
-    if "labels" in obj:
-        keyed = {n: {"doccano_key": "labels"}
-                 for n in _names(obj["labels"], path, lineno, '"labels"')}
+    keyed: dict[str, dict] = {}
+    span_lists = []
+    for key in cols.label_keys:
+        value = obj.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str) and value:  # one category (doccano's CSV, or JSON so)
+            value = [value]
+        if not isinstance(value, list):
+            raise FormatError(str(path), lineno, f'"{key}" is neither a list of [start, end, '
+                                                 'label] nor category names')
+        if value and all(isinstance(x, str) for x in value):  # text classification
+            found = _names(value, path, lineno, f'"{key}"')
+            if key == "labels":  # written back under the name its file gave it
+                keyed.update((n, {"doccano_key": "labels"}) for n in found)
+            else:
+                names += found
+        else:
+            span_lists.append((key, value))
     doc.categories = [CategoryRecord(n, extra=dict(keyed.get(n, {})))
                       for n in dict.fromkeys([*names, *keyed])]
     if "entities" in obj:
@@ -192,18 +246,17 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
                 raise FormatError(str(path), lineno, f"relation {i} has no type")
             rid = str(rel["id"]) if "id" in rel else f"R{i}"
             doc.relations.append(RelationRecord(head, tail, rtype, id=rid))
-    names = isinstance(label, list) and label and all(isinstance(x, str) for x in label)
-    if isinstance(label, list) and not names:  # names: text classification, read above
-        for i, item in enumerate(label, 1):
-            if not isinstance(item, (list, tuple)) or len(item) != 3:
-                raise FormatError(str(path), lineno, f"label {i} is not [start, end, label]")
-            start, end = check_offsets(item[0], item[1], text, path, lineno, f"label {i}")
+    for key, items in span_lists:  # sequence labeling: [start, end, label] (or doccano's dict)
+        for i, item in enumerate(items, 1):
+            what = "label" if key == "label" else f'"{key}" item'
+            if isinstance(item, dict):  # doccano reads {"start_offset", ...} here too
+                item = [item.get("start_offset"), item.get("end_offset"), item.get("label")]
+            elif not isinstance(item, (list, tuple)) or len(item) != 3:
+                raise FormatError(str(path), lineno, f"{what} {i} is not [start, end, label]")
+            start, end = check_offsets(item[0], item[1], text, path, lineno, f"{what} {i}")
             if not isinstance(item[2], str) or not item[2]:
-                raise FormatError(str(path), lineno, f"label {i} has no label name")
-            doc.spans.append(SpanRecord(start, end, item[2], id=f"T{i}"))
-    elif label is not None and not isinstance(label, list):
-        raise FormatError(str(path), lineno, '"label" is neither a list of [start, end, '
-                                             'label] nor a list of strings')
+                raise FormatError(str(path), lineno, f"{what} {i} has no label name")
+            doc.spans.append(SpanRecord(start, end, item[2], id=f"T{len(doc.spans) + 1}"))
     return doc
 
 
@@ -266,4 +319,10 @@ FORMAT = Format(
     options=(Option("doccano_form", "--doccano-form", choices=DOCCANO_FORMS,
                     help='"entities" (with relations and cats), the older "label" form, "intent" '
                          '(entities as lists, with cats) or "classification" (label: the '
-                         'categories)'),))
+                         'categories)'),),
+    import_options=(
+        Option("doccano_text_column", "--doccano-text-column", metavar="NAME",
+               help="the key holding the text (doccano's import option column_data)"),
+        Option("doccano_label_column", "--doccano-label-column", metavar="NAME",
+               help="the key holding the labels, category names or [start, end, label] "
+                    "(doccano's column_label)")))

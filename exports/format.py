@@ -22,20 +22,23 @@ SNIFF_BYTES = 1 << 20
 
 @dataclass(frozen=True)
 class Option:
-    """An export option a format takes: a field of ExportOptions and its flag on the CLI.
-    The default is the field's own default in ExportOptions (one place for it)."""
+    """An option a format takes: a field of ExportOptions (or, for its reader, of
+    ImportOptions) and its flag on the CLI. The default is the field's own default there
+    (one place for it)."""
 
-    field: str  # ExportOptions attribute, e.g. "conll_scheme"
+    field: str  # ExportOptions or ImportOptions attribute, e.g. "conll_scheme"
     flag: str  # e.g. "--scheme"
     help: str = ""
     choices: tuple[str, ...] | None = None
     type: Callable[[str], Any] = str
+    metavar: str | None = None
 
     @property
     def default(self) -> Any:
-        from exports.base import ExportOptions
+        from exports.base import ExportOptions, ImportOptions
 
-        return {f.name: f.default for f in fields(ExportOptions)}[self.field]
+        return {f.name: f.default for cls in (ExportOptions, ImportOptions)
+                for f in fields(cls)}[self.field]
 
 
 # Shared by the writers that need tokens (spaCy, CoNLL, Prodigy). "error" stays a library
@@ -105,6 +108,9 @@ class Format:
     read_schema: Callable[[Path], Any] | None = None  # the schema the files bring, if any
     schema_file: Callable[[Path], Path | None] | None = None  # and the file it is read from
     options: tuple[Option, ...] = ()  # the export options its writer reads
+    # the import options its reader takes; a format with some is read as read(path, options)
+    # (an ImportOptions), the others as read(path)
+    import_options: tuple[Option, ...] = ()
     writes_folder: bool = False  # the export is a folder (spaCy's train/dev, brat's pairs)
     # its writer carries a rejected span as rejected (Prodigy's "answer": "reject", DocBin's
     # doc.spans["incorrect_spans"]): the export gives it the rejected labels too

@@ -60,6 +60,15 @@ def export_options() -> list[tuple[Option, list[str]]]:
     return list(seen.values())
 
 
+def import_options() -> list[tuple[Option, list[str]]]:
+    """Each import option once, with the formats whose readers take it."""
+    seen: dict[str, tuple[Option, list[str]]] = {}
+    for f in FORMATS:
+        for opt in f.import_options:
+            seen.setdefault(opt.field, (opt, []))[1].append(f.name)
+    return list(seen.values())
+
+
 def folder_format(folder: Path) -> str | None:
     """The format that takes this folder as a whole (brat: it holds .ann files), if any."""
     return next((f.name for f in FORMATS if f.sniff_folder and f.sniff_folder(folder)), None)

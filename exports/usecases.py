@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from exports import registry
-from exports.base import ExportOptions, ExportReport
+from exports.base import ExportOptions, ExportReport, ImportOptions
 from exports.collect import expand, read_all
-from models.errors import FormatError
+from models.errors import FormatError, ValidationError
 from models.orm import GOLD
 from models.schema import Schema
 
@@ -59,11 +59,17 @@ class ImportOutcome:
 
 def import_paths(service, project: str, paths: list[str | Path], fmt: str = "auto", *,
                  annotator: str | None = None, strict: bool = False,
+                 options: ImportOptions | None = None,
                  progress: Progress = _quiet) -> ImportOutcome:
     """Read files and folders (recursive) and store them in one transaction.
 
     A brat folder's annotation.conf becomes the schema of a new project (or widens an
-    existing one; refused with `strict` when it would add labels)."""
+    existing one; refused with `strict` when it would add labels). `options` are the
+    readers' (doccano's column names); one set away from its default needs the format
+    that reads it chosen, not detected (a file with other column names is not recognised
+    as that format by its keys)."""
+    options = options or ImportOptions()
+    _check_options(options, fmt)
     pairs = expand(list(paths), fmt)
     records = []
     schema: Schema | None = None
@@ -73,7 +79,7 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
     try:
         for i, (path, f) in enumerate(pairs):
             progress(i, len(pairs), f"reading {path.name}")
-            records.extend(read_all([(path, f)]))
+            records.extend(read_all([(path, f)], options))
             decl = registry.get(f)  # a schema the files bring (brat's annotation.conf)
             found = decl.read_schema(path) if decl.read_schema is not None else None
             if found is not None:
@@ -93,6 +99,15 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
                                     schema=schema,
                                     progress=lambda n: progress(n, total, "storing"))
     return ImportOutcome(report, pairs, confs)
+
+
+def _check_options(options: ImportOptions, fmt: str) -> None:
+    takes = {opt.field: (opt, formats) for opt, formats in registry.import_options()}
+    for name in options.changed():
+        opt, formats = takes[name]
+        if fmt not in formats:
+            raise ValidationError(f"{opt.flag} is read with --format {' or '.join(formats)}"
+                                  f" only (the format chosen is {fmt!r})")
 
 
 def _merged(a: Schema, b: Schema) -> Schema:

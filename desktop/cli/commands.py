@@ -30,11 +30,16 @@ def cmd_project(args) -> int:
     return 0
 
 def cmd_import(args) -> int:
+    from exports import registry
+    from exports.base import ImportOptions
     from exports.usecases import import_paths
 
+    options = ImportOptions(**{opt.field: getattr(args, opt.field)
+                               for opt, _ in registry.import_options()})
     bar = Progress("reading", 0)
     outcome = import_paths(open_for(args), args.project, args.paths, args.format,
-                           annotator=args.annotator, strict=args.strict, progress=bar.update)
+                           annotator=args.annotator, strict=args.strict, options=options,
+                           progress=bar.update)
     bar.done()
     report = outcome.report
     for label in report.labels_added:

@@ -44,6 +44,10 @@ def _import_formats(parser: argparse.ArgumentParser) -> None:
     from exports import registry
 
     parser.add_argument("--format", default="auto", choices=["auto", *registry.names()])
+    for opt, formats in registry.import_options():
+        parser.add_argument(opt.flag, dest=opt.field, default=opt.default, type=opt.type,
+                            choices=opt.choices, metavar=opt.metavar,
+                            help=f"{opt.help} (--format {', '.join(formats)})".lstrip())
 
 
 def _export_formats(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,8 @@
 """File > Import...: files and folders into the open project, in the background.
 
 Calls the same use case as `marginalia import` (exports.usecases.import_paths): format
-detected or chosen, the annotator's layer, --strict, a brat folder's annotation.conf."""
+detected or chosen, the annotator's layer, --strict, the readers' options (doccano's column
+names), a brat folder's annotation.conf."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from desktop.dialogs.job_panel import JobPanel
 from desktop.jobs import Jobs
 from desktop.workspace import Workspace
 from exports import registry
-from models.errors import FormatError
+from exports.base import ImportOptions
+from models.errors import FormatError, ValidationError
 
 AUTO = "auto"
 
@@ -59,6 +61,18 @@ class ImportDialog(QDialog):
                                 "stored)")
         self.strict.setObjectName("strict")
         form.addRow("", self.strict)
+        # the readers' options (doccano's column names), as the formats declare them; each
+        # is shown only with its format chosen (the core refuses them otherwise), as the
+        # export dialog shows its options
+        self.reader_options: dict[str, tuple[QLineEdit, list[str]]] = {}
+        for opt, formats in registry.import_options():
+            edit = QLineEdit(str(opt.default), objectName=opt.field)
+            edit.setToolTip(opt.help)
+            form.addRow(opt.field.replace("_", " ").capitalize() + ":", edit)
+            self.reader_options[opt.field] = (edit, formats)
+        self._form = form
+        self.format.currentIndexChanged.connect(self._show_options)
+        self._show_options()
         lay.addLayout(form)
 
         self.panel = JobPanel(jobs)
@@ -97,6 +111,19 @@ class ImportDialog(QDialog):
             found = exc.message
         item.setText(f"{path}    ({found})")
 
+    def _show_options(self) -> None:
+        fmt = self.format.currentData()
+        for edit, formats in self.reader_options.values():
+            self._form.setRowVisible(edit, fmt in formats)
+
+    def chosen_options(self) -> ImportOptions:
+        """The readers' options: those of the chosen format as typed, the others' defaults
+        (an empty field is its default)."""
+        fmt = self.format.currentData()
+        return ImportOptions(**{name: edit.text().strip() for name, (edit, formats)
+                                in self.reader_options.items()
+                                if fmt in formats and edit.text().strip()})
+
     def _redetect(self) -> None:
         for i in range(self.paths.count()):
             self._describe(self.paths.item(i))
@@ -130,10 +157,15 @@ class ImportDialog(QDialog):
         fmt = self.format.currentData()
         annotator = self.annotator.text().strip() or None
         strict = self.strict.isChecked()
+        try:
+            options = self.chosen_options()
+        except ValidationError as exc:
+            self.panel.failed(exc, "nothing was stored")
+            return False
 
         def work(state):
             return import_paths(svc, project, paths, fmt, annotator=annotator, strict=strict,
-                                progress=state.progress)
+                                options=options, progress=state.progress)
 
         names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
         if not self.jobs.start(f"Importing {names}", work, self._done, self._failed):

@@ -110,3 +110,44 @@ def test_export_dialog_shows_only_the_options_of_the_format(qtbot, window):
     assert dlg.dev.isVisibleTo(dlg) and not dlg.scheme.isVisibleTo(dlg)
     dlg.format.setCurrentIndex(dlg.format.findData("brat"))
     assert not dlg.misaligned.isVisibleTo(dlg)
+
+
+def test_import_dialog_reads_doccano_columns_a_user_named(qtbot, window, db, tmp_path):
+    """doccano's import dialog lets the text and label keys have other names; ours too."""
+    src = tmp_path / "reviews.jsonl"
+    rows = [{"review": "Lovely quiet hotel.", "verdict": ["positive"]},
+            {"review": "Mo Farah ran.", "verdict": [[0, 8, "PER"]], "page": 3}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    dlg = open_dialog(qtbot, window, "import")
+    text_col, label_col = dlg.reader_options["doccano_text_column"][0], \
+        dlg.reader_options["doccano_label_column"][0]
+    assert not text_col.isVisibleTo(dlg)  # only with doccano chosen
+    dlg.format.setCurrentIndex(dlg.format.findData("doccano"))
+    assert text_col.isVisibleTo(dlg) and label_col.isVisibleTo(dlg)
+    assert (text_col.text(), label_col.text()) == ("text", "label")  # doccano's defaults
+    text_col.setText("review")
+    label_col.setText("verdict")
+    dlg.add_path(src)
+    run(qtbot, window, dlg)
+
+    texts = {db.load(d.id).text: d.id for d in db.documents(window.ws.project_id)}
+    assert {"Lovely quiet hotel.", "Mo Farah ran."} <= set(texts)
+    spans = db.load(texts["Mo Farah ran."]).spans
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 8, "PER")]
+    assert db.load(texts["Lovely quiet hotel."]).accepted_categories == ["positive"]
+    assert "stored 2 document(s)" in dlg.panel.report.toPlainText()
+
+
+def test_import_dialog_refuses_a_record_without_the_named_text_column(qtbot, window, db,
+                                                                       tmp_path):
+    src = tmp_path / "reviews.jsonl"
+    src.write_text('{"review": "Fine."}\n{"text": "no review key"}\n', encoding="utf-8")
+    before = len(db.documents(window.ws.project_id))
+    dlg = open_dialog(qtbot, window, "import")
+    dlg.format.setCurrentIndex(dlg.format.findData("doccano"))
+    dlg.reader_options["doccano_text_column"][0].setText("review")
+    dlg.add_path(src)
+    run(qtbot, window, dlg)
+    assert len(db.documents(window.ws.project_id)) == before  # nothing half-stored
+    status = dlg.panel.status.text()
+    assert status.startswith("⚠") and f"{src}:2:" in status and '"review"' in status

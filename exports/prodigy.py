@@ -123,6 +123,7 @@ SPAN_KEYS = ("start", "end", "token_start", "token_end", "label", "answer", "kb_
 EXTRA = "prodigy"
 # The same span given again in one task: its other copies' keys, to be written back.
 REPEATS = "prodigy_repeats"
+ORDER = "prodigy_index"  # the span's place in its task's "spans", which need not be by offset
 PLACE_KEYS = ("start", "end", "token_start", "token_end", "label")
 # Views of Prodigy's binary interfaces: one suggestion per task, accepted or rejected.
 BINARY_VIEWS = ("ner", "classification", "binary")
@@ -183,6 +184,31 @@ def _task(doc: DocumentRecord, options: ExportOptions, report: ExportReport,
         yield _choice_of(out, rest_cats, schema, report)
 
 
+def _task_order(p: tuple) -> tuple:
+    """Spans as their task listed them; those it did not list (or whose place a file gave
+    wrongly) after them, by offset."""
+    s, _, extra = p
+    k = extra.get(ORDER)
+    return (0, k) if type(k) is int else (1, 0), s.start, s.end, s.label
+
+
+def _as_read(out: dict, absent) -> None:
+    """A task read from a file keeps its keys: what it did not have is not added (see
+    _note_absent). Its "tokens" stay out unless spans were given to a task that had none."""
+    absent = set(absent) if isinstance(absent, (list, tuple)) else set()
+    if "spans" in absent and not out.get("spans"):
+        out.pop("spans", None)
+    if "tokens" in absent and ("spans" in absent or not out.get("spans")
+                               or "token_start" in absent):
+        out.pop("tokens", None)
+    if "ws" in absent and out.get("tokens"):
+        out["tokens"] = [{k: v for k, v in t.items() if k != "ws"} for t in out["tokens"]]
+    if "token_start" in absent:
+        for d in out.get("spans") or ():
+            d.pop("token_start", None)
+            d.pop("token_end", None)
+
+
 def _span_answer(span: SpanRecord, own: str | None, task_answer: str | None) -> str | None:
     """What a span is written with: its own answer in the task (`own`) while its state
     still says so; nothing when it follows its task's answer; else the answer of its
@@ -205,7 +231,7 @@ def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
         task_answer = ANSWER_OF_STATUS.get(doc.status or "")
     spans_out: list[dict] = []
     by_id: dict[str, dict] = {}
-    for s, own, extra in sorted(spans, key=lambda p: (p[0].start, p[0].end, p[0].label)):
+    for s, own, extra in sorted(spans, key=_task_order):
         se = align_span(s, index, doc, options, report)
         if se is None:
             continue
@@ -261,9 +287,7 @@ def _one(doc: DocumentRecord, spans: list[tuple[SpanRecord, str | None, dict]],
     for key, value in fields.items():
         if key not in OWN_KEYS and key != PRIVATE:
             out[key] = value
-    for key in (fields.get(PRIVATE) or {}).get("absent", ()):
-        if key in ("tokens", "spans") and not out.get("spans"):
-            out.pop(key, None)  # a category task that had none
+    _as_read(out, (fields.get(PRIVATE) or {}).get("absent", ()))
     if doc.active_seconds:  # in "meta", where Prodigy keeps what a task says about itself
         out["meta"] = {**(out.get("meta") or {}), ACTIVE_KEY: doc.active_seconds}
     if "_input_hash" not in out:
@@ -388,9 +412,6 @@ def _categories(obj: dict, doc: DocumentRecord, task: TaskRecord, path: Path,
         doc.categories.append(CategoryRecord(obj["label"], state=state, task=0))
     else:
         return
-    absent = [k for k in ("tokens", "spans") if k not in obj]
-    if absent:
-        task.fields[PRIVATE] = {"absent": absent}
 
 
 def read_schema(path: Path) -> Schema | None:
@@ -535,6 +556,8 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
         rest = {k: v for k, v in d.items() if k not in SPAN_KEYS}
         if rest:  # the model's "score", "rank", "source", "input_hash", the "text", ...
             span.extra = {EXTRA: rest}
+        if what.startswith("span "):
+            span.extra[ORDER] = len(keyed)
         keyed[key] = span
         doc.spans.append(span)
         return span
@@ -566,7 +589,24 @@ def _record(obj: dict, path: Path, lineno: int) -> DocumentRecord:
             raise FormatError(str(path), lineno, f"relation {i} has no label")
         doc.relations.append(RelationRecord(ends[0].id, ends[1].id, label, id=f"R{i}", task=0,
                                             state=STATE_OF_ANSWER[task.answer]))
+    _note_absent(obj, task)
     return doc
+
+
+def _note_absent(obj: dict, task: TaskRecord) -> None:
+    """What the task's keys did not have, so it is written back without them: no "tokens"
+    or "spans" key, tokens without "ws", spans without token indices (older Prodigy and
+    hand-made files). All of them follow from the text, so nothing is lost. (Missing
+    hashes are still written: they are what Prodigy's database holds for the task.)"""
+    absent = [k for k in ("tokens", "spans") if k not in obj]
+    tokens, spans = obj.get("tokens") or [], obj.get("spans") or []
+    if tokens and not any("ws" in t for t in tokens):
+        absent.append("ws")
+    if spans and not any("token_start" in d or "token_end" in d for d in spans):
+        absent.append("token_start")
+    if absent:
+        private = task.fields.setdefault(PRIVATE, {})
+        private["absent"] = sorted(set(private.get("absent", ())) | set(absent))
 
 
 # ---- the declaration the registry reads ---------------------------------------------------------

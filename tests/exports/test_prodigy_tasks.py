@@ -228,3 +228,21 @@ def test_older_teach_tasks_without_a_view_are_binary_even_with_several_suggestio
     assert json.loads(capsys.readouterr().out)["binary_documents"] == 1
     assert run("--db", db, "stats", "--project", "p") == 0
     assert "; 1 document with incomplete labels (binary tasks)" in capsys.readouterr().out
+
+
+def test_a_task_comes_back_with_its_own_keys_and_order(tmp_path):
+    """Older Prodigy and hand-made tasks: tokens without "ws", spans without token indices
+    and not in offset order, no "spans" key at all. Each comes back as it was (JSON-equal),
+    nothing added but the hashes Prodigy's database holds for every task."""
+    text = "Apache and MySQL run on Linux."
+    old = {"text": text, "tokens": [
+        {"text": w, "start": s, "end": s + len(w), "id": i}
+        for i, (w, s) in enumerate([("Apache", 0), ("and", 7), ("MySQL", 11), ("run", 17),
+                                    ("on", 21), ("Linux", 24), (".", 29)])],
+        "spans": [{"start": 11, "end": 16, "label": "PRODUCT", "score": 0.2},
+                  {"start": 0, "end": 6, "label": "PRODUCT", "score": 0.9}],
+        "answer": "accept", "_input_hash": 1, "_task_hash": 2}
+    bare = {"text": "Nothing here.", "meta": {"source": "wire"}, "answer": "accept",
+            "_input_hash": 3, "_task_hash": 4}
+    _, back = roundtrip(tmp_path, [old, bare])
+    assert back == [old, bare]

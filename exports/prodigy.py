@@ -25,6 +25,9 @@ manual, and every other top-level field as given (``_input_hash``,
 ``_task_hash``, ``_view_id``, ``_session_id``, ``_timestamp``, ``meta``, ...); its spans and
 relations point at it. The writer writes each task back as itself, one line per task even
 when several have one text, with its own answer, spans (each with its own answer) and fields.
+It keeps its own keys and order: spans as the task listed them, and no key the file did not
+have (tokens without ``ws``, spans without token indices, no ``tokens``/``spans`` at all, as
+older Prodigy versions and hand-made files write them; all follow from the text).
 A span two tasks accept is stored once; the second task holds it through
 ``SpanRecord.other_tasks`` (the task_spans table), with its own answer there.
 Labels made after the import (in no task) go into one more task of that document.

@@ -35,8 +35,9 @@ class RelationRules:
 
         ent_tokens = [i for i, j in enumerate(ent_at) if j is not None]
         found: list[tuple[str, int, int]] = []
+        columns: dict = {}  # token attributes read once for all the rules
         for relation, nodes, hi, ti in self.fast_rules:
-            for token_ids in match(doc, nodes, ent_type, ent_tokens):
+            for token_ids in match(doc, nodes, ent_type, ent_tokens, columns):
                 found.append((relation, token_ids[hi], token_ids[ti]))
         if self.dep_matcher is not None:
             from spacy.tokens import Span

@@ -94,8 +94,11 @@ def _step(doc, tok, op: str) -> Iterator:
 
 
 def match(doc, nodes: list[_Node], ent_type: Callable[[int], str],
-          ent_tokens: list[int]) -> Iterator[list[int]]:
-    """Every assignment of tokens to the nodes (token indexes, in pattern order)."""
+          ent_tokens: list[int], columns: dict | None = None) -> Iterator[list[int]]:
+    """Every assignment of tokens to the nodes (token indexes, in pattern order).
+    `columns` (attribute -> its value for every token) is shared by the rules run on one
+    doc: the first node is checked on those lists, not on a Token made per rule and token
+    (most of the matching's time)."""
 
     def ok(node: _Node, tok) -> bool:
         if node.ent_check is not None and not node.ent_check(ent_type(tok.i)):
@@ -107,9 +110,17 @@ def match(doc, nodes: list[_Node], ent_type: Callable[[int], str],
 
     first = nodes[0]
     if first.ent_check is not None and not first.ent_check(""):
-        starts = (doc[i] for i in ent_tokens)  # an entity node: only entity tokens qualify
+        cand = ent_tokens  # an entity node: only entity tokens qualify
     else:
-        starts = iter(doc)
+        cand = range(len(doc))
+    columns = {} if columns is None else columns
+    for attr, pred in first.checks:
+        if attr not in columns:
+            columns[attr] = [getattr(t, attr) for t in doc]
+        col = columns[attr]
+        cand = [i for i in cand if pred(col[i])]
+    if first.ent_check is not None:
+        cand = [i for i in cand if first.ent_check(ent_type(i))]
     assigned: list = [None] * len(nodes)
 
     def extend(k: int) -> Iterator[list[int]]:
@@ -122,7 +133,6 @@ def match(doc, nodes: list[_Node], ent_type: Callable[[int], str],
                 assigned[k] = tok
                 yield from extend(k + 1)
 
-    for tok in starts:
-        if ok(first, tok):
-            assigned[0] = tok
-            yield from extend(1)
+    for i in cand:
+        assigned[0] = doc[i]
+        yield from extend(1)

@@ -97,6 +97,13 @@ def run(args) -> int:
         if any(how not in ("auto",) for how, _ in actions):
             raise UsageError("decisions, --approve and --return need --document")
         doc_ids = [d["id"] for d in svc.review_queue(pid)]
+    if args.document is None and actions:  # --auto over the project: one step
+        done = svc.accept_agreed_project(pid).after["documents"]
+        actions = []
+        for doc_id in doc_ids:
+            if not args.json:
+                print(f"document {doc_id}: {done.get(doc_id, {}).get('decided', 0)} agreed "
+                      "label(s) put into gold")
     for doc_id in doc_ids:
         for how, arg in actions:
             line = _run_action(svc, doc_id, how, arg)

@@ -70,8 +70,9 @@ def plan_spans(schema, policy, doc, layer: LayerSpans, gold: list[tuple[tuple, i
     new: list[tuple[Version, Any]] = []
     for v in spans:
         key = v.key
-        if any(k == key for k, _ in gold) or any(overlaps(key, k) for k, _ in gold):
-            continue  # settled by an earlier one in this step
+        start, end = key[0], key[1]
+        if any(k == key or (start < k[1] and k[0] < end) for k, _ in gold):
+            continue  # settled by an earlier one in this step (the same, or overlapping)
         row = rows[v.refs[0][0]]
         try:
             check_span(schema, doc.length, row.start, row.end, row.label,

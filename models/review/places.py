@@ -303,10 +303,14 @@ class ReviewState:
         for it in self.items(kind):
             by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
         out = []
+        state = self.state
         for place, by_key in by_place.items():
-            vs = [Version(kind, key, tuple(i.layer for i in its),
-                          tuple((i.id, i.version) for i in its), self.state(kind, key))
-                  for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))]
+            keyed = list(by_key.items())
+            if len(keyed) > 1:  # most places hold one version: nothing to order
+                keyed.sort(key=lambda kv: repr(kv[0]))
+            vs = [Version(kind, key, tuple([i.layer for i in its]),
+                          tuple([(i.id, i.version) for i in its]), state(kind, key))
+                  for key, its in keyed]
             out.append((place, vs))
         return out
 

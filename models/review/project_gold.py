@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from typing import NamedTuple
 
-from sqlalchemy import Text, select, text, type_coerce, update
+from sqlalchemy import Text, cast, select, text, type_coerce, update
 
 from models import operations as op
 from models.errors import NotFoundError, PermissionDenied
@@ -106,7 +106,7 @@ class _Run:
         simple = {d for d in self.docs if all(v.kind == "span" for v in agreed[d])}
         gold_spans = self._gold_spans([states[d].gold.layer_id for d in sorted(simple)
                                        if agreed[d] and states[d].gold is not None])
-        rows = self._rows([v.refs[0][0] for d in sorted(simple) for v in agreed[d]])
+        rows = self._rows([v for d in simple for v in agreed[d]])
         self.children: list = []
         for d in self.docs:
             if d in simple:
@@ -134,19 +134,25 @@ class _Run:
                 out.setdefault(lid, []).append(Placed(*placed))
         return out
 
-    def _rows(self, ids: list[int]) -> dict:
-        """The annotators' spans gold copies, JSON columns as stored (decoded only when
-        not empty)."""
-        out = {}
-        for i in range(0, len(ids), CHUNK):
-            for r in self.s.execute(select(
-                    Span.id, Span.start, Span.end, Span.label,
-                    type_coerce(Span.fragments, Text).label("fragments"),
-                    type_coerce(Span.attributes, Text).label("attributes"), Span.kb_id,
-                    Span.note).where(Span.id.in_(ids[i:i + CHUNK]))):
-                out[r.id] = _Row(r.start, r.end, r.label, _json(r.fragments),
-                                 _json(r.attributes), r.kb_id, r.note)
-        return out
+    def _rows(self, versions) -> dict:
+        """The annotators' spans gold copies: what the key says, and the columns besides
+        read only of the spans that have any (most have none: one scan in the database)."""
+        rows = {v.refs[0][0]: _Row(*v.key[:3], None, None, None, None) for v in versions}
+        raw = type_coerce(Span.fragments, Text), type_coerce(Span.attributes, Text)
+        q = (select(Span.id, Span.start, Span.end, Span.label, raw[0].label("fragments"),
+                    raw[1].label("attributes"), Span.kb_id, Span.note)
+             .join(Layer, Layer.id == Span.layer_id)
+             .join(Document, Document.id == Layer.document_id)
+             .where(Document.project_id == self.project_id, Layer.name != GOLD,
+                    Span.state == "accepted",
+                    (cast(Span.fragments, Text) != "null") | (cast(Span.attributes, Text)
+                                                              != "{}")
+                    | Span.kb_id.is_not(None) | Span.note.is_not(None)))
+        for r in self.s.execute(q):
+            if r.id in rows:
+                rows[r.id] = _Row(r.start, r.end, r.label, _json(r.fragments),
+                                  _json(r.attributes), r.kb_id, r.note)
+        return rows
 
     # ---- one document, in memory ----------------------------------------------------------
     def _plan(self, st: ReviewState, versions, gold_spans, rows) -> None:

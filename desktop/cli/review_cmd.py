@@ -8,7 +8,8 @@ names and what gold says of it (accept, reject, replaced, or open). Actions run 
 order: --auto, the decisions in the order given, --accept-annotator, --reject-rest,
 --return, --approve; each is one step (the window can undo it), and a step refused stops
 the ones after it. A label changed or deleted since it was listed is refused and nothing of
-that step is stored."""
+that step is stored. Without --document, --auto is one step over the whole project (all
+of it stored, or nothing)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,13 @@ from models.review.gold_writer import Batch
 from models.review.labels import annotators_of, load_labels
 from models.review.places import ReviewState, decisions_of
 from models.rules import LayerSpans, Placed, policies
-from models.services.bulk import LOCK_DOCUMENT, allocate_ids, insert_rows, now_value
+from models.services.bulk import (
+    LOCK_DOCUMENT,
+    allocate_ids,
+    insert_rows,
+    lock_document,
+    now_value,
+)
 from models.services.context import check_layer_write
 from models.services.labels import SPAN_FIELDS
 from models.services.layers import DocInfo, _json, shared_schema
@@ -263,6 +269,10 @@ class Batches(op.Operation):
         return f"Batches({len(self.ops)})"
 
     def apply(self, s, actor):
+        # every document's lock first, in id order as the step took them: an undo holding
+        # some while waiting for others would deadlock with another project's step
+        for d in sorted({o.document_id for o in self.ops if hasattr(o, "document_id")}):
+            lock_document(s, d)
         changes = [o.apply(s, actor) for o in self.ops]
         return Change("update", "review", None, None, children=changes,
                       inverse=Batches(tuple(op.inverses(changes))))

@@ -68,10 +68,11 @@ def plan_spans(schema, policy, doc, layer: LayerSpans, gold: list[tuple[tuple, i
     a row with start, end, label, fragments (and what gold copies)."""
     skipped = 0
     new: list[tuple[Version, Any]] = []
+    keys = {k for k, _ in gold}
+    settled = LayerSpans(Placed(i, *k) for k, i in gold)  # gold by offsets, for bisection
     for v in spans:
         key = v.key
-        start, end = key[0], key[1]
-        if any(k == key or (start < k[1] and k[0] < end) for k, _ in gold):
+        if key in keys or settled.overlapping(key[0], key[1]):
             continue  # settled by an earlier one in this step (the same, or overlapping)
         row = rows[v.refs[0][0]]
         try:
@@ -84,6 +85,8 @@ def plan_spans(schema, policy, doc, layer: LayerSpans, gold: list[tuple[tuple, i
         placed = Placed(-1 - len(new), row.start, row.end, row.label, "accepted")
         layer.add(placed)
         gold.append((key, placed.id))
+        keys.add(key)
+        settled.add(placed)
         new.append((v, row))
     return new, skipped
 

@@ -8,7 +8,8 @@ names and what gold says of it (accept, reject, replaced, or open). Actions run 
 order: --auto, the decisions in the order given, --accept-annotator, --reject-rest,
 --return, --approve; each is one step (the window can undo it), and a step refused stops
 the ones after it. A label changed or deleted since it was listed is refused and nothing of
-that step is stored."""
+that step is stored. Without --document, --auto is one step over the whole project (all
+of it stored, or nothing)."""
 
 from __future__ import annotations
 
@@ -97,6 +98,13 @@ def run(args) -> int:
         if any(how not in ("auto",) for how, _ in actions):
             raise UsageError("decisions, --approve and --return need --document")
         doc_ids = [d["id"] for d in svc.review_queue(pid)]
+    if args.document is None and actions:  # --auto over the project: one step
+        done = svc.accept_agreed_project(pid).after["documents"]
+        actions = []
+        for doc_id in doc_ids:
+            if not args.json:
+                print(f"document {doc_id}: {done.get(doc_id, {}).get('decided', 0)} agreed "
+                      "label(s) put into gold")
     for doc_id in doc_ids:
         for how, arg in actions:
             line = _run_action(svc, doc_id, how, arg)

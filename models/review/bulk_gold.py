@@ -13,6 +13,8 @@ per-label path, in the same order, so the result is the same.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import insert, select
 
 from models import operations as op
@@ -48,31 +50,45 @@ def accept_in_bulk(w, versions: list[Version]) -> tuple[int, int, list[Version]]
     gold = [(g.key, g.id) for g in st.gold_items("span")]  # what the states are read from
     rows = {r.id: r for r in s.scalars(select(Span).where(
         Span.id.in_([v.refs[0][0] for v in spans])))}
-    done = skipped = 0
-    new: list[tuple[Version, Span]] = []
-    for v in spans:
-        key = v.key
-        if any(k == key for k, _ in gold) or any(overlaps(key, k) for k, _ in gold):
-            continue  # settled by an earlier one in this step
-        row = rows[v.refs[0][0]]
-        try:
-            check_span(st.schema, doc.length, row.start, row.end, row.label,
-                       fragments=row.fragments, document=doc.id)
-            check_overlap(st.policy, layer, row.start, row.end, row.label)
-        except DomainError:
-            skipped += 1
-            continue
-        placed = Placed(-1 - len(new), row.start, row.end, row.label, "accepted")
-        layer.add(placed)
-        gold.append((key, placed.id))
-        new.append((v, row))
-        done += 1
+    new, skipped = plan_spans(st.schema, st.policy, doc, layer, gold, spans, rows)
+    done = len(new)
     if new:
         ids = _insert_spans(w, doc, new)
         fresh = dict(zip((-1 - i for i in range(len(new))), ids))
         gold = [(k, fresh.get(i, i)) for k, i in gold]
     d2, s2, left = _relations(w, rest, gold)
     return done + d2, skipped + s2, left
+
+
+def plan_spans(schema, policy, doc, layer: LayerSpans, gold: list[tuple[tuple, int]],
+               spans: list[Version], rows: dict) -> tuple[list[tuple[Version, Any]], int]:
+    """Which agreed spans go in, worked out in memory as the per-label path would decide
+    them one by one: (the versions with their annotator rows, skipped). `layer` and `gold`
+    grow by the ones that go in (placeholder ids -1, -2, ...); `rows`: annotator span id ->
+    a row with start, end, label, fragments (and what gold copies)."""
+    skipped = 0
+    new: list[tuple[Version, Any]] = []
+    keys = {k for k, _ in gold}
+    settled = LayerSpans(Placed(i, *k) for k, i in gold)  # gold by offsets, for bisection
+    for v in spans:
+        key = v.key
+        if key in keys or settled.overlapping(key[0], key[1]):
+            continue  # settled by an earlier one in this step (the same, or overlapping)
+        row = rows[v.refs[0][0]]
+        try:
+            check_span(schema, doc.length, row.start, row.end, row.label,
+                       fragments=row.fragments, document=doc.id)
+            check_overlap(policy, layer, row.start, row.end, row.label)
+        except DomainError:
+            skipped += 1
+            continue
+        placed = Placed(-1 - len(new), row.start, row.end, row.label, "accepted")
+        layer.add(placed)
+        gold.append((key, placed.id))
+        keys.add(key)
+        settled.add(placed)
+        new.append((v, row))
+    return new, skipped
 
 
 def _insert_spans(w, doc, new: list[tuple[Version, Span]]) -> list[int]:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.orm import GOLD, AuditLog
+from models.orm import GOLD, AuditLog, Document
 from models.review.labels import Item, LayerLabels, annotators_of, load_labels
 from models.rules import policies
 from models.services.layers import doc_info, shared_schema
@@ -79,10 +79,27 @@ def overlaps(a: tuple, b: tuple) -> bool:
 
 def decisions(s: Session, document_id: int) -> dict[tuple[str, tuple], str]:
     """{(kind, key): 'reject'} from the decision log: its last word per key ('open' undoes)."""
+    return _rejected(s.scalars(select(AuditLog.after).where(
+        AuditLog.document_id == document_id, AuditLog.table_name == "review",
+        AuditLog.action == "adjudicate").order_by(AuditLog.id)))
+
+
+def decisions_of(s: Session, project_id: int) -> dict[int, dict[tuple[str, tuple], str]]:
+    """`decisions` of every document of a project in one query (a document without any is
+    missing)."""
+    words: dict[int, list] = {}
+    for doc_id, after in s.execute(select(AuditLog.document_id, AuditLog.after).where(
+            AuditLog.document_id.in_(select(Document.id).where(
+                Document.project_id == project_id)),
+            AuditLog.table_name == "review", AuditLog.action == "adjudicate")
+            .order_by(AuditLog.id)):
+        words.setdefault(doc_id, []).append(after)
+    return {d: _rejected(w) for d, w in words.items()}
+
+
+def _rejected(afters) -> dict[tuple[str, tuple], str]:
     out: dict[tuple[str, tuple], str] = {}
-    for after in s.scalars(select(AuditLog.after).where(
-            AuditLog.document_id == document_id, AuditLog.table_name == "review",
-            AuditLog.action == "adjudicate").order_by(AuditLog.id)):
+    for after in afters:
         for kind, key, *rest in (after or {}).get("keys", []):
             out[(kind, as_tuple(key))] = rest[0] if rest else "accept"
     return {k: v for k, v in out.items() if v == "reject"}
@@ -135,24 +152,38 @@ class ReviewState:
         """`annotations`: the annotators' labels and places as read before, when only gold
         and the decision log changed since (a review window after its own decision); else
         every layer is read."""
-        self.s, self.document_id = s, document_id
         doc = doc_info(s, document_id)  # the project only: the text is not needed here
-        self.project_id = doc.project_id
-        self.schema = shared_schema(s, doc.project_id)
-        self.policy = policies(self.schema)
+        schema = shared_schema(s, doc.project_id)
         if annotations is None:
             layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
             annotations = place_annotations(annotators_of(layers))
         else:
             layers = load_labels(s, doc.project_id, [document_id],
                                  names=[GOLD]).get(document_id, {})
+        self._set(s, document_id, doc.project_id, schema, policies(schema), annotations,
+                  layers.get(GOLD), decisions(s, document_id))
+
+    @classmethod
+    def loaded(cls, s: Session, document_id: int, project_id: int, schema, policy,
+               layers: dict[str, LayerLabels], rejected: dict) -> ReviewState:
+        """The state from labels and decisions read for many documents at once
+        (models/review/project_gold.py): no query of its own."""
+        self = cls.__new__(cls)
+        self._set(s, document_id, project_id, schema, policy,
+                  place_annotations(annotators_of(layers)), layers.get(GOLD), rejected)
+        return self
+
+    def _set(self, s, document_id, project_id, schema, policy, annotations, gold,
+             rejected) -> None:
+        self.s, self.document_id, self.project_id = s, document_id, project_id
+        self.schema, self.policy = schema, policy
         self.annotations = annotations
         self.coders: list[LayerLabels] = list(annotations.coders)
         self.place_of, self.place_by_offsets = annotations.place_of, annotations.place_by_offsets
         self.places = annotations.places
         self.names = tuple(c.name for c in self.coders)
-        self.gold: LayerLabels | None = layers.get(GOLD)
-        self.rejected = decisions(s, document_id)
+        self.gold: LayerLabels | None = gold
+        self.rejected = rejected
         self._versions: dict[str, list] = {}  # per kind, until gold changes
         self._gold_spans: tuple | None = None  # gold's span index, until gold changes
 
@@ -272,10 +303,14 @@ class ReviewState:
         for it in self.items(kind):
             by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
         out = []
+        state = self.state
         for place, by_key in by_place.items():
-            vs = [Version(kind, key, tuple(i.layer for i in its),
-                          tuple((i.id, i.version) for i in its), self.state(kind, key))
-                  for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))]
+            keyed = list(by_key.items())
+            if len(keyed) > 1:  # most places hold one version: nothing to order
+                keyed.sort(key=lambda kv: repr(kv[0]))
+            vs = [Version(kind, key, tuple([i.layer for i in its]),
+                          tuple([(i.id, i.version) for i in its]), state(kind, key))
+                  for key, its in keyed]
             out.append((place, vs))
         return out
 

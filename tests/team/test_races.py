@@ -193,6 +193,9 @@ def _decider(url, user, jobs, barrier, results):
         try:
             if job is None:
                 results.put(("ok", user, doc, svc.accept_agreed(doc).after["decided"]))
+            elif job == "project":  # auto-gold of every document in one step
+                results.put(("ok", user, doc,
+                             svc.accept_agreed_project("news").after["documents"]))
             else:
                 svc.decide(doc, *job)
                 results.put(("ok", user, doc, job))
@@ -276,3 +279,25 @@ def test_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewe
     # the agreed labels went in once: what auto-gold counted plus what the relation brought
     decided = [n for kind, user, _, n in results if user == "rita"]
     assert all(n in (1, 3) for n in decided), decided  # 1: the relation went in first
+
+
+def test_project_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewers):
+    from tests.review.conftest import at
+
+    url, store, rounds = reviewers
+    first = rounds[0][0]
+    ruth = [(first, ("relation", rounds[0][1]["bob_rel"], 1, "accept"))]
+    results = _run(_decider, [(url, "rita", [(None, "project")]), (url, "ruth", ruth)])
+    assert len(results) == 2
+    assert [r for r in results if r[0] != "ok"] == []  # neither has a reason to refuse
+    reviewer = Service(store, "rita")
+    for doc, _ in rounds:
+        gold = reviewer.load(doc, "gold")
+        spans = sorted((g.start, g.end, g.label) for g in gold.spans)
+        assert spans == sorted([(*at("Mexico City"), "GPE"), (*at("Juan Perez"), "PERSON"),
+                                (*at("Tijuana"), "GPE")])  # each once; Biden stays open
+        assert len(gold.relations) == (doc == first)
+    (summary,) = [n for kind, user, _, n in results if user == "rita"]
+    assert {d: x["decided"] for d, x in summary.items() if d != first} == {
+        doc: 3 for doc, _ in rounds[1:]}
+    assert summary[first]["decided"] in (1, 3)  # 1: the relation brought two spans first

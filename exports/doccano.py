@@ -162,9 +162,9 @@ class _Entity(msgspec.Struct, forbid_unknown_fields=True):
 
 class _PlainLine(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """The common line (doccano's own export of sequence labeling): text and entities
-    with numeric ids, nothing else. msgspec decodes it into these types, which checks the
-    types (about half the time of a dict per entity, then a test per key); a line of any
-    other shape is read by `_record`."""
+    with numeric ids, nothing else. msgspec decodes it straight into these types, checking
+    them (a fifth less time than dicts and a test per key, on the import benchmark's
+    corpus); a line of any other shape is read by `_record`."""
     text: str
     entities: list[_Entity]
     relations: list[dict] = []

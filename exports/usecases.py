@@ -75,7 +75,10 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
     schema: Schema | None = None
     confs: list[Path] = []
     enabled = gc.isenabled()
-    gc.disable()  # reading makes many small objects and no cycles (see Service._no_gc)
+    # reading and storing make many small objects and no cycles (see Service._no_gc): the
+    # collector is off for both, and back only once the records are freed, else it walks
+    # them all between the two and once more after
+    gc.disable()
     try:
         for i, (path, f) in enumerate(pairs):
             progress(i, len(pairs), f"reading {path.name}")
@@ -87,17 +90,18 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
                 source = decl.schema_file(path) if decl.schema_file is not None else path
                 if source not in confs:
                     confs.append(source)
+        if not records:
+            raise FormatError(", ".join(str(p) for p in paths), None, "no documents found (no "
+                              "file of a known format, or files without any document)")
+        total = len(records)
+        progress(0, total, "storing")
+        report = service.import_records(project, records, annotator=annotator, strict=strict,
+                                        schema=schema,
+                                        progress=lambda n: progress(n, total, "storing"))
+        del records
     finally:
         if enabled:
             gc.enable()
-    if not records:
-        raise FormatError(", ".join(str(p) for p in paths), None, "no documents found (no "
-                          "file of a known format, or files without any document)")
-    total = len(records)
-    progress(0, total, "storing")
-    report = service.import_records(project, records, annotator=annotator, strict=strict,
-                                    schema=schema,
-                                    progress=lambda n: progress(n, total, "storing"))
     return ImportOutcome(report, pairs, confs)
 
 

@@ -143,3 +143,23 @@ def test_a_suggestion_in_the_layer_does_not_stand_for_an_imported_label(service)
     pid = service.project_id("p")
     spans = service.load(service.documents(pid)[0].id).spans
     assert sorted(s.state for s in spans) == ["accepted", "suggested"]
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"label": ""}, "span 2 label: empty"),
+    ({"state": "maybe"}, "state 'maybe'"),
+    ({"attributes": {"n": float("nan")}}, "span 2 (GPE) attributes.n"),
+    ({"answer": "perhaps"}, "answer 'perhaps'"),
+])
+def test_one_wrong_field_among_plain_spans_is_refused_by_name(service, bad, words):
+    """Spans of offsets and label only are checked in bulk; one span that is not, or that
+    is wrong, among them is still refused with the record's file and line, nothing stored."""
+    rec = DocumentRecord(text=TEXT, origin=("f.jsonl", 7), spans=[
+        SpanRecord(0, 9, "PERSON", id="a"), SpanRecord(26, 32, "GPE", id="b"),
+        SpanRecord(36, 42, "DATE", id="c")])
+    for k, v in bad.items():
+        setattr(rec.spans[1], k, v)
+    with pytest.raises(FormatError, match="f.jsonl:7") as exc:
+        service.import_records("p", [labeled(), rec])
+    assert words in str(exc.value)
+    assert service.list_projects() == []

@@ -3,6 +3,8 @@ takes, and keeps values exact: the fast decoder must not change what a user's fi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from exports import doccano, jsonl_articles, prodigy
@@ -62,3 +64,43 @@ def test_bad_line_is_named(tmp_path, raw, line, words):
     with pytest.raises(FormatError) as info:
         list(doccano.read(p))
     assert str(info.value).startswith(f"{p}:{line}:") and words in str(info.value)
+
+
+PLAIN = {"text": "Ada met Bo.", "entities": [
+    {"id": 1, "start_offset": 0, "end_offset": 3, "label": "PER"},
+    {"id": 2, "start_offset": 8, "end_offset": 10, "label": "PER"}], "relations": []}
+
+
+def _ent(**kw):
+    return {"entities": [{**PLAIN["entities"][0], **kw}, PLAIN["entities"][1]]}
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"relations": None}, {"title": "t"}, {"cats": ["x"]}, {"extra": 1},
+    {"relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "met"}]},
+    {"relations": [{"id": 1, "from_id": 1, "to_id": 7, "type": "met"}]},
+    _ent(id="a"), _ent(id=2), _ent(id=2**70), _ent(note="n"), _ent(label=""), _ent(label=7),
+    _ent(start_offset=True), _ent(start_offset=0.0), _ent(end_offset=99),
+    _ent(start_offset=3), _ent(start_offset=-1), _ent(start_offset=2**64),
+    {"entities": [[0, 3, "PER"]]}, {"entities": None}, {"text": 5}, {"text": "Ada \ud800"},
+])
+def test_the_plain_line_decoder_reads_what_the_general_reader_reads(tmp_path, change):
+    """doccano's plain lines (text and entities only) are decoded into types first; every
+    line, of that shape or not, must come out as the general reader (json.loads and
+    `_record`) reads it: the same record, or the same one-line error."""
+    obj = {**PLAIN, **change}
+    p = tmp_path / "d.jsonl"
+    lines = [json.dumps(PLAIN), json.dumps(obj), json.dumps(PLAIN)]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def general():
+        return [doccano._record(json.loads(line), p, k) for k, line in enumerate(lines, 1)]
+
+    try:
+        expected = general()
+    except FormatError as exc:
+        with pytest.raises(FormatError) as info:
+            list(doccano.read(p))
+        assert str(info.value) == str(exc)
+        return
+    assert list(doccano.read(p)) == expected

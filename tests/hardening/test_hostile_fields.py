@@ -112,6 +112,29 @@ def test_a_lone_surrogate_is_refused(tmp_path, capsys):
     refused(tmp_path, capsys, path, "prodigy", ":1:", "text", "surrogate")
 
 
+@pytest.mark.parametrize("bad, words", [
+    ({"label": "P\ud800R"}, ("span 2 label", "surrogate")),  # lone surrogates in JSON
+    ({"label": "P\u0000R"}, ("span 2 label", "NUL")),
+    ({"id": "\udc00"}, ("span 2 (PER) id", "surrogate")),
+    ({"id": "a\u0000"}, ("span 2 (PER) id", "NUL")),
+])
+def test_a_bad_string_among_plain_spans_is_refused_by_its_field(tmp_path, capsys, bad, words):
+    """Spans with only offsets and label are checked in bulk (one test for all their
+    strings): a bad one among good ones on a later line is still named, field and line."""
+    good = {"text": TEXT, "entities": [{"id": 1, "start_offset": 0, "end_offset": 9,
+                                        "label": "PER"}]}
+    ents = [{"id": 1, "start_offset": 0, "end_offset": 3, "label": "PER"},
+            {"id": 2, "start_offset": 4, "end_offset": 9, "label": "PER"}]
+    ents[1].update({k: v for k, v in bad.items() if k == "label"})
+    line = json.dumps({**good, "entities": ents})
+    if "id" in bad:  # doccano's ids are numbers or strings; written as a JSON string here
+        line = line.replace('"id": 2', '"id": ' + json.dumps(bad["id"]))
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(good) + "\n" + line + "\n", encoding="utf-8")
+    assert "\\ud800" in line or "\\udc00" in line or "\\u0000" in line
+    refused(tmp_path, capsys, path, "doccano", ":2:", *words)
+
+
 def test_integers_past_64_bits_are_refused(tmp_path, capsys):
     path = tmp_path / "i.jsonl"
     path.write_text(json.dumps({"text": TEXT, "meta": {"n": 2**64}}) + "\n", encoding="utf-8")

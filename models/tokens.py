@@ -125,6 +125,31 @@ def stored(s: Session, document_ids: Iterable[int]) -> dict[int, Tokenization]:
     return out
 
 
+def offsets_for_many(s: Session, project_id: int, document_ids: Iterable[int],
+                     texts: dict[int, str]) -> dict[int, tuple[list[int], list[int]]]:
+    """(starts, ends) of these documents of a project (agreement): the stored ones read in
+    one query as driver rows, the lists decoded by msgspec (JSON text on SQLite, already
+    lists on PostgreSQL); the others made and stored by tokens_for_many."""
+    import msgspec
+
+    from models.services.bulk import cursor_rows
+
+    decode = msgspec.json.Decoder(list[int]).decode
+    T = DocumentTokens.__table__.c
+    wanted = set(document_ids)
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    for doc_id, starts, ends in cursor_rows(s, select(T.document_id, T.starts, T.ends).join(
+            Document, Document.id == T.document_id).where(Document.project_id == project_id)):
+        if doc_id in wanted:
+            out[doc_id] = (decode(starts) if isinstance(starts, (str, bytes)) else starts,
+                           decode(ends) if isinstance(ends, (str, bytes)) else ends)
+    missing = [d for d in wanted if d not in out]
+    if missing:
+        for doc_id, tok in tokens_for_many(s, sorted(missing), texts).items():
+            out[doc_id] = (tok.starts, tok.ends)
+    return out
+
+
 def tokens_for(s: Session, document_id: int) -> Tokenization:
     """The document's tokens: stored, or made now by the project's tokenizer and stored."""
     return tokens_for_many(s, [document_id])[document_id]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import chain, combinations
 
 import numpy as np
 from sqlalchemy import select
@@ -105,8 +105,8 @@ def _tokens(s: Session, project_id: int, shared: list[int], texts: dict[int, str
     per = np.array([len(offsets[d][0]) for d in shared], dtype=np.int64)
     doc = np.repeat(np.arange(len(shared)), per)
     total = int(per.sum())
-    starts = np.fromiter((x for d in shared for x in offsets[d][0]), np.int64, total)
-    ends = np.fromiter((x for d in shared for x in offsets[d][1]), np.int64, total)
+    starts = np.fromiter(chain.from_iterable(offsets[d][0] for d in shared), np.int64, total)
+    ends = np.fromiter(chain.from_iterable(offsets[d][1] for d in shared), np.int64, total)
     lim = length[doc]
     g_s = base[doc] + np.clip(starts, 0, lim)
     g_e = base[doc] + np.clip(ends, 0, lim)

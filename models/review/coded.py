@@ -50,22 +50,20 @@ def token_label_codes(tok_s: np.ndarray, tok_e: np.ndarray, span_s: np.ndarray,
 
 def exact_matches(ga, sa, ea, gb, sb, eb, groups: int) -> np.ndarray:
     """metrics.exact_matches per group: how many distinct (start, end) both sides have."""
-    a = _distinct(ga, sa, ea)
-    b = _distinct(gb, sb, eb)
-    both = np.concatenate((a, b))
-    if not len(both):
+    if not len(ga) or not len(gb):
         return np.zeros(groups, dtype=np.int64)
-    order = np.lexsort((both[:, 2], both[:, 1], both[:, 0]))
-    both = both[order]
-    same = np.all(both[1:] == both[:-1], axis=1)
-    return np.bincount(both[1:][same, 0], minlength=groups)
-
-
-def _distinct(g, s, e) -> np.ndarray:
-    rows = np.stack((g, s, e), axis=1).astype(np.int64)
-    if not len(rows):
-        return rows.reshape(0, 3)
-    return np.unique(rows, axis=0)
+    width = int(max(ea.max(), eb.max(), sa.max(), sb.max())) + 1
+    if groups * width * width < 2 ** 62:  # (group, start, end) as one integer
+        ka = (ga.astype(np.int64) * width + sa) * width + ea
+        kb = (gb.astype(np.int64) * width + sb) * width + eb
+        both = np.intersect1d(ka, kb)
+        return np.bincount(both // (width * width), minlength=groups)
+    a = np.unique(np.stack((ga, sa, ea), axis=1), axis=0)
+    b = np.unique(np.stack((gb, sb, eb), axis=1), axis=0)
+    rows = np.concatenate((a, b))
+    rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0]))]
+    same = np.all(rows[1:] == rows[:-1], axis=1)
+    return np.bincount(rows[1:][same, 0], minlength=groups)
 
 
 def overlap_matches(ga, sa, ea, gb, sb, eb, groups: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, combinations
+from itertools import combinations
 
 import numpy as np
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from models.review import coded, metrics
 from models.review.agreement_rows import Rows, read_rows
 from models.services.bulk import cursor_rows
 from models.services.layers import shared_schema
-from models.tokens import offsets_for_many
+from models.tokens import offset_arrays
 
 
 @dataclass
@@ -99,14 +99,10 @@ class _Doc:
 
 
 def _tokens(s: Session, project_id: int, shared: list[int], texts: dict[int, str]) -> _Tokens:
-    offsets = offsets_for_many(s, project_id, shared, texts)
+    per, starts, ends = offset_arrays(s, project_id, shared, texts)
     length = np.array([len(texts[d]) for d in shared], dtype=np.int64)
     base = np.concatenate(([0], np.cumsum(length + 1)))[:-1]
-    per = np.array([len(offsets[d][0]) for d in shared], dtype=np.int64)
     doc = np.repeat(np.arange(len(shared)), per)
-    total = int(per.sum())
-    starts = np.fromiter(chain.from_iterable(offsets[d][0] for d in shared), np.int64, total)
-    ends = np.fromiter(chain.from_iterable(offsets[d][1] for d in shared), np.int64, total)
     lim = length[doc]
     g_s = base[doc] + np.clip(starts, 0, lim)
     g_e = base[doc] + np.clip(ends, 0, lim)
@@ -182,7 +178,6 @@ class _SpanIndex:
         self.who, self.doc = who[pos][ok], doc[pos][ok]
         self.start, self.end, self.label = sp.start[ok], sp.end[ok], sp.label[ok]
         self.token_code = remap[self.label]
-        self.rank = np.arange(len(self.start))  # load order: start, longest first, label, id
         lim = tok.length[self.doc]
         self.g_start = tok.base[self.doc] + np.clip(self.start, 0, lim)
         self.g_end = tok.base[self.doc] + np.clip(self.end, 0, lim)
@@ -198,8 +193,9 @@ class _SpanIndex:
 
     def side(self, i: int, both: np.ndarray):
         m = (self.who == i) & both[self.doc]
-        d, lab, s, e, r = self.doc[m], self.label[m], self.start[m], self.end[m], self.rank[m]
-        order = np.lexsort((r, -e, s, lab, d))
+        d, lab, s, e = self.doc[m], self.label[m], self.start[m], self.end[m]
+        # stable: within a document and label, the load order (start, longest first, id)
+        order = np.argsort(d * max(len(self.labels), 1) + lab, kind="stable")
         return d[order], lab[order], s[order], e[order]
 
     def compare(self, pair: _Pair, i: int, j: int, both: np.ndarray):
@@ -210,7 +206,7 @@ class _SpanIndex:
         db, lb, sb, eb = self.side(j, both)
         width = max(len(self.labels), 1)
         ka, kb = da * width + la, db * width + lb
-        groups = np.unique(np.concatenate((ka, kb)))
+        groups = coded.distinct_sorted(np.sort(np.concatenate((ka, kb))))
         ga, gb = np.searchsorted(groups, ka), np.searchsorted(groups, kb)
         G = len(groups)
         exact = coded.exact_matches(ga, sa, ea, gb, sb, eb, G)
@@ -219,7 +215,7 @@ class _SpanIndex:
         g_label, g_doc = groups % width, groups // width
         per = [np.bincount(g_label, weights=v, minlength=width).astype(np.int64).tolist()
                for v in (exact, over, na, nb)]
-        for k in np.unique(g_label).tolist():
+        for k in np.flatnonzero(np.bincount(g_label, minlength=width)).tolist():  # labels used
             c = pair.by_label.setdefault(self.labels[k], [_Count(), _Count()])
             c[0].add(per[0][k], per[2][k], per[3][k])
             c[1].add(per[1][k], per[2][k], per[3][k])
@@ -296,11 +292,7 @@ def _token_kappas(pair: _Pair, ca_all, cb_all, tok: _Tokens, both, agreed_pairs,
     agreed = np.bincount(td[alike], minlength=n_docs)
     agreed_pairs += agreed
     n = np.bincount(td, minlength=n_docs)
-    expected = np.zeros(n_docs, dtype=np.int64)
-    ua, na = np.unique(td * n_codes + ca, return_counts=True)
-    ub, nb = np.unique(td * n_codes + cb, return_counts=True)
-    common, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
-    np.add.at(expected, common // n_codes, na[ia] * nb[ib])
+    expected = coded.expected_per_group(td, ca, cb, n_docs, n_codes)
     return _kappa_array(agreed, n, expected, both)
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from models.orm import Document
 from models.review import coded, metrics
 from models.review.agreement_rows import Rows, read_rows
-from models.services.bulk import cursor_rows
+from models.services.bulk import cursor_rows, no_gc
 from models.services.layers import shared_schema
 from models.tokens import offset_arrays
 
@@ -112,6 +112,11 @@ def _tokens(s: Session, project_id: int, shared: list[int], texts: dict[int, str
 
 def project_agreement(s: Session, project_id: int) -> dict:
     """The agreement report (the JSON of `marginalia agree`)."""
+    with no_gc():  # rows and keys by the hundred thousand, no cycles among them
+        return _report(s, project_id)
+
+
+def _report(s: Session, project_id: int) -> dict:
     docs = {d: (title, text) for d, title, text in cursor_rows(s, select(
         Document.id, Document.title, Document.text)
         .where(Document.project_id == project_id).order_by(Document.id))}

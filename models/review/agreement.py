@@ -214,8 +214,7 @@ class _SpanIndex:
         groups = coded.distinct_sorted(np.sort(np.concatenate((ka, kb))))
         ga, gb = np.searchsorted(groups, ka), np.searchsorted(groups, kb)
         G = len(groups)
-        exact = coded.exact_matches(ga, sa, ea, gb, sb, eb, G)
-        over = coded.overlap_matches(ga, sa, ea, gb, sb, eb, G)
+        exact, over = coded.span_matches(ga, sa, ea, gb, sb, eb, G)
         na, nb = np.bincount(ga, minlength=G), np.bincount(gb, minlength=G)
         g_label, g_doc = groups % width, groups // width
         per = [np.bincount(g_label, weights=v, minlength=width).astype(np.int64).tolist()

@@ -71,10 +71,31 @@ def overlap_matches(ga, sa, ea, gb, sb, eb, groups: int) -> np.ndarray:
     them (by group, then start, longest first). A candidate pair (sharing a character)
     whose spans have no other candidate is matched whatever the order; a group with any
     other candidate goes to the plain function."""
-    out = np.zeros(groups, dtype=np.int64)
     if not len(ga) or not len(gb):
-        return out
+        return np.zeros(groups, dtype=np.int64)
+    return _overlap(*_candidates(ga, sa, ea, gb, sb, eb), ga, sa, ea, gb, sb, eb, groups)
+
+
+def span_matches(ga, sa, ea, gb, sb, eb, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """(exact_matches, overlap_matches) per group from one search for candidates: two
+    non-empty spans alike are a candidate pair, so the exact matches are among them."""
+    if not len(ga) or not len(gb) or (sa >= ea).any() or (sb >= eb).any():
+        return (exact_matches(ga, sa, ea, gb, sb, eb, groups),
+                overlap_matches(ga, sa, ea, gb, sb, eb, groups))
     ai, bj = _candidates(ga, sa, ea, gb, sb, eb)
+    alike = (sa[ai] == sb[bj]) & (ea[ai] == eb[bj])
+    # the same span twice on a side counts once: runs of alike spans (neighbours, a is
+    # sorted), one per run
+    run = np.cumsum(np.concatenate(([True], (ga[1:] != ga[:-1]) | (sa[1:] != sa[:-1])
+                                    | (ea[1:] != ea[:-1]))))
+    hit = ai[alike]  # ascending
+    first = np.concatenate(([True], run[hit][1:] != run[hit][:-1])) if len(hit) else hit
+    exact = np.bincount(ga[hit[first]] if len(hit) else hit, minlength=groups)
+    return exact, _overlap(ai, bj, ga, sa, ea, gb, sb, eb, groups)
+
+
+def _overlap(ai, bj, ga, sa, ea, gb, sb, eb, groups: int) -> np.ndarray:
+    out = np.zeros(groups, dtype=np.int64)
     if not len(ai):
         return out
     per_a = np.bincount(ai, minlength=len(ga))

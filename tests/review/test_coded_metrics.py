@@ -79,8 +79,10 @@ def test_grouped_matches_are_the_plain_matches_per_group(seed):
     for g in range(groups):
         ka = [(s, e, "X") for gg, s, e in a if gg == g]
         kb = [(s, e, "X") for gg, s, e in b if gg == g]
-        assert coded.exact_matches(*args)[g] == metrics.exact_matches(ka, kb)
-        assert coded.overlap_matches(*args)[g] == metrics.overlap_matches(ka, kb)
+        exact, over = metrics.exact_matches(ka, kb), metrics.overlap_matches(ka, kb)
+        assert coded.exact_matches(*args)[g] == exact
+        assert coded.overlap_matches(*args)[g] == over
+        assert [x[g] for x in coded.span_matches(*args)] == [exact, over]
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models.orm import (
     GOLD, Document, DocumentCategory, Event, EventArgument, Layer, Relation, Span)
+from models.review.coded import distinct_sorted
 from models.review.labels import WORKED
 from models.services.bulk import cursor_rows
 
@@ -48,7 +49,7 @@ class Rows:
     def coders(self) -> dict[int, list[tuple[int, str]]]:
         """Per document, its (layer id, name) that count as annotations, by name: not gold,
         and some accepted label or a worked status (LayerLabels.labeled)."""
-        has_spans = set(self.spans.layer.tolist())
+        has_spans = set(distinct_sorted(self.spans.layer).tolist())  # sorted by layer
         out: dict[int, list[tuple[int, str]]] = {}
         for lid, doc_id, name, status in self.layers:
             if name == GOLD:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import select
@@ -123,6 +124,48 @@ def stored(s: Session, document_ids: Iterable[int]) -> dict[int, Tokenization]:
                 T.document_id.in_(ids[i:i + _CHUNK]))):
             out[r.document_id] = _row(r)
     return out
+
+
+def offset_arrays(s: Session, project_id: int, document_ids: list[int],
+                  texts: dict[int, str]) -> tuple[Any, Any, Any]:
+    """numpy arrays (tokens per document, starts, ends) of these documents of a project,
+    one document after the other in the order given (agreement over all documents at once):
+    the stored tokens read in one query as driver rows, the others made and stored by
+    tokens_for_many."""
+    from models.services.bulk import cursor_rows
+
+    T = DocumentTokens.__table__.c
+    wanted = set(document_ids)
+    got: dict[int, tuple[Any, Any]] = {}
+    for doc_id, starts, ends in cursor_rows(s, select(T.document_id, T.starts, T.ends).join(
+            Document, Document.id == T.document_id).where(Document.project_id == project_id)):
+        if doc_id in wanted:
+            got[doc_id] = (starts, ends)
+    missing = [d for d in document_ids if d not in got]
+    if missing:
+        for doc_id, tok in tokens_for_many(s, missing, texts).items():
+            got[doc_id] = (tok.starts, tok.ends)
+    starts, counts = _flat([got[d][0] for d in document_ids])
+    ends, _ = _flat([got[d][1] for d in document_ids])
+    return counts, starts, ends
+
+
+def _flat(parts: list[Any]) -> tuple[Any, Any]:
+    """One integer array of many lists, and each one's length. The lists come as JSON text
+    (SQLite: parsed all at once by numpy) or as lists (PostgreSQL, tokens just made)."""
+    import msgspec
+    import numpy as np
+
+    if all(isinstance(p, str) for p in parts):
+        counts = np.array([p.count(",") + 1 if len(p) > 2 else 0 for p in parts], dtype=np.int64)
+        flat = np.fromstring(",".join(p[1:-1] for p in parts if len(p) > 2),
+                             dtype=np.int64, sep=",") if counts.any() else np.zeros(0, np.int64)
+        if len(flat) == counts.sum():
+            return flat, counts
+    decode = msgspec.json.Decoder(list[int]).decode
+    lists = [decode(p) if isinstance(p, (str, bytes)) else p for p in parts]
+    counts = np.array([len(x) for x in lists], dtype=np.int64)
+    return np.fromiter(chain.from_iterable(lists), np.int64, int(counts.sum())), counts
 
 
 def tokens_for(s: Session, document_id: int) -> Tokenization:

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import json
 
+import msgspec
+
 
 def _num(value) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def _dumps(data) -> str:
+    """json.dumps(indent=2, ensure_ascii=False), the same text, by msgspec: the report of
+    10,000 documents took a tenth of `agree` to print (issue 19). The two differ only in
+    floats below 1e-4 or from 1e16 on, which a report rounded to 4 decimals never holds."""
+    try:
+        return msgspec.json.format(msgspec.json.encode(data), indent=2).decode()
+    except (TypeError, ValueError, UnicodeError):  # a lone surrogate in a title: the stdlib's
+        return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def run(args) -> int:
@@ -14,7 +26,7 @@ def run(args) -> int:
 
     data = open_for(args).agreement(args.project)
     if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(_dumps(data))
         return 0
     if not data["pairs"]:
         who = ", ".join(data["annotators"]) or "nobody"

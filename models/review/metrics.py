@@ -66,9 +66,19 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
     n = len(a)
     if n == 0:
         return None
-    p_o = sum(1 for x, y in zip(a, b) if x == y) / n
     ca, cb = Counter(a), Counter(b)
-    p_e = sum(ca[k] * cb.get(k, 0) for k in ca) / (n * n)
+    return kappa_from_counts(sum(1 for x, y in zip(a, b) if x == y), n,
+                             sum(ca[k] * cb.get(k, 0) for k in ca))
+
+
+def kappa_from_counts(agreed: int, n: int, expected: int) -> float | None:
+    """Cohen's kappa from integer counts: `agreed` of `n` items alike, `expected` the sum
+    over categories of (a's count x b's count); so bulk callers (numpy) get the very float
+    cohen_kappa gives."""
+    if n == 0:
+        return None
+    p_o = agreed / n
+    p_e = expected / (n * n)
     if p_e >= 1.0:
         return 1.0 if p_o >= 1.0 else 0.0
     return (p_o - p_e) / (1.0 - p_e)
@@ -97,6 +107,21 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable]]) -> float | N
         return None
     disagree_o = sum(v for (c, k), v in o.items() if c != k)
     disagree_e = sum(n_c[c] * n_c[k] for c in n_c for k in n_c if c != k) / (n - 1)
+    if disagree_e == 0:
+        return 1.0
+    return 1.0 - disagree_o / disagree_e
+
+
+def alpha_from_counts(n_c: Sequence[int], disagree_o: float) -> float | None:
+    """Krippendorff's alpha (nominal) from the totals of each value over the pairable units
+    (`n_c`, integers) and the observed disagreement D_o = sum over units u of
+    (m_u^2 - sum_c n_uc^2) / (m_u - 1), the off-diagonal of the coincidence matrix: what
+    krippendorff_alpha_nominal computes, without a matrix per unit."""
+    n_c = [int(v) for v in n_c if v]
+    n = sum(n_c)
+    if n <= 1:
+        return None
+    disagree_e = (n * n - sum(v * v for v in n_c)) / (n - 1)
     if disagree_e == 0:
         return 1.0
     return 1.0 - disagree_o / disagree_e

@@ -53,11 +53,20 @@ def form_of(path: Path, form: str) -> str | None:
 
 # ---- reading --------------------------------------------------------------------------------
 
+def encoding_of(path: Path) -> str:
+    """UTF-8, or UTF-16 when the file starts with its byte-order mark (Excel's "Unicode
+    text"; doccano's own test data has such a CSV). doccano guesses any encoding with
+    chardet; we do not guess."""
+    with open(path, "rb") as f:
+        head = f.read(2)
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+
+
 def read_table(path: Path, delimiter: str, text_col: str, label_col: str,
                custom_label: bool) -> Iterator[DocumentRecord]:
     """A doccano CSV (or TSV): the header row names the columns."""
     where = str(path)
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    with open(path, encoding=encoding_of(path), newline="") as f:
         rows = csv.reader(f, delimiter=delimiter, strict=True)
         try:
             header, start = _next_row(rows)
@@ -141,7 +150,7 @@ def _split(cell: str, where: str, lineno: int, what: str) -> list[str]:
 
 def read_fasttext(path: Path) -> Iterator[DocumentRecord]:
     where = str(path)
-    with open(path, encoding="utf-8-sig") as f:
+    with open(path, encoding=encoding_of(path)) as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip()
             if not line:

@@ -225,3 +225,37 @@ def test_column_names_are_refused_with_fasttext(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "fastText" in err[0]
     assert stored(db) == {}
+
+
+def test_a_csv_as_doccanos_export_writes_it_comes_back_with_its_columns(tmp_path):
+    # doccano's export: id, text, label (sorted, joined by '#'), Comments
+    content = ("id,text,label,Comments\n"
+               "7,Terrible customer service.,negative#service,\n"
+               "8,Great price.,positive,too short\n")
+    src = tmp_path / "doccano-export.csv"
+    src.write_text(content, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 0
+    assert stored(db) == {"Terrible customer service.": ["negative", "service"],
+                          "Great price.": ["positive"]}
+    out = tmp_path / "out.csv"
+    assert export(db, out, "csv") == 0
+    back = rows(out.read_text(), ",")
+    assert back == rows(content, ",")  # the same cells (id and Comments kept as meta)
+    assert list(back[0]) == ["text", "id", "Comments", "label"]  # in our column order
+
+
+def test_a_fasttext_line_as_doccanos_export_writes_it(tmp_path):
+    src = tmp_path / "doccano-export.txt"  # doccano ends each line with a space
+    src.write_text("__label__positive __label__cheap Great price. \n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src, "--doccano-form", "fasttext") == 0
+    assert stored(db) == {"Great price.": ["cheap", "positive"]}
+
+
+def test_a_utf16_csv_with_its_byte_order_mark_is_read(tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_bytes("text,label\nGreat price.,positive\n".encode("utf-16"))  # with a BOM
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 0
+    assert stored(db) == {"Great price.": ["positive"]}

@@ -11,6 +11,10 @@
 * ``intent`` (intent detection and slot filling):
   ``{"text": ..., "entities": [[0, 5, "PER"]], "cats": ["book_flight"]}``
 * ``classification`` (text classification): ``{"text": ..., "label": ["positive"]}``
+* ``csv``, ``tsv`` and ``fasttext``: doccano's text-classification files that are not JSON
+  (exports/doccano_csv.py): a header row and a ``label`` cell of names joined by ``#``; or
+  ``__label__NAME`` words and the text, one document a line. Read by extension (.csv,
+  .tsv) or with the form chosen on import (fastText only so: a .txt is plain text).
 
 Offsets are character offsets (code points), the same as ours: no conversion.
 

@@ -251,6 +251,9 @@ def _fasttext_line(doc: DocumentRecord, report: ExportReport) -> str:
     if text != doc.text:
         report.add(doc, "text", "", None, None,
                    "written with spaces for its line breaks: a fastText document is one line")
+    if PREFIX in text and any(w.startswith(PREFIX) for w in text.split(" ")):
+        report.add(doc, "text", "", None, None,
+                   f"a word of its text starts with {PREFIX}: read back, it is a label")
     return " ".join([*(PREFIX + n for n in names), text])
 
 

@@ -259,3 +259,16 @@ def test_a_utf16_csv_with_its_byte_order_mark_is_read(tmp_path):
     db = f"sqlite:///{tmp_path / 'x.db'}"
     assert import_(db, src) == 0
     assert stored(db) == {"Great price.": ["positive"]}
+
+
+def test_a_fasttext_export_says_when_a_word_of_the_text_would_be_read_as_a_label(tmp_path,
+                                                                                 capsys):
+    src = tmp_path / "in.csv"
+    src.write_text("text,label\nRename __label__x to y.,positive\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 0
+    capsys.readouterr()
+    assert export(db, tmp_path / "out.txt", "fasttext") == 0
+    said = capsys.readouterr()
+    assert "a word of its text starts with __label__: read back, it is a label" in \
+        said.out + said.err

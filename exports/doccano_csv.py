@@ -130,10 +130,10 @@ def _row_record(row: dict[str, str], where: str, lineno: int, text_col: str,
     active = row.pop(ACTIVE_KEY, "")
     if active:
         try:
-            doc.active_seconds = float(active)
+            doc.active_seconds = int(active)  # whole seconds, as the layer keeps them
         except ValueError:
             raise FormatError(where, lineno, f'column "{ACTIVE_KEY}": {active!r} is not a '
-                                             'number of seconds') from None
+                                             'whole number of seconds') from None
     doc.meta.update(row)  # the other columns, as doccano keeps them (its example's meta)
     return doc
 

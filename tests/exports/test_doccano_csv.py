@@ -186,6 +186,8 @@ def test_a_fasttext_export_writes_a_text_with_line_breaks_on_one_line(tmp_path):
      "an empty label name"),
     ("emptytext.csv", "text,label\nGreat price.,positive\n,negative\n", (), 3,
      "empty text"),
+    ("active.csv", "text,label,active_seconds\nGreat price.,positive,1.5\n", (), 2,
+     "not a whole number of seconds"),
     ("quote.csv", 'text,label\n"Great price.,positive\n', (), 2, "not CSV"),
     ("nolabelcol.csv", "text,label\nGreat price.,positive\n",
      ("--doccano-label-column", "verdict"), 1, 'no label column "verdict"'),
@@ -272,3 +274,25 @@ def test_a_fasttext_export_says_when_a_word_of_the_text_would_be_read_as_a_label
     said = capsys.readouterr()
     assert "a word of its text starts with __label__: read back, it is a label" in \
         said.out + said.err
+
+
+def test_title_meta_and_active_time_come_back_through_a_csv(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "Great price.", "title": "Review 1", "shop": "Leeds", '
+                   '"active_seconds": 12, "cats": ["positive"]}\n', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 0
+    out = tmp_path / "out.tsv"
+    assert export(db, out, "tsv") == 0
+    assert rows(out.read_text(), "\t") == [{"text": "Great price.", "title": "Review 1",
+                                            "shop": "Leeds", "active_seconds": "12",
+                                            "label": "positive"}]
+    db2 = f"sqlite:///{tmp_path / 'y.db'}"
+    renamed = out.rename(tmp_path / "out.txt")  # a .txt read as TSV when the form says so
+    assert import_(db2, renamed, "--doccano-form", "tsv") == 0
+    with Store(db2).session() as s:
+        (doc,) = s.scalars(select(Document))
+        (layer,) = s.scalars(select(Layer))
+        assert (doc.title, doc.meta, layer.active_seconds) == ("Review 1", {"shop": "Leeds"},
+                                                                12)
+    assert stored(db2) == {"Great price.": ["positive"]}

@@ -42,6 +42,7 @@ JOIN = "#"  # doccano's export joins a document's categories so in one CSV cell
 PREFIX = "__label__"  # fastText's label prefix (doccano's FastTextParser default)
 ACTIVE_KEY = "active_seconds"
 DELIMITERS = {"csv": ",", "tsv": "\t"}
+CELL_LIMIT = 64_000_000  # above the store's limit of a document (50 million characters)
 
 
 def form_of(path: Path, form: str) -> str | None:
@@ -66,6 +67,9 @@ def read_table(path: Path, delimiter: str, text_col: str, label_col: str,
                custom_label: bool) -> Iterator[DocumentRecord]:
     """A doccano CSV (or TSV): the header row names the columns."""
     where = str(path)
+    # csv's default limit is 128 KiB a cell: a long article is one cell here, and the
+    # record checks say what is too long (the limit is process-wide; only ever raised)
+    csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
     with open(path, encoding=encoding_of(path), newline="") as f:
         rows = csv.reader(f, delimiter=delimiter, strict=True)
         try:

@@ -296,3 +296,12 @@ def test_title_meta_and_active_time_come_back_through_a_csv(tmp_path):
         assert (doc.title, doc.meta, layer.active_seconds) == ("Review 1", {"shop": "Leeds"},
                                                                 12)
     assert stored(db2) == {"Great price.": ["positive"]}
+
+
+def test_an_article_longer_than_csvs_default_cell_limit_is_read(tmp_path):
+    text = "word " * 60_000 + "end."  # 300,004 characters; csv's default limit is 131,072
+    src = tmp_path / "long.csv"
+    src.write_text(f'text,label\n"{text}",long\n', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 0
+    assert stored(db) == {text: ["long"]}

@@ -9,7 +9,8 @@ FastTextCategoryFormatter):
   to the document's meta. doccano's export writes ``id,text,<meta>,label,Comments``, the
   categories of a document sorted and joined by ``#`` in one cell. We read a label cell as
   those names split at ``#`` (doccano's own importer takes the cell as one name, so its
-  exports do not come back; ours do), and write ``text,<title>,<meta>,label``.
+  exports do not come back; ours do), and write ``text,<title>,<meta>,<active_seconds>,
+  label`` (title and active time when a document has them: read back as such).
 * TSV: the same with a tab (one of doccano's delimiter choices; doccano exports no TSV).
 * fastText: one document a line, ``__label__NAME`` words (anywhere in the line, as doccano
   and fastText read them) the categories, the other words, joined by one space, the text.

@@ -35,7 +35,10 @@ from models.records import DocumentRecord, SpanRecord, Tokenization
 
 MISALIGNED_CHOICES = ("expand", "skip", "error")
 CONLL_SCHEMES = ("iob2", "iob1", "biluo", "iobes")
-DOCCANO_FORMS = ("entities", "label", "intent", "classification")
+DOCCANO_FORMS = ("entities", "label", "intent", "classification", "csv", "tsv", "fasttext")
+# how a doccano file is read: "auto" by its extension (.csv, .tsv, else JSON); fastText
+# only when chosen (a .txt is plain text to us)
+DOCCANO_IMPORT_FORMS = ("auto", "csv", "tsv", "fasttext")
 
 
 @dataclass
@@ -77,8 +80,13 @@ class ImportOptions:
     # and "column_label"); a file written with other names than these defaults is read so.
     doccano_text_column: str = "text"
     doccano_label_column: str = "label"
+    doccano_import_form: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.doccano_import_form not in DOCCANO_IMPORT_FORMS:
+            raise ValidationError("the doccano import form must be one of "
+                                  f"{', '.join(DOCCANO_IMPORT_FORMS)}, not "
+                                  f"{self.doccano_import_form!r}")
         for what, name in (("text", self.doccano_text_column),
                            ("label", self.doccano_label_column)):
             if not isinstance(name, str) or not name.strip():

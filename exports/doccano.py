@@ -11,6 +11,10 @@
 * ``intent`` (intent detection and slot filling):
   ``{"text": ..., "entities": [[0, 5, "PER"]], "cats": ["book_flight"]}``
 * ``classification`` (text classification): ``{"text": ..., "label": ["positive"]}``
+* ``csv``, ``tsv`` and ``fasttext``: doccano's text-classification files that are not JSON
+  (exports/doccano_csv.py): a header row and a ``label`` cell of names joined by ``#``; or
+  ``__label__NAME`` words and the text, one document a line. Read by extension (.csv,
+  .tsv) or with the form chosen on import (fastText only so: a .txt is plain text).
 
 Offsets are character offsets (code points), the same as ours: no conversion.
 
@@ -53,6 +57,7 @@ from exports.base import (
     require_text,
     write_jsonl,
 )
+from exports import doccano_csv
 from models.errors import FormatError
 from models.records import CategoryRecord, DocumentRecord, RelationRecord, SpanRecord
 from models.schema import Schema
@@ -64,14 +69,17 @@ RESERVED = ("text", "entities", "relations", "label", "title", "cats", "labels",
 # doccano takes the label column's name at import ("label" by default); "labels" is the
 # other one its own files use. A category read from it keeps it, to be written back under it.
 LABEL_KEYS = ("label", "labels")
+TABLE_FORMS = ("csv", "tsv", "fasttext")  # the --doccano-form values of doccano_csv.py
 
 
 def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = None,
           options: ExportOptions | None = None) -> ExportReport:
     options = options or ExportOptions()
+    form = options.doccano_form
+    if form in TABLE_FORMS:  # CSV, TSV, fastText: exports/doccano_csv.py
+        return doccano_csv.write(records, out, options, RESERVED)
     out = output_file(out, "doccano.jsonl", (".json", ".ndjson"))
     report = ExportReport(NAME)
-    form = options.doccano_form
     # the classification form's column name ("label" or "labels") of the documents before:
     # a document without categories has nothing that remembers which one its file used
     cat_key = ["label"]
@@ -146,7 +154,12 @@ def write(records: Iterable[DocumentRecord], out: Path, schema: Schema | None = 
 
 
 def read(path: Path, options: ImportOptions | None = None) -> Iterator[DocumentRecord]:
-    cols = _Columns(options or ImportOptions())
+    options = options or ImportOptions()
+    cols = _Columns(options)
+    form = doccano_csv.form_of(path, options.doccano_import_form)
+    if form is not None and Path(path).is_file():
+        yield from _read_table(Path(path), form, options, cols)
+        return
     for file in jsonl_files(Path(path)):
         seen = False
         plain = _PLAIN_LINE if cols.default else None  # named columns: the general reader
@@ -201,6 +214,20 @@ def _plain_record(line: _PlainLine, path: Path, lineno: int) -> DocumentRecord |
     if len({sp.id for sp in spans}) != len(spans):
         return None
     return DocumentRecord(text=text, origin=(str(path), lineno), spans=spans)
+
+
+def _read_table(path: Path, form: str, options: ImportOptions,
+                cols: _Columns) -> Iterator[DocumentRecord]:
+    """doccano's CSV, TSV and fastText files (text classification)."""
+    if form == "fasttext":
+        if options.doccano_text_column != "text" or cols.custom_label:
+            raise FormatError(str(path), None, "--doccano-text-column and --doccano-label-"
+                                               "column name JSON or CSV columns; a fastText "
+                                               "line has none")
+        yield from doccano_csv.read_fasttext(path)
+        return
+    yield from doccano_csv.read_table(path, doccano_csv.DELIMITERS[form], cols.text,
+                                      options.doccano_label_column, cols.custom_label)
 
 
 class _Columns:
@@ -344,7 +371,7 @@ def _entities(entities: list, text: str, path: Path, lineno: int) -> list[SpanRe
 
 # ---- the declaration the registry reads ---------------------------------------------------------
 
-from exports.base import DOCCANO_FORMS  # noqa: E402 (the declaration stays at the end)
+from exports.base import DOCCANO_FORMS, DOCCANO_IMPORT_FORMS  # noqa: E402 (the declaration stays at the end)
 from exports.format import Format, Option, Probe  # noqa: E402 (the declaration stays at the end)
 
 
@@ -366,11 +393,16 @@ FORMAT = Format(
     name=NAME, extensions=EXTENSIONS, read=read, write=write, sniff=_sniff,
     options=(Option("doccano_form", "--doccano-form", choices=DOCCANO_FORMS,
                     help='"entities" (with relations and cats), the older "label" form, "intent" '
-                         '(entities as lists, with cats) or "classification" (label: the '
-                         'categories)'),),
+                         '(entities as lists, with cats), "classification" (label: the '
+                         'categories), or doccano\'s "csv", "tsv" and "fasttext" files of '
+                         'text classification'),),
     import_options=(
         Option("doccano_text_column", "--doccano-text-column", metavar="NAME",
                help="the key holding the text (doccano's import option column_data)"),
         Option("doccano_label_column", "--doccano-label-column", metavar="NAME",
                help="the key holding the labels, category names or [start, end, label] "
-                    "(doccano's column_label)")))
+                    "(doccano's column_label)"),
+        Option("doccano_import_form", "--doccano-form", choices=DOCCANO_IMPORT_FORMS,
+               help='"auto" (a .csv or .tsv file as doccano\'s CSV or TSV, else JSON), '
+                    '"csv", "tsv" or "fasttext" (__label__NAME words and the text, one '
+                    'document a line; only when chosen)')))

@@ -77,7 +77,10 @@ class ExportDialog(QDialog):
         self.form_ = QComboBox(objectName="doccano_form")
         for f in DOCCANO_FORMS:
             self.form_.addItem({"entities": "entities and relations",
-                                "label": "older [[start, end, label]]"}.get(f, f), f)
+                                "label": "older [[start, end, label]]",
+                                "csv": "CSV (text classification)",
+                                "tsv": "TSV (text classification)",
+                                "fasttext": "fastText (text classification)"}.get(f, f), f)
         self.dev = QDoubleSpinBox(objectName="dev_ratio", minimum=0.0, maximum=0.9,
                                   singleStep=0.05, value=0.2)
         self.seed = QSpinBox(objectName="seed", minimum=0, maximum=2**31 - 1)

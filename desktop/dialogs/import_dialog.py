@@ -64,9 +64,14 @@ class ImportDialog(QDialog):
         # the readers' options (doccano's column names), as the formats declare them; each
         # is shown only with its format chosen (the core refuses them otherwise), as the
         # export dialog shows its options
-        self.reader_options: dict[str, tuple[QLineEdit, list[str]]] = {}
+        self.reader_options: dict[str, tuple[QLineEdit | QComboBox, list[str]]] = {}
         for opt, formats in registry.import_options():
-            edit = QLineEdit(str(opt.default), objectName=opt.field)
+            if opt.choices:  # a choice among a few (doccano's file form)
+                edit = QComboBox(objectName=opt.field)
+                edit.addItems(list(opt.choices))
+                edit.setCurrentText(str(opt.default))
+            else:
+                edit = QLineEdit(str(opt.default), objectName=opt.field)
             edit.setToolTip(opt.help)
             form.addRow(opt.field.replace("_", " ").capitalize() + ":", edit)
             self.reader_options[opt.field] = (edit, formats)
@@ -120,9 +125,10 @@ class ImportDialog(QDialog):
         """The readers' options: those of the chosen format as typed, the others' defaults
         (an empty field is its default)."""
         fmt = self.format.currentData()
-        return ImportOptions(**{name: edit.text().strip() for name, (edit, formats)
-                                in self.reader_options.items()
-                                if fmt in formats and edit.text().strip()})
+        typed = {name: (edit.currentText() if isinstance(edit, QComboBox) else edit.text())
+                 .strip() for name, (edit, formats) in self.reader_options.items()
+                 if fmt in formats}
+        return ImportOptions(**{name: value for name, value in typed.items() if value})
 
     def _redetect(self) -> None:
         for i in range(self.paths.count()):

@@ -151,3 +151,27 @@ def test_import_dialog_refuses_a_record_without_the_named_text_column(qtbot, win
     assert len(db.documents(window.ws.project_id)) == before  # nothing half-stored
     status = dlg.panel.status.text()
     assert status.startswith("⚠") and f"{src}:2:" in status and '"review"' in status
+
+
+def test_doccano_fasttext_is_a_choice_of_both_dialogs(qtbot, window, db, tmp_path):
+    """The import dialog's doccano form is a choice among the declared ones (fastText only
+    when chosen: a .txt is plain text), and the export dialog offers the same forms."""
+    src = tmp_path / "reviews.txt"
+    src.write_text("__label__positive Lovely quiet hotel.\n", encoding="utf-8")
+    dlg = open_dialog(qtbot, window, "import")
+    dlg.format.setCurrentIndex(dlg.format.findData("doccano"))
+    form = dlg.reader_options["doccano_import_form"][0]
+    assert form.isVisibleTo(dlg) and form.currentText() == "auto"
+    assert [form.itemText(i) for i in range(form.count())] == ["auto", "csv", "tsv",
+                                                               "fasttext"]
+    form.setCurrentText("fasttext")
+    dlg.add_path(src)
+    run(qtbot, window, dlg)
+    texts = {db.load(d.id).text: d.id for d in db.documents(window.ws.project_id)}
+    assert db.load(texts["Lovely quiet hotel."]).accepted_categories == ["positive"]
+    dlg.close()
+
+    dlg = open_dialog(qtbot, window, "export")
+    dlg.format.setCurrentIndex(dlg.format.findData("doccano"))
+    assert {dlg.form_.itemData(i) for i in range(dlg.form_.count())} >= {"csv", "tsv",
+                                                                        "fasttext"}

@@ -167,6 +167,13 @@ def check_fields(rec: DocumentRecord) -> None:
             c.string(getattr(arg, "target", None), f"{where} argument target")
         c.attributes(ev.attributes, where)
         c.state_source(ev, where)
+    for k, cat in enumerate(rec.categories, 1):
+        c.string(cat.name, f"category {k} name", empty=False)
+        where = f"category {k} ({cat.name})"
+        c.score(cat.score, where)
+        if not isinstance(cat.extra, dict):
+            c.fail(where, "extra is not an object")
+        c.json(cat.extra, f"{where} extra")
 
 
 def _plain_spans(spans: list) -> bool:

@@ -135,6 +135,16 @@ def test_a_bad_string_among_plain_spans_is_refused_by_its_field(tmp_path, capsys
     refused(tmp_path, capsys, path, "doccano", ":2:", *words)
 
 
+@pytest.mark.parametrize("name, word", [(r"a\u0000b", "NUL"), (r"x\ud800", "surrogate")])
+def test_a_bad_category_name_is_refused_by_its_field(tmp_path, capsys, name, word):
+    """A category name is checked like a label: a NUL (which PostgreSQL cannot store) or a
+    lone surrogate is one line naming the file, line and category, not a driver error."""
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"text": "Fine.", "label": ["ok"]}\n'
+                    '{"text": "Hello there.", "label": ["' + name + '"]}\n', encoding="utf-8")
+    refused(tmp_path, capsys, path, "doccano", ":2:", "category 1 name", word)
+
+
 def test_integers_past_64_bits_are_refused(tmp_path, capsys):
     path = tmp_path / "i.jsonl"
     path.write_text(json.dumps({"text": TEXT, "meta": {"n": 2**64}}) + "\n", encoding="utf-8")

@@ -193,8 +193,8 @@ class ReviewWindow(QMainWindow):
         view = self.view
         try:
             gold = _without_rejected(apply_changes(view.gold, _gold_changes(change)))
-            update = self.service.review_update(view.document_id, view.annotations,
-                                                self.marker)
+            update = (change.after or {}).get("update") or self.service.review_update(
+                view.document_id, view.annotations, self.marker)
         except (NeedsReload, DomainError):
             update = None
         if update is None:
@@ -312,17 +312,23 @@ class ReviewWindow(QMainWindow):
             self.say("no version selected", error=True)
             return False
         what = f"{'Accept also' if also else 'Accept'} {v.label} “{self._text(c)}”"
-        return self._step(what, lambda: self.service.decide(
-            self.view.document_id, v.kind, *v.refs[0], how="also" if also else "accept"),
-            advance=True)
+        return self._step(what, lambda: self._decide(v, "also" if also else "accept"),
+                          advance=True)
+
+    def _decide(self, v, how: str):
+        """One decision, handing the core this window's annotators' labels and marker: it
+        then returns the review after it (Change.after["update"]) when nothing else was
+        stored meanwhile, so the window need not read it again."""
+        return self.service.decide(self.view.document_id, v.kind, *v.refs[0], how=how,
+                                   annotations=self.view.annotations, since=self.marker)
 
     def reject(self) -> bool:
         v, c = self.version(), self.current()
         if v is None:
             self.say("no version selected", error=True)
             return False
-        return self._step(f"Reject {v.label} “{self._text(c)}”", lambda: self.service.decide(
-            self.view.document_id, v.kind, *v.refs[0], how="reject"), advance=True)
+        return self._step(f"Reject {v.label} “{self._text(c)}”",
+                          lambda: self._decide(v, "reject"), advance=True)
 
     def accept_agreed(self) -> bool:
         return self._step("Accept agreed", lambda: self.service.accept_agreed(

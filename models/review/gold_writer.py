@@ -25,11 +25,13 @@ from models.errors import NotFoundError, PermissionDenied, StaleWriteError, Vali
 from models.orm import GOLD, DocumentCategory, Event, EventArgument, Layer, Relation, Span
 from models.review.labels import Item
 from models.review.places import (
+    Annotations,
     ReviewState,
     Version,
     as_json,
     decisions,
     event_matches,
+    last_audit_id,
     overlaps,
 )
 from models.rules import Placed, broken_policy, policy_message
@@ -42,13 +44,19 @@ MODELS = {"span": Span, "relation": Relation, "event": Event, "category": Docume
 
 
 class GoldWriter:
-    def __init__(self, s: Session, actor: Actor, document_id: int):
+    def __init__(self, s: Session, actor: Actor, document_id: int,
+                 annotations: Annotations | None = None, since: int | None = None):
+        """`annotations`, `since`: the annotators' labels as a review window read them at
+        change marker `since`; they are reused (only gold and the decisions are read) when
+        nothing of the document was stored since, else every layer is read fresh."""
         if not actor.is_reviewer:
             raise PermissionDenied(f"{actor.name} ({actor.role}) cannot adjudicate; only "
                                    "reviewers can")
         self.s, self.actor, self.document_id = s, actor, document_id
         lock_document(s, document_id)  # before reading: the other reviewer's work is seen
-        self.state = ReviewState(s, document_id)
+        self.reused = annotations is not None and since is not None \
+            and last_audit_id(s, document_id) == since
+        self.state = ReviewState(s, document_id, annotations if self.reused else None)
         self.changes: list[Change] = []
 
     # ---- running operations ---------------------------------------------------------------

@@ -20,11 +20,11 @@ What a version's state is, read from gold and the decision log (never stored apa
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.orm import GOLD, AuditLog
@@ -88,6 +88,12 @@ def decisions(s: Session, document_id: int) -> dict[tuple[str, tuple], str]:
     return {k: v for k, v in out.items() if v == "reject"}
 
 
+def last_audit_id(s: Session, document_id: int) -> int:
+    """The newest audit row of a document (its change marker): it moves with every write."""
+    return s.scalar(select(func.max(AuditLog.id)).where(AuditLog.document_id == document_id)) \
+        or 0
+
+
 def as_tuple(value: Any) -> Any:
     """JSON lists back into the hashable keys they were made from."""
     return tuple(as_tuple(v) for v in value) if isinstance(value, list) else value
@@ -106,6 +112,10 @@ class Annotations:
     place_of: dict[tuple, int]  # span key -> place index
     place_by_offsets: dict[tuple[int, int], int]
     places: list[list[Item]]
+    # per kind (not categories: their places follow the schema), the versions' keys, who
+    # gave them and their rows, by place: they depend on these labels only, so a decision
+    # recomputes just the states (ReviewState._compute_versions)
+    groups: dict[str, list] = field(default_factory=dict, compare=False, repr=False)
 
 
 def place_annotations(coders: list[LayerLabels]) -> Annotations:
@@ -268,16 +278,23 @@ class ReviewState:
         return self._versions[kind]
 
     def _compute_versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
+        groups = self.annotations.groups.get(kind) if kind != "category" else None
+        if groups is None:
+            groups = self._group(kind)
+            if kind != "category":
+                self.annotations.groups[kind] = groups
+        state = self.state
+        return [(place, [Version(kind, key, who, refs, state(kind, key))
+                         for key, who, refs in keys]) for place, keys in groups]
+
+    def _group(self, kind: str) -> list[tuple[tuple, list[tuple]]]:
+        """(place key, [(version key, annotators, refs)]) in the order versions are shown."""
         by_place: dict[tuple, dict[tuple, list[Item]]] = {}
         for it in self.items(kind):
             by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
-        out = []
-        for place, by_key in by_place.items():
-            vs = [Version(kind, key, tuple(i.layer for i in its),
-                          tuple((i.id, i.version) for i in its), self.state(kind, key))
-                  for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))]
-            out.append((place, vs))
-        return out
+        return [(place, [(key, tuple(i.layer for i in its), tuple((i.id, i.version) for i in its))
+                         for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))])
+                for place, by_key in by_place.items()]
 
     def agreed(self, version: Version) -> bool:
         return len(self.coders) > 1 and len(set(version.annotators)) == len(self.coders)

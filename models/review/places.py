@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
@@ -68,7 +69,7 @@ class Conflict:
             return f"category:{self.place}"
         return f"{self.kind}:{self.start}-{self.end}"
 
-    @property
+    @cached_property  # asked many times per repaint of the review window; it is frozen
     def open(self) -> bool:
         return any(v.decided is None for v in self.versions)
 
@@ -112,9 +113,8 @@ class Annotations:
     place_of: dict[tuple, int]  # span key -> place index
     place_by_offsets: dict[tuple[int, int], int]
     places: list[list[Item]]
-    # per kind (not categories: their places follow the schema), the versions' keys, who
-    # gave them and their rows, by place: they depend on these labels only, so a decision
-    # recomputes just the states (ReviewState._compute_versions)
+    # per kind (not categories: their places follow the schema) the Groups of versions by
+    # place: they depend on these labels only, so after a decision only states are computed
     groups: dict[str, list] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -278,26 +278,40 @@ class ReviewState:
         return self._versions[kind]
 
     def _compute_versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
-        groups = self.annotations.groups.get(kind) if kind != "category" else None
-        if groups is None:
-            groups = self._group(kind)
-            if kind != "category":
-                self.annotations.groups[kind] = groups
         state = self.state
-        return [(place, [Version(kind, key, who, refs, state(kind, key))
-                         for key, who, refs in keys]) for place, keys in groups]
+        return [(g.place, [Version(kind, key, who, refs, state(kind, key))
+                           for key, who, refs in g.keys]) for g in self._groups(kind)]
 
-    def _group(self, kind: str) -> list[tuple[tuple, list[tuple]]]:
-        """(place key, [(version key, annotators, refs)]) in the order versions are shown."""
+    def _groups(self, kind: str) -> list[Group]:
+        if kind == "category":  # its places follow the schema: grouped each time
+            return self._group(kind)
+        groups = self.annotations.groups.get(kind)
+        if groups is None:
+            groups = self.annotations.groups[kind] = self._group(kind)
+        return groups
+
+    def _group(self, kind: str) -> list[Group]:
         by_place: dict[tuple, dict[tuple, list[Item]]] = {}
         for it in self.items(kind):
             by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
-        return [(place, [(key, tuple(i.layer for i in its), tuple((i.id, i.version) for i in its))
-                         for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))])
-                for place, by_key in by_place.items()]
+        out = []
+        for place, by_key in by_place.items():
+            keys = [(key, tuple(i.layer for i in its), tuple((i.id, i.version) for i in its))
+                    for key, its in sorted(by_key.items(), key=lambda kv: repr(kv[0]))]
+            contested = not all(self._all_gave(who) for _, who, _ in keys)
+            regions = [region(kind, key) for key, _, _ in keys]
+            present = {a for _, who, _ in keys for a in who}
+            out.append(Group(place, keys, contested, min(r[0] for r in regions),
+                             max(r[1] for r in regions),
+                             tuple(n for n in self.names if n not in present),
+                             self.category_place(keys[0][0][0]) if kind == "category" else ""))
+        return out
+
+    def _all_gave(self, annotators: tuple[str, ...]) -> bool:
+        return len(self.coders) > 1 and len(set(annotators)) == len(self.coders)
 
     def agreed(self, version: Version) -> bool:
-        return len(self.coders) > 1 and len(set(version.annotators)) == len(self.coders)
+        return self._all_gave(version.annotators)
 
     def contested(self, vs: list[Version]) -> bool:
         """A place is a conflict unless every annotator gave every version there."""
@@ -306,28 +320,35 @@ class ReviewState:
     def conflicts(self, include_decided: bool = False) -> list[Conflict]:
         out: list[Conflict] = []
         for kind in KINDS:
-            for _, vs in self.versions(kind):
-                if not self.contested(vs):
+            for g, (_, vs) in zip(self._groups(kind), self.versions(kind)):
+                if not g.contested:
                     continue  # everyone gave these labels: nothing to adjudicate
-                c = self._conflict(kind, vs)
+                c = Conflict(kind, g.start, g.end, tuple(vs), g.missing, self.names, g.category)
                 if include_decided or c.open:
                     out.append(c)
         out.sort(key=lambda c: (c.start, c.end, KINDS.index(c.kind), c.place))
         return out
 
-    def _conflict(self, kind: str, vs: list[Version]) -> Conflict:
-        present = {a for v in vs for a in v.annotators}
-        regions = [region(kind, v.key) for v in vs]
-        place = self.category_place(vs[0].key[0]) if kind == "category" else ""
-        return Conflict(kind, min(r[0] for r in regions), max(r[1] for r in regions),
-                        tuple(vs), tuple(n for n in self.names if n not in present),
-                        self.names, place)
-
     def agreed_open(self) -> list[Version]:
         """Labels every annotator gave, at places nobody disputes, not in gold yet (an
         agreed version at a disputed place is the reviewer's to decide)."""
-        return [v for kind in KINDS for _, vs in self.versions(kind) if not self.contested(vs)
-                for v in vs if v.decided is None]
+        return [v for kind in KINDS
+                for g, (_, vs) in zip(self._groups(kind), self.versions(kind))
+                if not g.contested for v in vs if v.decided is None]
+
+
+@dataclass(frozen=True)
+class Group:
+    """The versions at one place as the annotators gave them (their states aside): what
+    stays while only gold changes, so it is computed once per Annotations."""
+
+    place: tuple
+    keys: list[tuple]  # (version key, annotators, refs), in the order versions are shown
+    contested: bool  # some annotator did not give every version here: a conflict
+    start: int
+    end: int
+    missing: tuple[str, ...]  # annotators who gave no version here
+    category: str  # a category's place (its exclusive group, or itself); else ""
 
 
 def region(kind: str, key: tuple) -> tuple[int, int]:

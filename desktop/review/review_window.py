@@ -138,6 +138,7 @@ class ReviewWindow(QMainWindow):
         self.show_decided.toggled.connect(lambda _on: self._show(keep_row=False))
         self._act("Include decided", self.show_decided.toggle, ["D"])
         self.annotator_menu = QMenu(self)
+        self._menu_for: tuple | None = None  # (annotators, their open labels) it shows
         self.by_annotator = QToolButton()
         self.by_annotator.setText("Accept annotator's ▾")
         self.by_annotator.setToolTip("Accept every open version one annotator gave "
@@ -418,14 +419,17 @@ class ReviewWindow(QMainWindow):
 
     # ---- helpers ----------------------------------------------------------------------------
     def _fill_annotator_menu(self) -> None:
-        m = self.annotator_menu
-        m.clear()
         labels: dict[str, set[str]] = {}
         for c in self.view.conflicts:
             for v in c.versions:
                 if v.decided is None:
                     for a in v.annotators:
                         labels.setdefault(a, set()).add(v.label)
+        if self._menu_for == (self.view.annotators, labels):
+            return  # the same entries: rebuilding the menu costs a millisecond a decision
+        self._menu_for = (list(self.view.annotators), labels)
+        m = self.annotator_menu
+        m.clear()
         for name in self.view.annotators:
             sub = m.addMenu(name)
             a = sub.addAction(f"All of {name}'s remaining")

@@ -163,6 +163,7 @@ class ReviewState:
         self.names = tuple(c.name for c in self.coders)
         self.gold: LayerLabels | None = layers.get(GOLD)
         self.rejected = decisions(s, document_id)
+        self.reads = 0  # times gold was read again
         self._versions: dict[str, list] = {}  # per kind, until gold changes
         self._gold_spans: tuple | None = None  # gold's span index, until gold changes
 
@@ -170,8 +171,43 @@ class ReviewState:
         self.gold = load_labels(self.s, self.project_id, [self.document_id],
                                 names=[GOLD]).get(self.document_id, {}).get(GOLD)
         self.rejected = decisions(self.s, self.document_id)
+        self.reads += 1
+        self._changed()
+
+    def _changed(self) -> None:
         self._versions.clear()
         self._gold_spans = None
+
+    def patch_gold(self, changes: list) -> bool:
+        """Apply this transaction's own writes to gold and the decisions in memory instead
+        of reading them again (six statements). Only spans of a gold without relations and
+        events (their keys hold span offsets) and decisions; anything else: False, nothing
+        patched (the caller reloads)."""
+        gold = self.gold
+        if gold is None or gold.relations or gold.events:
+            return False
+        if any(not (ch.kind == "decision" or ch.kind == "span" and not ch.children and (
+                ch.action == "delete" or (ch.after or {}).get("layer_id") == gold.layer_id))
+               for ch in changes):
+            return False
+        spans = {i.id: i for i in gold.spans}
+        for ch in changes:
+            if ch.kind == "decision":
+                key = (ch.after["kind"], ch.after["key"])
+                if ch.after["decision"] == "reject":
+                    self.rejected[key] = "reject"
+                else:
+                    self.rejected.pop(key, None)
+            elif ch.action == "delete" or ch.after["state"] != "accepted":
+                spans.pop(ch.id, None)
+            else:
+                a = ch.after
+                spans[ch.id] = Item("span", (a["start"], a["end"], a["label"]), ch.id,
+                                    a["version"], GOLD)
+        # in load_labels' order: which rival a decision keeps depends on it
+        gold.spans = sorted(spans.values(), key=lambda i: (i.key[0], -i.key[1], i.key[2], i.id))
+        self._changed()
+        return True
 
     # ---- places ---------------------------------------------------------------------------
     def place_key(self, item: Item) -> tuple:

@@ -315,8 +315,16 @@ class ReviewState:
 
     def _compute_versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
         state = self.state
-        return [(g.place, [Version(kind, key, who, refs, state(kind, key))
-                           for key, who, refs in g.keys]) for g in self._groups(kind)]
+        out = []
+        for g in self._groups(kind):
+            states = tuple(state(kind, key) for key, _, _ in g.keys)
+            if g.memo.get("states") != states:  # else the Versions made for these states
+                g.memo.clear()
+                g.memo["states"] = states
+                g.memo["versions"] = [Version(kind, key, who, refs, st)
+                                      for (key, who, refs), st in zip(g.keys, states)]
+            out.append((g.place, g.memo["versions"]))
+        return out
 
     def _groups(self, kind: str) -> list[Group]:
         if kind == "category":  # its places follow the schema: grouped each time
@@ -359,7 +367,13 @@ class ReviewState:
             for g, (_, vs) in zip(self._groups(kind), self.versions(kind)):
                 if not g.contested:
                     continue  # everyone gave these labels: nothing to adjudicate
-                c = Conflict(kind, g.start, g.end, tuple(vs), g.missing, self.names, g.category)
+                made = g.memo.get("conflict")
+                if made is not None and made[0] is vs:
+                    c = made[1]  # the same Versions: the same Conflict
+                else:
+                    c = Conflict(kind, g.start, g.end, tuple(vs), g.missing, self.names,
+                                 g.category)
+                    g.memo["conflict"] = (vs, c)
                 if include_decided or c.open:
                     out.append(c)
         out.sort(key=lambda c: (c.start, c.end, KINDS.index(c.kind), c.place))
@@ -385,6 +399,9 @@ class Group:
     end: int
     missing: tuple[str, ...]  # annotators who gave no version here
     category: str  # a category's place (its exclusive group, or itself); else ""
+    # the Versions (and Conflict) made for the last states asked: most stay as they were
+    # after a decision, so they are not made again
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def region(kind: str, key: tuple) -> tuple[int, int]:

@@ -203,7 +203,7 @@ class ReviewWindow(QMainWindow):
             return
         self.view = replace(view, gold=gold, conflicts=update.conflicts,
                             agreed_open=update.agreed_open, gold_status=gold.status,
-                            marker=update.marker)
+                            marker=update.marker, seen=update.seen)
         self.marker = update.marker
         self.panes.show_gold(gold, self.schema)
         self._present(advance)
@@ -321,7 +321,8 @@ class ReviewWindow(QMainWindow):
         then returns the review after it (Change.after["update"]) when nothing else was
         stored meanwhile, so the window need not read it again."""
         return self.service.decide(self.view.document_id, v.kind, *v.refs[0], how=how,
-                                   annotations=self.view.annotations, since=self.marker)
+                                   annotations=self.view.annotations, since=self.marker,
+                                   seen=self.view.seen)
 
     def reject(self) -> bool:
         v, c = self.version(), self.current()

@@ -21,6 +21,7 @@ from models.review.places import (
     KINDS,
     Annotations,
     Conflict,
+    GoldSeen,
     ReviewState,
     Version,
     last_audit_id,
@@ -64,11 +65,12 @@ class Decide(op.Operation):
     # its view with it instead of reading the review again)
     annotations: Annotations | None = field(default=None, compare=False, repr=False)
     since: int | None = None
+    seen: GoldSeen | None = field(default=None, compare=False, repr=False)  # ReviewView.seen
 
     def apply(self, s, actor):
         if self.how not in HOWS:
             raise ValidationError(f"a decision is one of {', '.join(HOWS)}, not {self.how!r}")
-        w = GoldWriter(s, actor, self.document_id, self.annotations, self.since)
+        w = GoldWriter(s, actor, self.document_id, self.annotations, self.since, self.seen)
         it = w.item(self.kind, self.row_id, self.version)
         if self.how == "reject":
             w.reject(it)
@@ -79,7 +81,8 @@ class Decide(op.Operation):
             s.flush()
             ch.after["update"] = ReviewUpdate(w.state.conflicts(include_decided=True),
                                               len(w.state.agreed_open()),
-                                              last_audit_id(s, self.document_id))
+                                              last_audit_id(s, self.document_id),
+                                              w.state.seen())
         return ch
 
 

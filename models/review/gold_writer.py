@@ -26,6 +26,7 @@ from models.orm import GOLD, DocumentCategory, Event, EventArgument, Layer, Rela
 from models.review.labels import Item
 from models.review.places import (
     Annotations,
+    GoldSeen,
     ReviewState,
     Version,
     as_json,
@@ -45,10 +46,11 @@ MODELS = {"span": Span, "relation": Relation, "event": Event, "category": Docume
 
 class GoldWriter:
     def __init__(self, s: Session, actor: Actor, document_id: int,
-                 annotations: Annotations | None = None, since: int | None = None):
-        """`annotations`, `since`: the annotators' labels as a review window read them at
-        change marker `since`; they are reused (only gold and the decisions are read) when
-        nothing of the document was stored since, else every layer is read fresh."""
+                 annotations: Annotations | None = None, since: int | None = None,
+                 seen: GoldSeen | None = None):
+        """`annotations`, `since` (and `seen`): the annotators' labels (and gold and the
+        decisions) as a review window read them at change marker `since`; they are reused
+        when nothing of the document was stored since, else every layer is read fresh."""
         if not actor.is_reviewer:
             raise PermissionDenied(f"{actor.name} ({actor.role}) cannot adjudicate; only "
                                    "reviewers can")
@@ -56,7 +58,8 @@ class GoldWriter:
         lock_document(s, document_id)  # before reading: the other reviewer's work is seen
         self.reused = annotations is not None and since is not None \
             and last_audit_id(s, document_id) == since
-        self.state = ReviewState(s, document_id, annotations if self.reused else None)
+        self.state = ReviewState(s, document_id, annotations if self.reused else None,
+                                 seen if self.reused else None)
         self.changes: list[Change] = []
         self._synced = (0, 0)  # (changes, state.reads) when the state was last brought up
 

@@ -20,7 +20,7 @@ What a version's state is, read from gold and the decision log (never stored apa
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import accumulate
 from typing import Any
@@ -137,14 +137,32 @@ def place_annotations(coders: list[LayerLabels]) -> Annotations:
     return Annotations(tuple(coders), place_of, place_by_offsets, places)
 
 
+@dataclass(frozen=True)
+class GoldSeen:
+    """Gold's accepted labels and the decision log's rejections of a document as read (or
+    patched) at some change marker: a review window hands them back with its next decision,
+    which reads neither again when nothing was stored since."""
+
+    gold: LayerLabels | None
+    rejected: dict[tuple[str, tuple], str]
+
+    def copy(self) -> tuple[LayerLabels | None, dict]:
+        g = self.gold
+        if g is not None:
+            g = replace(g, spans=list(g.spans), relations=list(g.relations),
+                        events=list(g.events), categories=list(g.categories))
+        return g, dict(self.rejected)
+
+
 class ReviewState:
     """The annotators' layers, gold and the decisions of one document, as review sees them."""
 
     def __init__(self, s: Session, document_id: int,
-                 annotations: Annotations | None = None):
+                 annotations: Annotations | None = None, gold: GoldSeen | None = None):
         """`annotations`: the annotators' labels and places as read before, when only gold
         and the decision log changed since (a review window after its own decision); else
-        every layer is read."""
+        every layer is read. `gold` (with `annotations`): gold and the decisions too, when
+        nothing at all was stored since they were read."""
         self.s, self.document_id = s, document_id
         doc = doc_info(s, document_id)  # the project only: the text is not needed here
         self.project_id = doc.project_id
@@ -153,7 +171,7 @@ class ReviewState:
         if annotations is None:
             layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
             annotations = place_annotations(annotators_of(layers))
-        else:
+        elif gold is None:
             layers = load_labels(s, doc.project_id, [document_id],
                                  names=[GOLD]).get(document_id, {})
         self.annotations = annotations
@@ -161,8 +179,11 @@ class ReviewState:
         self.place_of, self.place_by_offsets = annotations.place_of, annotations.place_by_offsets
         self.places = annotations.places
         self.names = tuple(c.name for c in self.coders)
-        self.gold: LayerLabels | None = layers.get(GOLD)
-        self.rejected = decisions(s, document_id)
+        if annotations is not None and gold is not None:  # copies: this state patches them
+            self.gold, self.rejected = gold.copy()
+        else:
+            self.gold: LayerLabels | None = layers.get(GOLD)
+            self.rejected = decisions(s, document_id)
         self.reads = 0  # times gold was read again
         self._versions: dict[str, list] = {}  # per kind, until gold changes
         self._gold_spans: tuple | None = None  # gold's span index, until gold changes
@@ -173,6 +194,10 @@ class ReviewState:
         self.rejected = decisions(self.s, self.document_id)
         self.reads += 1
         self._changed()
+
+    def seen(self) -> GoldSeen:
+        """Gold and the decisions as this state has them (a copy)."""
+        return GoldSeen(*GoldSeen(self.gold, self.rejected).copy())
 
     def _changed(self) -> None:
         self._versions.clear()

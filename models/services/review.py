@@ -65,7 +65,7 @@ def review_document(s: Session, actor: Actor, document_id: int) -> ReviewView:
                        for n in st.names},
                       gold, st.conflicts(include_decided=True), len(st.agreed_open()),
                       gold.status, change_marker(s, document_id=document_id),
-                      st.annotations)
+                      st.annotations, st.seen())
 
 
 # audit tables whose rows name their layer (layer_id in the row written or removed)
@@ -102,7 +102,8 @@ def review_update(s: Session, actor: Actor, document_id: int, annotations,
     if annotations is None:
         return None
     st = ReviewState(s, document_id, annotations)
-    return ReviewUpdate(st.conflicts(include_decided=True), len(st.agreed_open()), marker)
+    return ReviewUpdate(st.conflicts(include_decided=True), len(st.agreed_open()), marker,
+                        st.seen())
 
 
 def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:

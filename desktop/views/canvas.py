@@ -435,14 +435,28 @@ class DocumentCanvas(QAbstractScrollArea):
         p = QPainter(self.viewport())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        clip = QRectF(event.rect())
+        ctx = PaintContext(self)
+        caret = self.caret_pos() if self.hasFocus() else None
+        # each band of the region on its own: a selection moving from one line to another
+        # far below repaints those two lines, not all between them
+        for band in event.region():
+            p.save()
+            p.setClipRect(band)
+            self._paint_band(p, ctx, QRectF(band), caret)
+            p.restore()
+        self.paint_extra(p, self.scroll_y())
+        p.end()
+        self.paint_ms = (time.perf_counter() - t0) * 1000
+        self.paints += 1
+        self._prefetch.start()
+
+    def _paint_band(self, p: QPainter, ctx: PaintContext, clip: QRectF,
+                    caret: int | None) -> None:
         p.fillRect(clip, self.theme.background)
         y = self.scroll_y()
         tops = self.tops()
-        ctx = PaintContext(self)
         i = self.para_at_y(y + clip.top())
         bottom = y + clip.bottom()
-        caret = self.caret_pos() if self.hasFocus() else None
         while i < len(self.paras) and tops[i] <= bottom:
             pl = self.layout(i)
             oy = tops[i] - y
@@ -454,11 +468,6 @@ class DocumentCanvas(QAbstractScrollArea):
                 p.fillRect(QRectF(r.x(), r.y(), 1.5, r.height()), self.theme.caret)
             p.restore()
             i += 1
-        self.paint_extra(p, y)
-        p.end()
-        self.paint_ms = (time.perf_counter() - t0) * 1000
-        self.paints += 1
-        self._prefetch.start()
 
     def _prefetch_pages(self) -> None:
         y = self.scroll_y()

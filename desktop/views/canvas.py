@@ -309,15 +309,16 @@ class DocumentCanvas(QAbstractScrollArea):
             self.layout(missing)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
-        self.viewport().update()
+        # move what is painted and repaint the strip that came into view (pending repaints
+        # move along): a review decision that scrolls three panes repainted them whole
+        self.viewport().scroll(dx, dy)
 
     def scroll_to(self, y: float) -> None:
         self.verticalScrollBar().setValue(round(y))
-        self.viewport().update()
 
     def ensure_visible(self, pos: int, rect: QRectF | None = None, center: bool = False) -> None:
         """Scroll so that the text at pos (or rect, paragraph coordinates) is on screen."""
-        y0 = self.scroll_y()
+        y0, tops0 = self.scroll_y(), self.tops()
         i = self.para_of_pos(pos)
         pl = self.layout(i)
         if rect is None:
@@ -328,12 +329,14 @@ class DocumentCanvas(QAbstractScrollArea):
         bottom = self.tops()[i] + rect.bottom()
         y = self.scroll_y()
         vh = self.viewport().height()
+        moved = y != y0 or self.tops() is not tops0  # laid out anew: the text may have moved
         if center or top < y or bottom > y + vh:
             target = top - vh / 3 if center or top < y or bottom - top > vh else bottom - vh * 2 / 3
-            self.scroll_to(max(0.0, target))
+            self.scroll_to(max(0.0, target))  # scrolled by scrollContentsBy
+        y1 = self.scroll_y()
         self._ensure_laid_out()
-        if self.scroll_y() != y0:  # it scrolled: all of it; else the callers say what changed
-            self.viewport().update()
+        if moved or self.scroll_y() != y1 or self.tops() is not tops0:
+            self.viewport().update()  # all of it; else the callers say what changed
 
     def visible_range(self) -> tuple[int, int]:
         self._ensure_laid_out()

@@ -45,7 +45,7 @@ def _document(store, places: int = 14, agreed: int = 10):
 def _open(qtbot, service, doc):
     w = ReviewWindow(service, doc, poll_ms=0)
     qtbot.addWidget(w)
-    w.resize(900, 500)  # smaller than the text: decisions scroll, most repaint a part
+    w.resize(700, 420)  # smaller than the text: decisions scroll, most repaint a part
     w.show()
     qtbot.waitExposed(w)
     return w
@@ -110,13 +110,16 @@ def test_decisions_and_undo_show_what_a_fresh_window_shows(qtbot, store):
     w = _open(qtbot, rita, doc)
     assert sum(c.open for c in w.view.conflicts) == places
     decided = 0
+    scrolled = set()
     for step in range(6):
         w.select_version(step % 2)  # bob's PERSON, then carol's ORG, ...
         assert w.accept()
         decided += 1
         assert sum(c.open for c in w.view.conflicts) == places - decided
         assert len(_gold(rita, doc)) == decided  # one gold span per decided place
+        scrolled |= {p.view.canvas.scroll_y() for p in w.panes.panes.values()}
         _same_as_fresh(qtbot, w, rita, doc, _gold(rita, doc))
+    assert len(scrolled) > 1  # the panes scrolled on the way (what a scroll leaves is checked)
     for _ in range(2):
         w.undo_stack.undo()
         decided -= 1

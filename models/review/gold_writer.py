@@ -90,6 +90,7 @@ class GoldWriter:
             raise ValidationError(f"cannot adjudicate a {kind} (span, relation, event or "
                                   "category)")
         row = self.s.get(MODELS[kind], row_id)
+        self._held = row  # the identity map is weak: the decision reads this row again
         if row is None:
             raise NotFoundError(f"no {kind} {row_id} (deleted since it was shown?); reload the "
                                 "review and decide again")

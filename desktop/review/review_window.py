@@ -138,6 +138,7 @@ class ReviewWindow(QMainWindow):
         self.show_decided.toggled.connect(lambda _on: self._show(keep_row=False))
         self._act("Include decided", self.show_decided.toggle, ["D"])
         self.annotator_menu = QMenu(self)
+        self._menu_for: tuple | None = None  # (annotators, their open labels) it shows
         self.by_annotator = QToolButton()
         self.by_annotator.setText("Accept annotator's ▾")
         self.by_annotator.setToolTip("Accept every open version one annotator gave "
@@ -193,8 +194,8 @@ class ReviewWindow(QMainWindow):
         view = self.view
         try:
             gold = _without_rejected(apply_changes(view.gold, _gold_changes(change)))
-            update = self.service.review_update(view.document_id, view.annotations,
-                                                self.marker)
+            update = (change.after or {}).get("update") or self.service.review_update(
+                view.document_id, view.annotations, self.marker)
         except (NeedsReload, DomainError):
             update = None
         if update is None:
@@ -202,7 +203,7 @@ class ReviewWindow(QMainWindow):
             return
         self.view = replace(view, gold=gold, conflicts=update.conflicts,
                             agreed_open=update.agreed_open, gold_status=gold.status,
-                            marker=update.marker)
+                            marker=update.marker, seen=update.seen)
         self.marker = update.marker
         self.panes.show_gold(gold, self.schema)
         self._present(advance)
@@ -312,17 +313,24 @@ class ReviewWindow(QMainWindow):
             self.say("no version selected", error=True)
             return False
         what = f"{'Accept also' if also else 'Accept'} {v.label} “{self._text(c)}”"
-        return self._step(what, lambda: self.service.decide(
-            self.view.document_id, v.kind, *v.refs[0], how="also" if also else "accept"),
-            advance=True)
+        return self._step(what, lambda: self._decide(v, "also" if also else "accept"),
+                          advance=True)
+
+    def _decide(self, v, how: str):
+        """One decision, handing the core this window's annotators' labels and marker: it
+        then returns the review after it (Change.after["update"]) when nothing else was
+        stored meanwhile, so the window need not read it again."""
+        return self.service.decide(self.view.document_id, v.kind, *v.refs[0], how=how,
+                                   annotations=self.view.annotations, since=self.marker,
+                                   seen=self.view.seen)
 
     def reject(self) -> bool:
         v, c = self.version(), self.current()
         if v is None:
             self.say("no version selected", error=True)
             return False
-        return self._step(f"Reject {v.label} “{self._text(c)}”", lambda: self.service.decide(
-            self.view.document_id, v.kind, *v.refs[0], how="reject"), advance=True)
+        return self._step(f"Reject {v.label} “{self._text(c)}”",
+                          lambda: self._decide(v, "reject"), advance=True)
 
     def accept_agreed(self) -> bool:
         return self._step("Accept agreed", lambda: self.service.accept_agreed(
@@ -412,14 +420,17 @@ class ReviewWindow(QMainWindow):
 
     # ---- helpers ----------------------------------------------------------------------------
     def _fill_annotator_menu(self) -> None:
-        m = self.annotator_menu
-        m.clear()
         labels: dict[str, set[str]] = {}
         for c in self.view.conflicts:
             for v in c.versions:
                 if v.decided is None:
                     for a in v.annotators:
                         labels.setdefault(a, set()).add(v.label)
+        if self._menu_for == (self.view.annotators, labels):
+            return  # the same entries: rebuilding the menu costs a millisecond a decision
+        self._menu_for = (list(self.view.annotators), labels)
+        m = self.annotator_menu
+        m.clear()
         for name in self.view.annotators:
             sub = m.addMenu(name)
             a = sub.addAction(f"All of {name}'s remaining")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame
 
 from desktop.views.annotations import (
     AnnotationIndex, build_index, split_paragraphs, update_index)
-from desktop.views.paragraph import ParagraphLayout, Style
+from desktop.views.paragraph import LINE_OVERHANG, ParagraphLayout, Style, changed_lines, line_looks
 from desktop.views.theme import DARK, LIGHT, Theme, text_on
 from models.schema import Schema
 from models.views import LayerView
@@ -104,13 +104,17 @@ class DocumentCanvas(QAbstractScrollArea):
         repaint only what moved or changed on screen (one paragraph, usually)."""
         old = self.index.signatures
         before = self._visible_geometry()
+        old_spans = self.index.spans
         self.index = update_index(self.index, view, self.schema, self.paras)
         anchor = self._anchor()
         changed = [i for i, (a, b) in enumerate(zip(old, self.index.signatures)) if a != b]
+        redone: dict[int, list] = {}  # paragraph -> its old lines' looks, when on screen
         for i in changed:
-            cached = self._layouts.pop(i, None) is not None
+            old_pl = self._layouts.pop(i, None)
             self._exact[i] = False
-            if cached:  # on screen or near it: its exact height now, so nothing jumps
+            if old_pl is not None:  # on screen or near it: its exact height now, so nothing jumps
+                if i in before:
+                    redone[i] = line_looks(old_pl, old_spans)
                 self._layouts[i] = self._build(i)
             else:
                 self._heights[i] = self._estimate(i)
@@ -120,10 +124,19 @@ class DocumentCanvas(QAbstractScrollArea):
             self._start_idle()
         self._ensure_laid_out()
         after = self._visible_geometry()
-        dirty = [i for i in changed if i in after or i in before]
-        dirty += [i for i in set(before) | set(after) if before.get(i) != after.get(i)]
-        self._update_rows([before[i] for i in dirty if i in before]
-                          + [after[i] for i in dirty if i in after])
+        rows = []
+        for i in changed:
+            if i in redone and before[i][0] == after.get(i, (None,))[0]:
+                # the paragraph stayed where it was: only its lines that look different
+                top = after[i][0]
+                rows += [(top + a, top + b) for a, b in changed_lines(
+                    redone[i], line_looks(self._layouts[i], self.index.spans))]
+            else:
+                rows += [before[i]] if i in before else []
+                rows += [after[i]] if i in after else []
+        rows += [g for i in set(before) | set(after) if before.get(i) != after.get(i)
+                 and i not in redone for g in (before.get(i), after.get(i)) if g]
+        self._update_rows(rows)
 
     # ---- partial repaints ---------------------------------------------------------------------
     def _visible_geometry(self) -> dict[int, tuple[float, float]]:
@@ -153,19 +166,39 @@ class DocumentCanvas(QAbstractScrollArea):
         self._update_rows([geo[i] for i in set(indices) if i in geo])
 
     def update_text(self, *positions: int | None) -> None:
-        """Repaint the paragraphs from the first to the last of these text positions."""
+        """Repaint the text from the first to the last of these text positions (the lines
+        between them, within one laid-out paragraph; else the paragraphs)."""
         pos = [p for p in positions if p is not None]
         if pos:
             a, b = self.para_of_pos(min(pos)), self.para_of_pos(max(pos))
-            self.update_paras(range(a, b + 1))
+            if a != b or not self._update_lines(a, min(pos), max(pos)):
+                self.update_paras(range(a, b + 1))
 
     def update_span(self, span_id: int | None) -> None:
         """Repaint a span's text and tag (its outline when selected)."""
         span = self.index.spans.get(span_id) if span_id is not None else None
         if span is None:
             return
-        a, b = self.para_of_pos(span.start), self.para_of_pos(max(span.start, span.end - 1))
-        self.update_paras({*range(a, b + 1), self.index.tag_para.get(span_id, a)})
+        last = max(span.start, span.end - 1)
+        a, b = self.para_of_pos(span.start), self.para_of_pos(last)
+        tag = self.index.tag_para.get(span_id, a)
+        if a != b or tag != a or not self._update_lines(a, span.start, last):
+            self.update_paras({*range(a, b + 1), tag})
+
+    def _update_lines(self, i: int, start: int, end: int) -> bool:
+        """Repaint the lines of paragraph i from the one holding `start` to the one holding
+        `end`, with its tags (in a line's band) and a selected span's handles (below it).
+        False when the paragraph is not laid out: the caller repaints all of it. A document
+        of one long paragraph would otherwise repaint the whole view for one tag."""
+        pl = self._layouts.get(i)
+        if pl is None:
+            return False
+        geo = self._visible_geometry()
+        if i in geo:
+            top = geo[i][0]
+            self._update_rows([(top + pl.line_of_pos(start).top,
+                                top + pl.line_of_pos(end).bottom + LINE_OVERHANG)])
+        return True
 
     def _reset_geometry(self) -> None:
         self._layouts.clear()
@@ -276,15 +309,16 @@ class DocumentCanvas(QAbstractScrollArea):
             self.layout(missing)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
-        self.viewport().update()
+        # move what is painted and repaint the strip that came into view (pending repaints
+        # move along): a review decision that scrolls three panes repainted them whole
+        self.viewport().scroll(dx, dy)
 
     def scroll_to(self, y: float) -> None:
         self.verticalScrollBar().setValue(round(y))
-        self.viewport().update()
 
     def ensure_visible(self, pos: int, rect: QRectF | None = None, center: bool = False) -> None:
         """Scroll so that the text at pos (or rect, paragraph coordinates) is on screen."""
-        y0 = self.scroll_y()
+        y0, tops0 = self.scroll_y(), self.tops()
         i = self.para_of_pos(pos)
         pl = self.layout(i)
         if rect is None:
@@ -295,12 +329,14 @@ class DocumentCanvas(QAbstractScrollArea):
         bottom = self.tops()[i] + rect.bottom()
         y = self.scroll_y()
         vh = self.viewport().height()
+        moved = y != y0 or self.tops() is not tops0  # laid out anew: the text may have moved
         if center or top < y or bottom > y + vh:
             target = top - vh / 3 if center or top < y or bottom - top > vh else bottom - vh * 2 / 3
-            self.scroll_to(max(0.0, target))
+            self.scroll_to(max(0.0, target))  # scrolled by scrollContentsBy
+        y1 = self.scroll_y()
         self._ensure_laid_out()
-        if self.scroll_y() != y0:  # it scrolled: all of it; else the callers say what changed
-            self.viewport().update()
+        if moved or self.scroll_y() != y1 or self.tops() is not tops0:
+            self.viewport().update()  # all of it; else the callers say what changed
 
     def visible_range(self) -> tuple[int, int]:
         self._ensure_laid_out()
@@ -402,14 +438,28 @@ class DocumentCanvas(QAbstractScrollArea):
         p = QPainter(self.viewport())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        clip = QRectF(event.rect())
+        ctx = PaintContext(self)
+        caret = self.caret_pos() if self.hasFocus() else None
+        # each band of the region on its own: a selection moving from one line to another
+        # far below repaints those two lines, not all between them
+        for band in event.region():
+            p.save()
+            p.setClipRect(band)
+            self._paint_band(p, ctx, QRectF(band), caret)
+            p.restore()
+        self.paint_extra(p, self.scroll_y())
+        p.end()
+        self.paint_ms = (time.perf_counter() - t0) * 1000
+        self.paints += 1
+        self._prefetch.start()
+
+    def _paint_band(self, p: QPainter, ctx: PaintContext, clip: QRectF,
+                    caret: int | None) -> None:
         p.fillRect(clip, self.theme.background)
         y = self.scroll_y()
         tops = self.tops()
-        ctx = PaintContext(self)
         i = self.para_at_y(y + clip.top())
         bottom = y + clip.bottom()
-        caret = self.caret_pos() if self.hasFocus() else None
         while i < len(self.paras) and tops[i] <= bottom:
             pl = self.layout(i)
             oy = tops[i] - y
@@ -421,11 +471,6 @@ class DocumentCanvas(QAbstractScrollArea):
                 p.fillRect(QRectF(r.x(), r.y(), 1.5, r.height()), self.theme.caret)
             p.restore()
             i += 1
-        self.paint_extra(p, y)
-        p.end()
-        self.paint_ms = (time.perf_counter() - t0) * 1000
-        self.paints += 1
-        self._prefetch.start()
 
     def _prefetch_pages(self) -> None:
         y = self.scroll_y()

@@ -65,7 +65,8 @@ class _Canvas(DocumentCanvas):
         if emit and after != before:
             self.selectionChanged.emit(*(after or (-1, -1)))
         if (after, cursor) != (before, caret):  # repaint the old and new selection and caret
-            self.update_text(caret, cursor, *(before or ()), *(after or ()))
+            self.update_text(caret, *(before or ()))  # apart: they may be far from another
+            self.update_text(cursor, *(after or ()))
 
     def set_selected_span(self, span_id: int | None, emit: bool = False) -> None:
         old = self.selected_span_id

@@ -93,6 +93,9 @@ class Frag:
 
 
 HANDLE_KNOB = 3.5  # radius of the resize handle's knob under a selected label's edge
+# how far below its line's bottom a line paints (the knob): a repaint of a line band
+# covers it, and a line is painted when a repaint starts this close under it
+LINE_OVERHANG = 3 + HANDLE_KNOB + 2
 
 
 @dataclass(eq=False)
@@ -357,7 +360,7 @@ class ParagraphLayout:
         already translated to the paragraph's top-left."""
         st = self.style
         theme = ctx.theme
-        visible = [ln for ln in self.lines if ln.bottom >= y0 and ln.top <= y1]
+        visible = [ln for ln in self.lines if ln.bottom + LINE_OVERHANG >= y0 and ln.top <= y1]
         if not visible:
             return
         sel = ctx.selection
@@ -512,3 +515,28 @@ class ParagraphLayout:
         p.fillRect(rect, theme.arc_label_bg)
         p.setPen(theme.arc_label if seg.arc.color is None else color)
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, seg.arc.label)
+
+
+def line_looks(pl: ParagraphLayout, spans: dict) -> list[tuple]:
+    """What each line of a layout paints (its band, text, labels' places and looks, arcs),
+    comparable between two layouts of one paragraph: an edit repaints only the lines whose
+    looks changed (the selection and caret are repainted by their own updates)."""
+    def look(span_id: int) -> tuple:
+        s = spans.get(span_id)
+        return (s.label, s.state) if s is not None else ()
+
+    return [(ln.top, ln.bottom, ln.start, ln.end, ln.text_y,
+             tuple((f.span_id, f.x1, f.x2, *look(f.span_id)) for f in ln.frags),
+             tuple((t.span_id, t.label, t.suggested, t.x, t.w, t.row) for t in ln.tags),
+             tuple((s.arc, s.x_from, s.x_to, s.level, s.y) for s in ln.segs))
+            for ln in pl.lines]
+
+
+def changed_lines(old: list[tuple], new: list[tuple]) -> list[tuple[float, float]]:
+    """The (top, bottom) bands, paragraph coordinates, of lines that look different (or
+    are only in one of the two), with their overhang."""
+    out = [(n[0], n[1] + LINE_OVERHANG) for k, n in enumerate(new)
+           if k >= len(old) or old[k] != n]
+    out += [(o[0], o[1] + LINE_OVERHANG) for k, o in enumerate(old)
+            if k >= len(new) or new[k] != o]
+    return out

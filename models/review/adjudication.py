@@ -8,7 +8,7 @@ models/review/gold_writer.py for how a decision is written into gold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,17 @@ from models.errors import DomainError, ValidationError
 from models.orm import GOLD
 from models.review.bulk_gold import accept_in_bulk
 from models.review.gold_writer import GoldWriter
-from models.review.places import KINDS, Conflict, ReviewState, Version, region
+from models.review.places import (
+    KINDS,
+    Annotations,
+    Conflict,
+    GoldSeen,
+    ReviewState,
+    Version,
+    last_audit_id,
+    region,
+)
+from models.review.views import ReviewUpdate
 from models.services.layers import ensure_layer
 
 __all__ = ["Conflict", "Version", "conflicts", "pending", "Decide", "AcceptAgreed",
@@ -49,17 +59,31 @@ class Decide(op.Operation):
     row_id: int
     version: int
     how: str = "accept"
+    # a review window's annotators' labels and change marker (ReviewView.annotations,
+    # .marker): when nothing was stored since, they are reused and the Change's
+    # after["update"] is the review's ReviewUpdate after this decision (the window patches
+    # its view with it instead of reading the review again)
+    annotations: Annotations | None = field(default=None, compare=False, repr=False)
+    since: int | None = None
+    seen: GoldSeen | None = field(default=None, compare=False, repr=False)  # ReviewView.seen
 
     def apply(self, s, actor):
         if self.how not in HOWS:
             raise ValidationError(f"a decision is one of {', '.join(HOWS)}, not {self.how!r}")
-        w = GoldWriter(s, actor, self.document_id)
+        w = GoldWriter(s, actor, self.document_id, self.annotations, self.since, self.seen)
         it = w.item(self.kind, self.row_id, self.version)
         if self.how == "reject":
             w.reject(it)
         else:
             w.accept(it, also=self.how == "also")
-        return w.result(f"{self.how} {self.kind} {self.row_id}")
+        ch = w.result(f"{self.how} {self.kind} {self.row_id}")
+        if w.reused:  # w.state is gold after this decision, read in this transaction
+            s.flush()
+            ch.after["update"] = ReviewUpdate(w.state.conflicts(include_decided=True),
+                                              len(w.state.agreed_open()),
+                                              last_audit_id(s, self.document_id),
+                                              w.state.seen())
+        return ch
 
 
 def _each(w: GoldWriter, versions: list[Version], decide, settled=None) -> tuple[int, int]:

@@ -25,11 +25,14 @@ from models.errors import NotFoundError, PermissionDenied, StaleWriteError, Vali
 from models.orm import GOLD, DocumentCategory, Event, EventArgument, Layer, Relation, Span
 from models.review.labels import Item
 from models.review.places import (
+    Annotations,
+    GoldSeen,
     ReviewState,
     Version,
     as_json,
     decisions,
     event_matches,
+    last_audit_id,
     overlaps,
 )
 from models.rules import Placed, broken_policy, policy_message
@@ -42,14 +45,23 @@ MODELS = {"span": Span, "relation": Relation, "event": Event, "category": Docume
 
 
 class GoldWriter:
-    def __init__(self, s: Session, actor: Actor, document_id: int):
+    def __init__(self, s: Session, actor: Actor, document_id: int,
+                 annotations: Annotations | None = None, since: int | None = None,
+                 seen: GoldSeen | None = None):
+        """`annotations`, `since` (and `seen`): the annotators' labels (and gold and the
+        decisions) as a review window read them at change marker `since`; they are reused
+        when nothing of the document was stored since, else every layer is read fresh."""
         if not actor.is_reviewer:
             raise PermissionDenied(f"{actor.name} ({actor.role}) cannot adjudicate; only "
                                    "reviewers can")
         self.s, self.actor, self.document_id = s, actor, document_id
         lock_document(s, document_id)  # before reading: the other reviewer's work is seen
-        self.state = ReviewState(s, document_id)
+        self.reused = annotations is not None and since is not None \
+            and last_audit_id(s, document_id) == since
+        self.state = ReviewState(s, document_id, annotations if self.reused else None,
+                                 seen if self.reused else None)
         self.changes: list[Change] = []
+        self._synced = (0, 0)  # (changes, state.reads) when the state was last brought up
 
     # ---- running operations ---------------------------------------------------------------
     def run(self, operation: op.Operation) -> Change:
@@ -58,7 +70,12 @@ class GoldWriter:
         return ch
 
     def _wrote(self) -> None:
-        self.state.reload_gold()
+        """Bring the state up to this step's writes: patched in memory when they are what
+        ReviewState.patch_gold knows and gold was not read again meanwhile, else read."""
+        st, new = self.state, self.changes[self._synced[0]:]
+        if st.reads != self._synced[1] or not st.patch_gold(_flat(new)):
+            st.reload_gold()
+        self._synced = (len(self.changes), st.reads)
 
     def record(self, kind: str, key: tuple, decision: str) -> None:
         if decision == "reject" and (kind, key) in self.state.rejected:
@@ -73,6 +90,7 @@ class GoldWriter:
             raise ValidationError(f"cannot adjudicate a {kind} (span, relation, event or "
                                   "category)")
         row = self.s.get(MODELS[kind], row_id)
+        self._held = row  # the identity map is weak: the decision reads this row again
         if row is None:
             raise NotFoundError(f"no {kind} {row_id} (deleted since it was shown?); reload the "
                                 "review and decide again")
@@ -80,15 +98,15 @@ class GoldWriter:
             raise StaleWriteError(f"{kind} {row_id} was changed since it was shown (version "
                                   f"{row.version}, not {seen}); reload the review and decide "
                                   "again")
+        hit = next((i for i in self.state.items(kind) if i.id == row_id), None)
+        if hit is not None:
+            return hit  # an annotator's accepted label of this document
         layer = self.s.get(Layer, row.layer_id)
         if layer.document_id != self.document_id or layer.name == GOLD:
             raise ValidationError(f"{kind} {row_id} is not an annotator's label of document "
                                   f"{self.document_id}")
-        hit = next((i for i in self.state.items(kind) if i.id == row_id), None)
-        if hit is None:
-            raise ValidationError(f"{kind} {row_id} is not an accepted label (suggestions and "
-                                  "rejected labels are not reviewed)")
-        return hit
+        raise ValidationError(f"{kind} {row_id} is not an accepted label (suggestions and "
+                              "rejected labels are not reviewed)")
 
     def version_item(self, v: Version) -> Item:
         row_id = v.refs[0][0]
@@ -295,6 +313,12 @@ class GoldWriter:
                       inverse=Batch(self.document_id, tuple(op.inverses(self.changes))))
 
 
+def _flat(changes: list[Change]) -> list[Change]:
+    """The Changes of a step, children of its batches in their place."""
+    return [c for ch in changes
+            for c in (_flat(ch.children) if ch.kind == "review" else [ch])]
+
+
 # ---- operations --------------------------------------------------------------------------------
 
 class RecordDecision(op.Operation):
@@ -314,7 +338,7 @@ class RecordDecision(op.Operation):
               document_id=doc.id,
               after={"keys": [[self.kind, as_json(self.key), self.decision]]})
         ch = Change("update", "decision", None, doc.id, before={"decision": before},
-                    after={"decision": self.decision, "kind": self.kind})
+                    after={"decision": self.decision, "kind": self.kind, "key": self.key})
         ch.inverse = RecordDecision(self.document_id, self.kind, self.key, before)
         return ch
 

@@ -20,11 +20,12 @@ What a version's state is, read from gold and the decision log (never stored apa
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.orm import GOLD, AuditLog, Document
@@ -68,7 +69,7 @@ class Conflict:
             return f"category:{self.place}"
         return f"{self.kind}:{self.start}-{self.end}"
 
-    @property
+    @cached_property  # asked many times per repaint of the review window; it is frozen
     def open(self) -> bool:
         return any(v.decided is None for v in self.versions)
 
@@ -105,6 +106,12 @@ def _rejected(afters) -> dict[tuple[str, tuple], str]:
     return {k: v for k, v in out.items() if v == "reject"}
 
 
+def last_audit_id(s: Session, document_id: int) -> int:
+    """The newest audit row of a document (its change marker): it moves with every write."""
+    return s.scalar(select(func.max(AuditLog.id)).where(AuditLog.document_id == document_id)) \
+        or 0
+
+
 def as_tuple(value: Any) -> Any:
     """JSON lists back into the hashable keys they were made from."""
     return tuple(as_tuple(v) for v in value) if isinstance(value, list) else value
@@ -123,6 +130,9 @@ class Annotations:
     place_of: dict[tuple, int]  # span key -> place index
     place_by_offsets: dict[tuple[int, int], int]
     places: list[list[Item]]
+    # per kind (not categories: their places follow the schema) the Groups of versions by
+    # place: they depend on these labels only, so after a decision only states are computed
+    groups: dict[str, list] = field(default_factory=dict, compare=False, repr=False)
 
 
 def place_annotations(coders: list[LayerLabels]) -> Annotations:
@@ -144,24 +154,46 @@ def place_annotations(coders: list[LayerLabels]) -> Annotations:
     return Annotations(tuple(coders), place_of, place_by_offsets, places)
 
 
+@dataclass(frozen=True)
+class GoldSeen:
+    """Gold's accepted labels and the decision log's rejections of a document as read (or
+    patched) at some change marker: a review window hands them back with its next decision,
+    which reads neither again when nothing was stored since."""
+
+    gold: LayerLabels | None
+    rejected: dict[tuple[str, tuple], str]
+
+    def copy(self) -> tuple[LayerLabels | None, dict]:
+        g = self.gold
+        if g is not None:
+            g = replace(g, spans=list(g.spans), relations=list(g.relations),
+                        events=list(g.events), categories=list(g.categories))
+        return g, dict(self.rejected)
+
+
 class ReviewState:
     """The annotators' layers, gold and the decisions of one document, as review sees them."""
 
     def __init__(self, s: Session, document_id: int,
-                 annotations: Annotations | None = None):
+                 annotations: Annotations | None = None, gold: GoldSeen | None = None):
         """`annotations`: the annotators' labels and places as read before, when only gold
         and the decision log changed since (a review window after its own decision); else
-        every layer is read."""
+        every layer is read. `gold` (with `annotations`): gold and the decisions too, when
+        nothing at all was stored since they were read."""
         doc = doc_info(s, document_id)  # the project only: the text is not needed here
         schema = shared_schema(s, doc.project_id)
         if annotations is None:
             layers = load_labels(s, doc.project_id, [document_id]).get(document_id, {})
             annotations = place_annotations(annotators_of(layers))
-        else:
+        elif gold is None:
             layers = load_labels(s, doc.project_id, [document_id],
                                  names=[GOLD]).get(document_id, {})
+        if gold is not None:  # copies: this state patches them
+            seen, rejected = gold.copy()
+        else:
+            seen, rejected = layers.get(GOLD), decisions(s, document_id)
         self._set(s, document_id, doc.project_id, schema, policies(schema), annotations,
-                  layers.get(GOLD), decisions(s, document_id))
+                  seen, rejected)
 
     @classmethod
     def loaded(cls, s: Session, document_id: int, project_id: int, schema, policy,
@@ -184,6 +216,7 @@ class ReviewState:
         self.names = tuple(c.name for c in self.coders)
         self.gold: LayerLabels | None = gold
         self.rejected = rejected
+        self.reads = 0  # times gold was read again
         self._versions: dict[str, list] = {}  # per kind, until gold changes
         self._gold_spans: tuple | None = None  # gold's span index, until gold changes
 
@@ -191,8 +224,47 @@ class ReviewState:
         self.gold = load_labels(self.s, self.project_id, [self.document_id],
                                 names=[GOLD]).get(self.document_id, {}).get(GOLD)
         self.rejected = decisions(self.s, self.document_id)
+        self.reads += 1
+        self._changed()
+
+    def seen(self) -> GoldSeen:
+        """Gold and the decisions as this state has them (a copy)."""
+        return GoldSeen(*GoldSeen(self.gold, self.rejected).copy())
+
+    def _changed(self) -> None:
         self._versions.clear()
         self._gold_spans = None
+
+    def patch_gold(self, changes: list) -> bool:
+        """Apply this transaction's own writes to gold and the decisions in memory instead
+        of reading them again (six statements). Only spans of a gold without relations and
+        events (their keys hold span offsets) and decisions; anything else: False, nothing
+        patched (the caller reloads)."""
+        gold = self.gold
+        if gold is None or gold.relations or gold.events:
+            return False
+        if any(not (ch.kind == "decision" or ch.kind == "span" and not ch.children and (
+                ch.action == "delete" or (ch.after or {}).get("layer_id") == gold.layer_id))
+               for ch in changes):
+            return False
+        spans = {i.id: i for i in gold.spans}
+        for ch in changes:
+            if ch.kind == "decision":
+                key = (ch.after["kind"], ch.after["key"])
+                if ch.after["decision"] == "reject":
+                    self.rejected[key] = "reject"
+                else:
+                    self.rejected.pop(key, None)
+            elif ch.action == "delete" or ch.after["state"] != "accepted":
+                spans.pop(ch.id, None)
+            else:
+                a = ch.after
+                spans[ch.id] = Item("span", (a["start"], a["end"], a["label"]), ch.id,
+                                    a["version"], GOLD)
+        # in load_labels' order: which rival a decision keeps depends on it
+        gold.spans = sorted(spans.values(), key=lambda i: (i.key[0], -i.key[1], i.key[2], i.id))
+        self._changed()
+        return True
 
     # ---- places ---------------------------------------------------------------------------
     def place_key(self, item: Item) -> tuple:
@@ -299,23 +371,51 @@ class ReviewState:
         return self._versions[kind]
 
     def _compute_versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
+        state = self.state
+        out = []
+        for g in self._groups(kind):
+            states = tuple(state(kind, key) for key, _, _ in g.keys)
+            if g.memo.get("states") != states:  # else the Versions made for these states
+                g.memo.clear()
+                g.memo["states"] = states
+                g.memo["versions"] = [Version(kind, key, who, refs, st)
+                                      for (key, who, refs), st in zip(g.keys, states)]
+            out.append((g.place, g.memo["versions"]))
+        return out
+
+    def _groups(self, kind: str) -> list[Group]:
+        if kind == "category":  # its places follow the schema: grouped each time
+            return self._group(kind)
+        groups = self.annotations.groups.get(kind)
+        if groups is None:
+            groups = self.annotations.groups[kind] = self._group(kind)
+        return groups
+
+    def _group(self, kind: str) -> list[Group]:
         by_place: dict[tuple, dict[tuple, list[Item]]] = {}
         for it in self.items(kind):
             by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
         out = []
-        state = self.state
         for place, by_key in by_place.items():
             keyed = list(by_key.items())
             if len(keyed) > 1:  # most places hold one version: nothing to order
                 keyed.sort(key=lambda kv: repr(kv[0]))
-            vs = [Version(kind, key, tuple([i.layer for i in its]),
-                          tuple([(i.id, i.version) for i in its]), state(kind, key))
-                  for key, its in keyed]
-            out.append((place, vs))
+            keys = [(key, tuple([i.layer for i in its]), tuple([(i.id, i.version) for i in its]))
+                    for key, its in keyed]
+            contested = not all(self._all_gave(who) for _, who, _ in keys)
+            regions = [region(kind, key) for key, _, _ in keys]
+            present = {a for _, who, _ in keys for a in who}
+            out.append(Group(place, keys, contested, min(r[0] for r in regions),
+                             max(r[1] for r in regions),
+                             tuple(n for n in self.names if n not in present),
+                             self.category_place(keys[0][0][0]) if kind == "category" else ""))
         return out
 
+    def _all_gave(self, annotators: tuple[str, ...]) -> bool:
+        return len(self.coders) > 1 and len(set(annotators)) == len(self.coders)
+
     def agreed(self, version: Version) -> bool:
-        return len(self.coders) > 1 and len(set(version.annotators)) == len(self.coders)
+        return self._all_gave(version.annotators)
 
     def contested(self, vs: list[Version]) -> bool:
         """A place is a conflict unless every annotator gave every version there."""
@@ -324,28 +424,44 @@ class ReviewState:
     def conflicts(self, include_decided: bool = False) -> list[Conflict]:
         out: list[Conflict] = []
         for kind in KINDS:
-            for _, vs in self.versions(kind):
-                if not self.contested(vs):
+            for g, (_, vs) in zip(self._groups(kind), self.versions(kind)):
+                if not g.contested:
                     continue  # everyone gave these labels: nothing to adjudicate
-                c = self._conflict(kind, vs)
+                made = g.memo.get("conflict")
+                if made is not None and made[0] is vs:
+                    c = made[1]  # the same Versions: the same Conflict
+                else:
+                    c = Conflict(kind, g.start, g.end, tuple(vs), g.missing, self.names,
+                                 g.category)
+                    g.memo["conflict"] = (vs, c)
                 if include_decided or c.open:
                     out.append(c)
         out.sort(key=lambda c: (c.start, c.end, KINDS.index(c.kind), c.place))
         return out
 
-    def _conflict(self, kind: str, vs: list[Version]) -> Conflict:
-        present = {a for v in vs for a in v.annotators}
-        regions = [region(kind, v.key) for v in vs]
-        place = self.category_place(vs[0].key[0]) if kind == "category" else ""
-        return Conflict(kind, min(r[0] for r in regions), max(r[1] for r in regions),
-                        tuple(vs), tuple(n for n in self.names if n not in present),
-                        self.names, place)
-
     def agreed_open(self) -> list[Version]:
         """Labels every annotator gave, at places nobody disputes, not in gold yet (an
         agreed version at a disputed place is the reviewer's to decide)."""
-        return [v for kind in KINDS for _, vs in self.versions(kind) if not self.contested(vs)
-                for v in vs if v.decided is None]
+        return [v for kind in KINDS
+                for g, (_, vs) in zip(self._groups(kind), self.versions(kind))
+                if not g.contested for v in vs if v.decided is None]
+
+
+@dataclass(frozen=True)
+class Group:
+    """The versions at one place as the annotators gave them (their states aside): what
+    stays while only gold changes, so it is computed once per Annotations."""
+
+    place: tuple
+    keys: list[tuple]  # (version key, annotators, refs), in the order versions are shown
+    contested: bool  # some annotator did not give every version here: a conflict
+    start: int
+    end: int
+    missing: tuple[str, ...]  # annotators who gave no version here
+    category: str  # a category's place (its exclusive group, or itself); else ""
+    # the Versions (and Conflict) made for the last states asked: most stay as they were
+    # after a decision, so they are not made again
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def region(kind: str, key: tuple) -> tuple[int, int]:

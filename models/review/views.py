@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.review.places import Annotations, Conflict
+from models.review.places import Annotations, Conflict, GoldSeen
 from models.views import LayerView
 
 
@@ -41,6 +41,8 @@ class ReviewView:
     # the annotators' labels and places as review compared them: an update after a
     # decision, which writes only gold, reuses them (Service.review_update)
     annotations: Annotations | None = None
+    # gold and the decisions as review compared them (handed back with a decision)
+    seen: GoldSeen | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,4 @@ class ReviewUpdate:
     conflicts: list[Conflict]
     agreed_open: int
     marker: int
+    seen: GoldSeen | None = field(default=None, compare=False, repr=False)

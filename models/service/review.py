@@ -42,11 +42,17 @@ class ReviewFacade:
 
     # each returns one Change whose inverse undoes the whole step (Service.run takes it)
     def decide(self, document_id: int, kind: str, row_id: int, version: int,
-               how: str = "accept") -> Change:
-        """accept (replaces gold's decision at the place), also (keeps it), or reject."""
+               how: str = "accept", *, annotations=None, since: int | None = None,
+               seen=None) -> Change:
+        """accept (replaces gold's decision at the place), also (keeps it), or reject.
+        `annotations`, `since`, `seen`: a review window's (ReviewView.annotations, .marker,
+        .seen); then
+        the Change's after["update"] is the review's ReviewUpdate after it, when nothing
+        else was stored since (see adjudication.Decide)."""
         from models.review import adjudication
 
-        return self.run([adjudication.Decide(document_id, kind, row_id, version, how)])[0]
+        return self.run([adjudication.Decide(document_id, kind, row_id, version, how,
+                                             annotations, since, seen)])[0]
 
     def accept_agreed(self, document_id: int) -> Change:
         from models.review import adjudication

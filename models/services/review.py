@@ -65,7 +65,7 @@ def review_document(s: Session, actor: Actor, document_id: int) -> ReviewView:
                        for n in st.names},
                       gold, st.conflicts(include_decided=True), len(st.agreed_open()),
                       gold.status, change_marker(s, document_id=document_id),
-                      st.annotations)
+                      st.annotations, st.seen())
 
 
 # audit tables whose rows name their layer (layer_id in the row written or removed)
@@ -78,18 +78,20 @@ def review_update(s: Session, actor: Actor, document_id: int, annotations,
     change marker `since` (a review window's own decision): the annotators' labels and
     places as read then (ReviewView.annotations) are reused, gold and the decisions are
     read fresh. None when anything else of the document was stored since (another
-    annotator's edit): load the whole review."""
+    annotator's edit), or by someone else (another reviewer's gold): load the whole review."""
     check_reviewer(actor, "review documents")
     from models.review.places import ReviewState
 
     gold_id = s.scalar(select(Layer.id).where(Layer.document_id == document_id,
                                               Layer.name == GOLD))
     marker = since
-    for row_id, table, before, after, at in s.execute(
+    for row_id, table, before, after, at, who in s.execute(
             select(AuditLog.row_id, AuditLog.table_name, AuditLog.before, AuditLog.after,
-                   AuditLog.id).where(AuditLog.document_id == document_id,
-                                      AuditLog.id > since)):
+                   AuditLog.id, AuditLog.user_name).where(AuditLog.document_id == document_id,
+                                                          AuditLog.id > since)):
         marker = max(marker, at)
+        if who != actor.name:
+            return None  # another reviewer's gold: the caller patched in only its own step
         if table == "review":
             continue  # the decision log
         if table == "layers" and row_id is not None and row_id == gold_id:
@@ -100,7 +102,8 @@ def review_update(s: Session, actor: Actor, document_id: int, annotations,
     if annotations is None:
         return None
     st = ReviewState(s, document_id, annotations)
-    return ReviewUpdate(st.conflicts(include_decided=True), len(st.agreed_open()), marker)
+    return ReviewUpdate(st.conflicts(include_decided=True), len(st.agreed_open()), marker,
+                        st.seen())
 
 
 def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:

@@ -38,7 +38,21 @@ CONLL_SCHEMES = ("iob2", "iob1", "biluo", "iobes")
 DOCCANO_FORMS = ("entities", "label", "intent", "classification", "csv", "tsv", "fasttext")
 # how a doccano file is read: "auto" by its extension (.csv, .tsv, else JSON); fastText
 # only when chosen (a .txt is plain text to us)
-DOCCANO_IMPORT_FORMS = ("auto", "csv", "tsv", "fasttext")
+DOCCANO_IMPORT_FORMS = ("auto", "csv", "tsv", "fasttext", "xlsx")
+# the delimiters doccano's CSV import offers (its ArgDelimiter), by the names its dialog
+# shows; "auto": a comma in a .csv, a tab in a .tsv
+DOCCANO_DELIMITERS = {"auto": None, "comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|",
+                      "space": " "}
+
+# A compressed file (a DocBin's zlib, a workbook's zip) that inflates past MAX_RATIO times
+# its size, or past MAX_INFLATED, is refused before it is inflated.
+MAX_RATIO = 200
+MAX_INFLATED = 400 * 2**20
+
+
+def inflate_limit(size: int) -> int:
+    """How far a compressed file of `size` bytes may inflate (at least 32 MB)."""
+    return min(MAX_INFLATED, max(32 * 2**20, MAX_RATIO * size))
 
 
 @dataclass
@@ -81,12 +95,17 @@ class ImportOptions:
     doccano_text_column: str = "text"
     doccano_label_column: str = "label"
     doccano_import_form: str = "auto"
+    doccano_delimiter: str = "auto"  # a CSV's (DOCCANO_DELIMITERS)
 
     def __post_init__(self) -> None:
         if self.doccano_import_form not in DOCCANO_IMPORT_FORMS:
             raise ValidationError("the doccano import form must be one of "
                                   f"{', '.join(DOCCANO_IMPORT_FORMS)}, not "
                                   f"{self.doccano_import_form!r}")
+        if self.doccano_delimiter not in DOCCANO_DELIMITERS:
+            raise ValidationError("the doccano delimiter must be one of "
+                                  f"{', '.join(DOCCANO_DELIMITERS)}, not "
+                                  f"{self.doccano_delimiter!r}")
         for what, name in (("text", self.doccano_text_column),
                            ("label", self.doccano_label_column)):
             if not isinstance(name, str) or not name.strip():

@@ -84,6 +84,7 @@ from exports.base import (
     atomic_write_text,
     blank_tokenizer,
     doc_name,
+    inflate_limit,
     tokens_of,
     unanswered,
 )
@@ -487,17 +488,13 @@ def read_file(path: Path) -> Iterator[tuple[DocumentRecord, int | None]]:
                                                f"({type(exc).__name__}: {exc})") from None
 
 
-# A DocBin inflates to some tens of times its size; a file that inflates past this many
-# times its size, or past MAX_INFLATED, is refused before it is inflated in memory.
-MAX_RATIO = 200
-MAX_INFLATED = 400 * 2**20
-
-
+# A DocBin inflates to some tens of times its size; one that inflates further than
+# exports.base.inflate_limit allows is refused before it is inflated in memory.
 def inflated_size(data: bytes, path: Path) -> int:
     """The size `data` inflates to, found by streaming zlib (a chunk at a time, nothing
     kept), or a FormatError as soon as it passes the limit: a "zip bomb" of a few MB that
     inflates to GBs never reaches memory."""
-    limit = min(MAX_INFLATED, max(32 * 2**20, MAX_RATIO * len(data)))
+    limit = inflate_limit(len(data))
     inflater = zlib.decompressobj()
     total, view, chunk = 0, memoryview(data), 1 << 20
     try:

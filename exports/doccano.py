@@ -14,7 +14,11 @@
 * ``csv``, ``tsv`` and ``fasttext``: doccano's text-classification files that are not JSON
   (exports/doccano_csv.py): a header row and a ``label`` cell of names joined by ``#``; or
   ``__label__NAME`` words and the text, one document a line. Read by extension (.csv,
-  .tsv) or with the form chosen on import (fastText only so: a .txt is plain text).
+  .tsv) or with the form chosen on import (fastText only so: a .txt is plain text); a CSV
+  with doccano's other delimiters (semicolon, pipe, space) with ImportOptions'
+  ``doccano_delimiter``.
+* ``xlsx`` (import only; doccano exports no Excel either): the same rows from the first
+  sheet of an Excel workbook (exports/doccano_xlsx.py), by extension or chosen.
 
 Offsets are character offsets (code points), the same as ours: no conversion.
 
@@ -45,6 +49,7 @@ from pathlib import Path
 import msgspec
 
 from exports.base import (
+    DOCCANO_DELIMITERS,
     output_file,
     ExportOptions,
     ExportReport,
@@ -57,7 +62,7 @@ from exports.base import (
     require_text,
     write_jsonl,
 )
-from exports import doccano_csv
+from exports import doccano_csv, doccano_xlsx
 from models.errors import FormatError
 from models.records import CategoryRecord, DocumentRecord, RelationRecord, SpanRecord
 from models.schema import Schema
@@ -157,6 +162,10 @@ def read(path: Path, options: ImportOptions | None = None) -> Iterator[DocumentR
     options = options or ImportOptions()
     cols = _Columns(options)
     form = doccano_csv.form_of(path, options.doccano_import_form)
+    if options.doccano_delimiter != "auto" and form not in ("csv", "tsv"):
+        raise FormatError(str(path), None, "--doccano-delimiter is for doccano's CSV (a .csv "
+                                           "or .tsv file, or --doccano-form csv); this is "
+                                           f"read as {form or 'JSON'}")
     if form is not None and Path(path).is_file():
         yield from _read_table(Path(path), form, options, cols)
         return
@@ -226,7 +235,12 @@ def _read_table(path: Path, form: str, options: ImportOptions,
                                                "line has none")
         yield from doccano_csv.read_fasttext(path)
         return
-    yield from doccano_csv.read_table(path, doccano_csv.DELIMITERS[form], cols.text,
+    if form == "xlsx":
+        yield from doccano_xlsx.read(path, cols.text, options.doccano_label_column,
+                                     cols.custom_label)
+        return
+    delimiter = DOCCANO_DELIMITERS[options.doccano_delimiter] or doccano_csv.DELIMITERS[form]
+    yield from doccano_csv.read_table(path, delimiter, cols.text,
                                       options.doccano_label_column, cols.custom_label)
 
 
@@ -382,7 +396,9 @@ _PRODIGY = frozenset(("answer", "_input_hash", "_task_hash", "_view_id", "_sessi
 
 def _sniff(probe: Probe) -> bool:
     """JSON whose first object has doccano's "entities", "cats" or a "label" list, and
-    none of the keys of a Prodigy task."""
+    none of the keys of a Prodigy task; or an Excel workbook (no other format reads one)."""
+    if probe.suffix == ".xlsx":
+        return True
     obj = probe.suffix in (".jsonl", ".json") and probe.first_json
     return bool(obj) and _PRODIGY.isdisjoint(obj) and (
         "entities" in obj or "cats" in obj or isinstance(obj.get("label"), list)
@@ -403,6 +419,9 @@ FORMAT = Format(
                help="the key holding the labels, category names or [start, end, label] "
                     "(doccano's column_label)"),
         Option("doccano_import_form", "--doccano-form", choices=DOCCANO_IMPORT_FORMS,
-               help='"auto" (a .csv or .tsv file as doccano\'s CSV or TSV, else JSON), '
-                    '"csv", "tsv" or "fasttext" (__label__NAME words and the text, one '
-                    'document a line; only when chosen)')))
+               help='"auto" (a .csv, .tsv or .xlsx file as doccano\'s CSV, TSV or Excel, '
+                    'else JSON), "csv", "tsv", "fasttext" (__label__NAME words and the '
+                    'text, one document a line; only when chosen) or "xlsx"'),
+        Option("doccano_delimiter", "--doccano-delimiter", choices=tuple(DOCCANO_DELIMITERS),
+               help="a CSV's delimiter, one of doccano's (auto: a comma in a .csv, a tab in "
+                    "a .tsv)", shown_with=("doccano_import_form", ("auto", "csv", "tsv")))))

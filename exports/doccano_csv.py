@@ -12,6 +12,9 @@ FastTextCategoryFormatter):
   exports do not come back; ours do), and write ``text,<title>,<meta>,<active_seconds>,
   label`` (title and active time when a document has them: read back as such).
 * TSV: the same with a tab (one of doccano's delimiter choices; doccano exports no TSV).
+  doccano's other choices (its ArgDelimiter in catalog.py: semicolon, pipe, space) are read
+  with ImportOptions.doccano_delimiter (written: comma or tab only).
+* Excel: exports/doccano_xlsx.py reads the same rows from a workbook (import only).
 * fastText: one document a line, ``__label__NAME`` words (anywhere in the line, as doccano
   and fastText read them) the categories, the other words, joined by one space, the text.
   doccano's export writes the labels sorted, then the text and a trailing space.
@@ -50,7 +53,7 @@ def form_of(path: Path, form: str) -> str | None:
     """The non-JSON form a file is read in: the one chosen, else by its extension."""
     if form != "auto":
         return form
-    return {".csv": "csv", ".tsv": "tsv"}.get(Path(path).suffix.lower())
+    return {".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx"}.get(Path(path).suffix.lower())
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -79,7 +82,7 @@ def read_table(path: Path, delimiter: str, text_col: str, label_col: str,
             return
         except csv.Error as exc:
             raise FormatError(where, rows.line_num, f"not {_what(delimiter)}: {exc}") from None
-        _check_header(header, where, start, text_col, label_col, custom_label)
+        check_header(header, where, start, text_col, label_col, custom_label)
         while True:
             try:
                 cells, lineno = _next_row(rows)
@@ -91,7 +94,7 @@ def read_table(path: Path, delimiter: str, text_col: str, label_col: str,
             if len(cells) != len(header):
                 raise FormatError(where, lineno, f"{len(cells)} cells, the header has "
                                                  f"{len(header)}")
-            yield _row_record(dict(zip(header, cells)), where, lineno, text_col, label_col)
+            yield row_record(dict(zip(header, cells)), where, lineno, text_col, label_col)
 
 
 def _what(delimiter: str) -> str:
@@ -107,7 +110,7 @@ def _next_row(rows) -> tuple[list[str], int]:
             return cells, start
 
 
-def _check_header(header: list[str], where: str, lineno: int, text_col: str,
+def check_header(header: list[str], where: str, lineno: int, text_col: str,
                   label_col: str, custom_label: bool) -> None:
     for name in header:
         if header.count(name) > 1:
@@ -122,7 +125,7 @@ def _check_header(header: list[str], where: str, lineno: int, text_col: str,
                                          '(--doccano-label-column)')
 
 
-def _row_record(row: dict[str, str], where: str, lineno: int, text_col: str,
+def row_record(row: dict[str, str], where: str, lineno: int, text_col: str,
                 label_col: str) -> DocumentRecord:
     text = row.pop(text_col)
     if not text:

@@ -32,6 +32,9 @@ class Option:
     choices: tuple[str, ...] | None = None
     type: Callable[[str], Any] = str
     metavar: str | None = None
+    # (another option's field, its values): this one means something only with those (a
+    # CSV's delimiter with doccano's CSV form); the import dialog shows it only then
+    shown_with: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def default(self) -> Any:

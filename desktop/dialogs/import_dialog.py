@@ -76,7 +76,12 @@ class ImportDialog(QDialog):
             form.addRow(opt.field.replace("_", " ").capitalize() + ":", edit)
             self.reader_options[opt.field] = (edit, formats)
         self._form = form
+        self._shown_with = {opt.field: opt.shown_with for opt, _ in registry.import_options()
+                            if opt.shown_with}
         self.format.currentIndexChanged.connect(self._show_options)
+        for edit, _ in self.reader_options.values():
+            if isinstance(edit, QComboBox):  # a choice another option may be shown with
+                edit.currentIndexChanged.connect(self._show_options)
         self._show_options()
         lay.addLayout(form)
 
@@ -118,8 +123,16 @@ class ImportDialog(QDialog):
 
     def _show_options(self) -> None:
         fmt = self.format.currentData()
-        for edit, formats in self.reader_options.values():
-            self._form.setRowVisible(edit, fmt in formats)
+        for name, (edit, formats) in self.reader_options.items():
+            self._form.setRowVisible(edit, fmt in formats and self._applies(name))
+
+    def _applies(self, name: str) -> bool:
+        """Does the option mean something with the other options as chosen (a delimiter with
+        doccano's CSV form)? Else it is hidden and read as its default."""
+        if name not in self._shown_with:
+            return True
+        other, values = self._shown_with[name]
+        return self.reader_options[other][0].currentText() in values
 
     def chosen_options(self) -> ImportOptions:
         """The readers' options: those of the chosen format as typed, the others' defaults
@@ -127,7 +140,7 @@ class ImportDialog(QDialog):
         fmt = self.format.currentData()
         typed = {name: (edit.currentText() if isinstance(edit, QComboBox) else edit.text())
                  .strip() for name, (edit, formats) in self.reader_options.items()
-                 if fmt in formats}
+                 if fmt in formats and self._applies(name)}
         return ImportOptions(**{name: value for name, value in typed.items() if value})
 
     def _redetect(self) -> None:

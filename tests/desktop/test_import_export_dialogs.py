@@ -163,7 +163,7 @@ def test_doccano_fasttext_is_a_choice_of_both_dialogs(qtbot, window, db, tmp_pat
     form = dlg.reader_options["doccano_import_form"][0]
     assert form.isVisibleTo(dlg) and form.currentText() == "auto"
     assert [form.itemText(i) for i in range(form.count())] == ["auto", "csv", "tsv",
-                                                               "fasttext"]
+                                                               "fasttext", "xlsx"]
     form.setCurrentText("fasttext")
     dlg.add_path(src)
     run(qtbot, window, dlg)
@@ -175,3 +175,29 @@ def test_doccano_fasttext_is_a_choice_of_both_dialogs(qtbot, window, db, tmp_pat
     dlg.format.setCurrentIndex(dlg.format.findData("doccano"))
     assert {dlg.form_.itemData(i) for i in range(dlg.form_.count())} >= {"csv", "tsv",
                                                                         "fasttext"}
+
+
+def test_the_import_dialog_offers_a_delimiter_with_doccanos_csv_only(qtbot, window, db,
+                                                                     tmp_path):
+    """doccano's CSV import offers its delimiters (comma, tab, semicolon, pipe, space); the
+    choice is shown with a form that is CSV (or chosen by extension), not with fastText."""
+    src = tmp_path / "reviews.csv"
+    src.write_text("text;label\nLovely quiet hotel.;positive\n", encoding="utf-8")
+    dlg = open_dialog(qtbot, window, "import")
+    delimiter = dlg.reader_options["doccano_delimiter"][0]
+    form = dlg.reader_options["doccano_import_form"][0]
+    assert not delimiter.isVisibleTo(dlg)  # only with doccano chosen
+    dlg.format.setCurrentIndex(dlg.format.findData("doccano"))
+    assert delimiter.isVisibleTo(dlg) and delimiter.currentText() == "auto"
+    assert [delimiter.itemText(i) for i in range(delimiter.count())] == [
+        "auto", "comma", "tab", "semicolon", "pipe", "space"]
+    for other in ("fasttext", "xlsx"):
+        form.setCurrentText(other)
+        assert not delimiter.isVisibleTo(dlg)
+    form.setCurrentText("csv")
+    assert delimiter.isVisibleTo(dlg)
+    delimiter.setCurrentText("semicolon")
+    dlg.add_path(src)
+    run(qtbot, window, dlg)
+    texts = {db.load(d.id).text: d.id for d in db.documents(window.ws.project_id)}
+    assert db.load(texts["Lovely quiet hotel."]).accepted_categories == ["positive"]

@@ -22,9 +22,11 @@ directory declares).
 from __future__ import annotations
 
 import datetime
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from exports.base import inflate_limit
 from exports.doccano_csv import check_header, row_record
@@ -41,7 +43,9 @@ def read(path: Path, text_col: str, label_col: str,
     import openpyxl  # only a workbook needs it
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # its warnings on styles it does not know: not ours
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises what its parts raise (KeyError, XML errors)
         raise FormatError(where, None, f"not an Excel .xlsx workbook: {exc}") from None
     try:
@@ -51,6 +55,9 @@ def read(path: Path, text_col: str, label_col: str,
         sheet.reset_dimensions()  # rows as long as their cells, whatever the file declares
         yield from _records(sheet.iter_rows(values_only=True), where, text_col, label_col,
                             custom_label)
+    except (zipfile.BadZipFile, ParseError, EOFError) as exc:  # a sheet cut or lying
+        raise FormatError(where, None, f"sheet {sheet.title!r} cannot be read: {exc}"
+                          ) from None
     finally:
         book.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import struct
 import zipfile
 
 import openpyxl
@@ -190,4 +191,31 @@ def test_a_workbook_that_would_inflate_too_far_is_refused_before_it_is_opened(
     assert import_(db, src) == 1
     line = error_line(capsys)
     assert line.startswith(f"marginalia: error: {src}: inflates to ") and "refused" in line
+    assert stored(db) == {}
+
+
+def test_a_sheet_that_inflates_past_its_declared_size_is_refused(tmp_path, capsys):
+    """The zip's directory says the sheet is 10 bytes shorter than it inflates to: zipfile
+    stops at the declared size, its CRC then fails, while the rows are read. Refused in one
+    line, nothing stored (the rows before are not)."""
+    many = [["text", "label"]] + [[f"Review {i}.", "positive"] for i in range(3000)]
+    src = workbook(tmp_path / "lying.xlsx", many)
+    data = bytearray(src.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        info = z.getinfo(name.decode())
+        local, short = info.header_offset, info.file_size - 10
+    struct.pack_into("<I", data, local + 22, short)  # the local header's uncompressed size
+    at = data.find(b"PK\x01\x02")
+    while at != -1:  # the central directory's record of the sheet
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + length]) == name:
+            struct.pack_into("<I", data, at + 24, short)
+        at = data.find(b"PK\x01\x02", at + 4)
+    src.write_bytes(bytes(data))
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert import_(db, src) == 1
+    line = error_line(capsys)
+    assert line.startswith(f"marginalia: error: {src}: sheet 'reviews' cannot be read"), line
+    assert "CRC" in line
     assert stored(db) == {}

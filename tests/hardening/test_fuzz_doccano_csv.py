@@ -7,7 +7,6 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from desktop.cli.main import one_line
 from exports.base import ImportOptions
@@ -15,6 +14,7 @@ from exports.usecases import import_paths
 from models.errors import DomainError
 from models.open import open_service
 from tests.hardening.fuzz_db import fresh_db, scratch
+from tests.hardening.test_fuzz_importers import mutations  # the same byte mutations
 
 EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "25"))  # as test_fuzz_importers
 
@@ -25,17 +25,6 @@ SAMPLES = {
     "fasttext": ("a.txt", b"__label__negative __label__service Terrible service.\n"
                           b"__label__positive Great price.\nNo label.\n"),
 }
-
-
-def mutations(sample: bytes):
-    return st.one_of(
-        st.binary(max_size=300),
-        st.builds(lambda cut: sample[:cut], st.integers(0, len(sample))),
-        st.builds(lambda i, b: sample[:i] + b + sample[i:], st.integers(0, len(sample)),
-                  st.binary(min_size=1, max_size=8)),
-        st.builds(lambda i, t: sample[:i] + t.encode("utf-8", "surrogatepass") + sample[i + 1:],
-                  st.integers(0, len(sample)), st.text(max_size=5)),
-    )
 
 
 @pytest.mark.parametrize("form", sorted(SAMPLES))

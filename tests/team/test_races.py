@@ -257,6 +257,17 @@ def test_two_reviewers_accepting_rival_versions_at_once_leave_one_in_gold(review
         assert sorted(v.decided for v in place.versions) == ["accept", "replaced"]
 
 
+def _gold_once(reviewer, doc):
+    """Gold of a race's document: each agreed span once; Biden (disputed) stays open."""
+    from tests.review.conftest import at
+
+    gold = reviewer.load(doc, "gold")
+    spans = sorted((g.start, g.end, g.label) for g in gold.spans)
+    assert spans == sorted([(*at("Mexico City"), "GPE"), (*at("Juan Perez"), "PERSON"),
+                            (*at("Tijuana"), "GPE")])
+    return gold
+
+
 def test_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewers):
     from tests.review.conftest import at
 
@@ -269,10 +280,7 @@ def test_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewe
     assert [r for r in results if r[0] != "ok"] == []  # neither has a reason to refuse
     reviewer = Service(store, "rita")
     for doc, _ in rounds:
-        gold = reviewer.load(doc, "gold")
-        spans = sorted((g.start, g.end, g.label) for g in gold.spans)
-        assert spans == sorted([(*at("Mexico City"), "GPE"), (*at("Juan Perez"), "PERSON"),
-                                (*at("Tijuana"), "GPE")])  # each once; Biden stays open
+        gold = _gold_once(reviewer, doc)
         (rel,) = gold.relations
         assert (gold.span(rel.head_id).start, gold.span(rel.tail_id).start, rel.label) == (
             at("Juan Perez")[0], at("Tijuana")[0], "located_in")
@@ -282,7 +290,6 @@ def test_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewe
 
 
 def test_project_auto_gold_while_another_reviewer_decides_copies_each_label_once(reviewers):
-    from tests.review.conftest import at
 
     url, store, rounds = reviewers
     first = rounds[0][0]
@@ -292,10 +299,7 @@ def test_project_auto_gold_while_another_reviewer_decides_copies_each_label_once
     assert [r for r in results if r[0] != "ok"] == []  # neither has a reason to refuse
     reviewer = Service(store, "rita")
     for doc, _ in rounds:
-        gold = reviewer.load(doc, "gold")
-        spans = sorted((g.start, g.end, g.label) for g in gold.spans)
-        assert spans == sorted([(*at("Mexico City"), "GPE"), (*at("Juan Perez"), "PERSON"),
-                                (*at("Tijuana"), "GPE")])  # each once; Biden stays open
+        gold = _gold_once(reviewer, doc)
         assert len(gold.relations) == (doc == first)
     (summary,) = [n for kind, user, _, n in results if user == "rita"]
     assert {d: x["decided"] for d, x in summary.items() if d != first} == {

@@ -92,7 +92,10 @@ def test_fuzz_importer(fmt, capsys, monkeypatch):
         fuzz_reader(fmt, name, sample, beside, tmp)
 
 
-def fuzz_reader(fmt: str, name: str, sample: bytes, beside: dict, tmp: Path) -> None:
+def fuzz_reader(fmt: str, name: str, sample: bytes, beside: dict, tmp: Path,
+                options=None) -> None:
+    """Mutations of `sample` into the import use case, each into a project of its own: a
+    one-line error naming the file, with nothing stored, or an import."""
     service = open_service(fresh_db(tmp), "fuzz")
     folder = tmp / "in"
     folder.mkdir()
@@ -109,7 +112,7 @@ def fuzz_reader(fmt: str, name: str, sample: bytes, beside: dict, tmp: Path) -> 
         project = f"p{next(numbers)}"
         f.write_bytes(data)
         try:
-            import_paths(service, project, [f], fmt)
+            import_paths(service, project, [f], fmt, options=options)
         except DomainError as exc:
             line = one_line(str(exc))
             assert "in/" in line or f"'{project}'" in line, line  # names the file

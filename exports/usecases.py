@@ -6,7 +6,6 @@ skipped or left out, and why. An import is one transaction: cancelled, it stores
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from exports.base import ExportOptions, ExportReport, ImportOptions
 from exports.collect import expand, read_all
 from models.errors import FormatError, ValidationError
 from models.orm import GOLD
+from models.services.bulk import no_gc
 from models.schema import Schema
 
 Progress = Callable[[int, int, str], None]
@@ -74,12 +74,10 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
     records = []
     schema: Schema | None = None
     confs: list[Path] = []
-    enabled = gc.isenabled()
-    # reading and storing make many small objects and no cycles (see Service._no_gc): the
-    # collector is off for both, and back only once the records are freed, else it walks
-    # them all between the two and once more after
-    gc.disable()
-    try:
+    # reading and storing make many small objects and no cycles: the collector is off for
+    # both, and back only once the records are freed, else it walks them all between the
+    # two and once more after
+    with no_gc():
         for i, (path, f) in enumerate(pairs):
             progress(i, len(pairs), f"reading {path.name}")
             records.extend(read_all([(path, f)], options))
@@ -99,9 +97,6 @@ def import_paths(service, project: str, paths: list[str | Path], fmt: str = "aut
                                         schema=schema,
                                         progress=lambda n: progress(n, total, "storing"))
         del records
-    finally:
-        if enabled:
-            gc.enable()
     return ImportOutcome(report, pairs, confs)
 
 

@@ -4,9 +4,7 @@ core function in its own unit of work and commits it before returning."""
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
-from contextlib import contextmanager
 from typing import Callable
 
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
@@ -14,19 +12,6 @@ from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 from models.errors import PermissionDenied, StaleWriteError
 from models.services.context import Actor, get_actor
 from models.store import Store
-
-
-@contextmanager
-def _no_gc():
-    """Bulk work allocates hundreds of thousands of small objects and no cycles: the cyclic
-    collector would only walk them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _op(fn: Callable) -> Callable:

@@ -63,10 +63,10 @@ class ReviewFacade:
         """Auto-gold of every document of a project in one step (`review --auto` without
         --document); after["documents"]: {document id: {decided, skipped}}."""
         from models.review.project_gold import AcceptAgreedProject
-        from models.service.base import _no_gc
+        from models.services.bulk import no_gc
 
         pid = project if isinstance(project, int) else self.project_id(project)
-        with _no_gc():  # tens of thousands of labels read and written, no cycles
+        with no_gc():  # tens of thousands of labels read and written, no cycles
             return self.run([AcceptAgreedProject(pid)])[0]
 
     def accept_annotator(self, document_id: int, annotator: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.service.base import _no_gc
+from models.services.bulk import no_gc
 from models.services import projects
 from models.services.context import check_layer_read
 
@@ -17,7 +17,7 @@ class TransferFacade:
     def import_records(self, project: str, records, **kw) -> ImportReport:
         from models.services import importing
 
-        with self.store.session() as s, _no_gc():
+        with self.store.session() as s, no_gc():
             return importing.import_records(s, self._actor(s), project, records, **kw)
 
     # ---- export --------------------------------------------------------------------------

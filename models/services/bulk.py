@@ -149,8 +149,9 @@ def cursor_rows(s: Session, stmt) -> list[tuple]:
 
 @contextmanager
 def no_gc():
-    """The cyclic garbage collector paused: hundreds of thousands of new row tuples (which
-    hold no cycles) made it run again and again, a fifth of `agree` over 10,000 documents."""
+    """The cyclic garbage collector paused for bulk work: hundreds of thousands of small new
+    objects (rows, records, labels) and no cycles among them made it walk them again and
+    again (a fifth of `agree` over 10,000 documents)."""
     if not gc.isenabled():
         yield
         return

@@ -85,10 +85,6 @@ class LayerLabels:
         return {i.key for i in self.items(kind)}
 
 
-def event_trigger_key(key: tuple) -> tuple:
-    return key[:3]
-
-
 def load_labels(s: Session, project_id: int, document_ids: list[int] | None = None, *,
                 names: list[str] | None = None) -> dict[int, dict[str, LayerLabels]]:
     """{document id: {layer name: LayerLabels}} for the project (or some of its documents,

@@ -9,6 +9,7 @@ import pytest
 
 from models.records import DocumentRecord, RelationRecord, SpanRecord
 from models.review import metrics
+from tests.review import plain_metrics as reference
 from models.review.agreement import project_agreement
 from models.review.labels import annotators_of, load_labels
 from models.service import Service
@@ -56,7 +57,7 @@ def plain_report(s, project_id: int) -> dict:
         text = s.get(Document, d).text
         tok = stored[d]
         toks = [(tok.starts[i], tok.ends[i]) for i in tok.content(text)]
-        cats = {c.name: metrics.token_labels(toks, [i.key for i in c.spans]) for c in coders}
+        cats = {c.name: reference.token_labels(toks, [i.key for i in c.spans]) for c in coders}
         units += [[cats[c.name][k] for c in coders] for k in range(len(toks))]
         m = a = b = 0
         kappas = []
@@ -75,12 +76,12 @@ def plain_report(s, project_id: int) -> dict:
             m, a, b = m + len(ra & rb), a + len(ra), b + len(rb)
             p["a"] += cats[x.name]
             p["b"] += cats[y.name]
-            k = metrics.cohen_kappa(cats[x.name], cats[y.name])
+            k = reference.cohen_kappa(cats[x.name], cats[y.name])
             if k is not None:
                 kappas.append(k)
         docs[d] = (round(metrics.f1(m, a, b), 4),
                    round(sum(kappas) / len(kappas), 4) if kappas else None, a + b)
-    return {"pairs": pairs, "alpha": metrics.krippendorff_alpha_nominal(units), "docs": docs}
+    return {"pairs": pairs, "alpha": reference.krippendorff_alpha_nominal(units), "docs": docs}
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -97,7 +98,7 @@ def test_report_is_the_plain_definitions(store, seed):
         assert p["counts"]["spans"] == want["exact"]
         assert p["counts"]["relations"] == want["rel"]
         assert p["span_f1_overlap"] == round(metrics.f1(want["over"], *want["exact"][:2]), 4)
-        kappa = metrics.cohen_kappa(want["a"], want["b"])
+        kappa = reference.cohen_kappa(want["a"], want["b"])
         assert p["kappa"] == (None if kappa is None else round(kappa, 4))
         assert p["tokens"] == len(want["a"])
     alpha = plain["alpha"]

@@ -25,6 +25,7 @@ from models import operations as op
 from models.errors import NotFoundError, PermissionDenied
 from models.orm import GOLD, Document, Layer, Project, Span
 from models.review.adjudication import AcceptAgreed, _ordered
+from models.review.agreed_sql import AFTER, AgreedInSql
 from models.review.bulk_gold import plan_spans
 from models.review.gold_writer import Batch
 from models.review.labels import annotators_of, load_labels
@@ -62,14 +63,14 @@ class _Planned:
 
 def lock_project(s, project_id: int) -> None:
     """Every document's lock (models/services/bulk.py `lock_document`), in id order: a
-    reviewer deciding one document waits for this step, and it for her."""
+    reviewer deciding one document waits for this step, and it for her. SQLite has one
+    write lock for the whole database: taken by a write now."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:ns, d.id) FROM (SELECT id FROM "
                        "documents WHERE project_id = :p ORDER BY id) d"),
                   {"ns": LOCK_DOCUMENT, "p": project_id})
     else:
-        s.execute(text("UPDATE documents SET id = id WHERE project_id = :p"),
-                  {"p": project_id})
+        s.execute(text("UPDATE projects SET id = id WHERE id = :p"), {"p": project_id})
 
 
 @dataclass(frozen=True)
@@ -95,32 +96,53 @@ class _Run:
         self.s, self.actor, self.project_id = s, actor, project_id
         self.schema = shared_schema(s, project_id)
         self.policy = policies(self.schema)
-        self.labels = load_labels(s, project_id)
-        self.rejected = decisions_of(s, project_id)
-        self.docs = sorted(d for d, layers in self.labels.items()
-                           if len(annotators_of(layers)) >= 2)
-        self.length = dict(s.execute(select(Document.id, Document.chars).where(
-            Document.project_id == project_id)).all())
-        self.pending: list[_Planned] = []
         self.now = now_value(s)
+        # the plainest documents are decided in the database (decision 48); the labels of
+        # the others are read for the per-document rules
+        self.sql = AgreedInSql(s, project_id, [e.name for e in self.schema.entities]
+                               + [e.name for e in self.schema.events])
+        all_docs = list(s.scalars(select(Document.id).where(Document.project_id == project_id)))
+        rest = [d for d in all_docs if d not in self.sql.decided]
+        self.labels = {} if not rest else load_labels(
+            s, project_id, rest if len(rest) <= CHUNK else None)
+        for d in self.sql.decided:
+            self.labels.pop(d, None)
+        self.rejected = decisions_of(s, project_id) if self.labels else {}
+        self.docs = sorted([d for d, layers in self.labels.items()
+                            if len(annotators_of(layers)) >= 2] + list(self.sql.decided))
+        self.length = dict(s.execute(select(Document.id, Document.chars).where(
+            Document.project_id == project_id)).all()) if self.labels else {}
+        self.pending: list[_Planned] = []
+        self.in_sql: list[tuple[int, int]] = []  # (slot, document) decided in SQL, unwritten
 
     def all(self) -> Change:
+        python = [d for d in self.docs if d not in self.sql.decided]
         states = {d: ReviewState.loaded(self.s, d, self.project_id, self.schema, self.policy,
                                         self.labels[d], self.rejected.get(d, {}))
-                  for d in self.docs}
+                  for d in python}
         agreed = {d: _ordered(st.agreed_open()) for d, st in states.items()}
-        simple = {d for d in self.docs if all(v.kind == "span" for v in agreed[d])}
+        simple = {d for d in python if all(v.kind == "span" for v in agreed[d])}
         gold_spans = self._gold_spans([states[d].gold.layer_id for d in sorted(simple)
                                        if agreed[d] and states[d].gold is not None])
         rows = self._rows([v for d in simple for v in agreed[d]])
         self.children: list = []
+        # written in document order, as the per-document step would: each kind of batch is
+        # stored before a document of another kind
         for d in self.docs:
-            if d in simple:
+            if d in self.sql.decided:
+                self._write()
+                self.children.append(None)  # its Change, made when its rows are written
+                self.in_sql.append((len(self.children) - 1, d))
+            elif d in simple:
+                self._write_sql()
                 self._plan(states[d], agreed[d], gold_spans, rows)
             else:  # relations, events, categories: the per-document step, at its turn
                 self._write()
+                self._write_sql()
                 self.children.append(AcceptAgreed(d).apply(self.s, self.actor))
         self._write()
+        self._write_sql()
+        self.sql.close()
         summary = {ch.document_id: {"decided": ch.after["decided"],
                                     "skipped": ch.after["skipped"]} for ch in self.children}
         after = {"what": "accept agreed", "documents": summary,
@@ -128,6 +150,20 @@ class _Run:
                  "skipped": sum(x["skipped"] for x in summary.values())}
         return Change("update", "review", None, None, after=after, children=self.children,
                       inverse=Batches(tuple(op.inverses(self.children))))
+
+    def _write_sql(self) -> None:
+        """Store the documents decided in the database so far: one change per document,
+        whose undo deletes the spans it made (its audit rows say what they were)."""
+        docs, self.in_sql = self.in_sql, []
+        if not docs:
+            return
+        made = self.sql.write([d for _, d in docs], self.actor.name, self.now)
+        for slot, d in docs:
+            ids = made.get(d, [])
+            self.children[slot] = Change(
+                "update", "review", None, d,
+                after={"what": "accept agreed", "decided": len(ids), "skipped": 0},
+                inverse=DeleteMade(d, ids) if ids else None)
 
     # ---- reads for every document at once -----------------------------------------------
     def _gold_spans(self, layer_ids: list[int]) -> dict[int, list[Placed]]:
@@ -144,6 +180,8 @@ class _Run:
         """The annotators' spans gold copies: what the key says, and the columns besides
         read only of the spans that have any (most have none: one scan in the database)."""
         rows = {v.refs[0][0]: _Row(*v.key[:3], None, None, None, None) for v in versions}
+        if not rows:
+            return rows
         raw = type_coerce(Span.fragments, Text), type_coerce(Span.attributes, Text)
         q = (select(Span.id, Span.start, Span.end, Span.label, raw[0].label("fragments"),
                     raw[1].label("attributes"), Span.kb_id, Span.note)
@@ -201,7 +239,7 @@ class _Run:
                 spans.append((new_id, layer_id, row.start, row.end, row.label, frags_json,
                               attrs_json, row.kb_id, row.note))
                 audit.append((self.now, self.actor.name, "create", "spans", new_id,
-                              self.project_id, d, _AFTER.format(
+                              self.project_id, d, AFTER.format(
                                   new_id, layer_id, row.start, row.end, _str(row.label),
                                   frags_json, attrs_json, _str(row.kb_id), _str(row.note))))
                 after = {"id": new_id, "layer_id": layer_id, "start": row.start,
@@ -249,12 +287,6 @@ def _str(value: str | None) -> str:
     return "null" if value is None else encode_basestring_ascii(value)
 
 
-# a new gold span's audit row, the text json.dumps makes of its dict (SPAN_FIELDS in order,
-# ints as repr, strings quoted as json.dumps quotes them): 20,000 dumps were a third of
-# writing a project's auto-gold
-_AFTER = ('{{"id": {}, "layer_id": {}, "start": {}, "end": {}, "label": {}, "fragments": {}, '
-          '"attributes": {}, "kb_id": {}, "note": {}, "source": "manual", "suggester": null, '
-          '"state": "accepted", "score": null, "version": 1}}')
 assert SPAN_FIELDS == ("id", "layer_id", "start", "end", "label", "fragments", "attributes",
                        "kb_id", "note", "source", "suggester", "state", "score", "version")
 
@@ -276,3 +308,19 @@ class Batches(op.Operation):
         changes = [o.apply(s, actor) for o in self.ops]
         return Change("update", "review", None, None, children=changes,
                       inverse=Batches(tuple(op.inverses(changes))))
+
+
+class DeleteMade(op.Operation):
+    """The undo of a document's auto-gold decided in the database: its new gold spans
+    deleted, the newest first (Batch of DeleteSpan, as the per-document step's undo), the
+    operations made only when it is undone."""
+
+    def __init__(self, document_id: int, span_ids: list[int]):
+        self.document_id, self.span_ids = document_id, span_ids
+
+    def __repr__(self) -> str:
+        return f"DeleteMade({self.document_id}, {len(self.span_ids)} spans)"
+
+    def apply(self, s, actor):
+        return Batch(self.document_id, tuple(op.DeleteSpan(i) for i in
+                                             reversed(self.span_ids))).apply(s, actor)

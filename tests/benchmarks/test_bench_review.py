@@ -141,6 +141,7 @@ def test_bench_auto_gold(tmp_path, bench):
     baseline, agreed = plain_auto_gold(tmp_path / "plain.db")
     assert agreed == 20 * n
 
+    import models.review.project_gold  # noqa: F401  (loading modules: the start-up rows)
     from models.service import Service
     from models.store import Store
 

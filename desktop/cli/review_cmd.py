@@ -110,11 +110,14 @@ def run(args) -> int:
             line = _run_action(svc, doc_id, how, arg)
             if not args.json:
                 print(line)
+    # a project's listing is read for all its documents at once
+    views = [svc.review(args.document)] if args.document is not None \
+        else svc.review_project(pid, doc_ids)
     out = []
-    for doc_id in doc_ids:
-        view = svc.review(doc_id)
+    for view in views:
         shown = [c for c in view.conflicts if args.all or c.open]
-        out.append({"document": doc_id, "title": view.title, "annotators": view.annotators,
+        out.append({"document": view.document_id, "title": view.title,
+                    "annotators": view.annotators,
                     "gold_status": view.gold_status, "agreed_not_in_gold": view.agreed_open,
                     "open_conflicts": sum(c.open for c in view.conflicts),
                     "conflicts": [_conflict_json(c, view.text) for c in shown]})

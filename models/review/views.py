@@ -53,3 +53,17 @@ class ReviewUpdate:
     agreed_open: int
     marker: int
     seen: GoldSeen | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """A document's review as a project's listing shows it (`marginalia review --project P`):
+    ReviewView without the layers, made for every document from one read of the project."""
+
+    document_id: int
+    title: str
+    text: str
+    annotators: list[str]
+    gold_status: str
+    conflicts: list[Conflict]  # open and decided, in text order
+    agreed_open: int

@@ -51,24 +51,35 @@ WITH coders AS (
   WHERE d.project_id = :p AND l.name <> :gold
     AND (l.status IN :worked OR EXISTS (
          SELECT 1 FROM spans x WHERE x.layer_id = l.id AND x.state = 'accepted'))
-  GROUP BY l.document_id HAVING count(*) >= 2),
-reach AS (
-  SELECT coalesce(max(s."end" - s.start), 0) AS longest
-  FROM spans s JOIN layers l ON l.id = s.layer_id JOIN documents d ON d.id = l.document_id
-  WHERE d.project_id = :p AND l.name <> :gold AND s.state = 'accepted')
+  GROUP BY l.document_id HAVING count(*) >= 2)
 SELECT n.doc, n.n AS coders, n.chars, a.start, a."end", a.label,
-  (SELECT sum(CASE WHEN o.start <> a.start OR o."end" <> a."end" OR o.label <> a.label
+  {seen} AS seen
+FROM coders n
+JOIN layers f ON f.document_id = n.doc AND f.name = n.first
+JOIN spans a ON a.layer_id = f.id AND a.state = 'accepted'
+"""
+_WEIGHT = """CASE WHEN o.start <> a.start OR o."end" <> a."end" OR o.label <> a.label
                    THEN 1099511627776
                    WHEN coalesce(nullif(CAST(o.fragments AS TEXT), 'null'), '') = ''
                         AND CAST(o.attributes AS TEXT) = '{}' AND o.kb_id IS NULL
                         AND o.note IS NULL THEN 1
-                   ELSE 1048576 END)
-   FROM layers c JOIN spans o ON o.layer_id = c.id
-   WHERE c.document_id = n.doc AND c.name <> :gold AND o.state = 'accepted'
-     AND o.start < a."end" AND o.start > a.start - r.longest AND o."end" > a.start) AS seen
-FROM coders n CROSS JOIN reach r
-JOIN layers f ON f.document_id = n.doc AND f.name = n.first
-JOIN spans a ON a.layer_id = f.id AND a.state = 'accepted'
+                   ELSE 1048576 END"""
+_OVERLAPPING = """o.state = 'accepted' AND o.start < a."end" AND o.start > a.start - :longest
+       AND o."end" > a.start"""
+# SQLite: one search over the document's annotator layers
+_SEEN = f"""(SELECT sum({_WEIGHT}) FROM layers c JOIN spans o ON o.layer_id = c.id
+   WHERE c.document_id = n.doc AND c.name <> :gold AND {_OVERLAPPING})"""
+# PostgreSQL: each layer in a subquery of its own, so that its id leads the index search
+# whatever the planner guesses of tables just filled (without statistics it searched by
+# offsets across all layers: 400 s for 1,000 documents)
+_SEEN_PG = f"""(SELECT sum((SELECT sum({_WEIGHT}) FROM spans o
+                     WHERE o.layer_id = c.id AND {_OVERLAPPING}))
+   FROM layers c WHERE c.document_id = n.doc AND c.name <> :gold)"""
+# the project's longest accepted annotator span
+_LONGEST = """
+SELECT coalesce(max(s."end" - s.start), 0) FROM spans s
+JOIN layers l ON l.id = s.layer_id JOIN documents d ON d.id = l.document_id
+WHERE d.project_id = :p AND l.name <> :gold AND s.state = 'accepted'
 """
 AGREED = "t.seen % 1099511627776 / 1048576 + t.seen % 1048576 >= t.coders"
 ALONE = "t.seen = t.coders"
@@ -106,10 +117,12 @@ class AgreedInSql:
         # the JSON text of each label of the schema, as json.dumps writes it in an audit row
         self.labels = {name: encode_basestring_ascii(name) for name in labels}
         common = {"p": project_id, "gold": GOLD, "worked": list(WORKED)}
+        common["longest"] = s.execute(text(_LONGEST), common).scalar()
         s.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
         head = f"CREATE TEMP TABLE {TABLE} ON COMMIT DROP AS" if self.pg \
             else f"CREATE TEMP TABLE {TABLE} AS"
-        s.execute(text(f"{head} {_FIRSTS}").bindparams(bindparam("worked", expanding=True)),
+        firsts = _FIRSTS.format(seen=_SEEN_PG if self.pg else _SEEN)
+        s.execute(text(f"{head} {firsts}").bindparams(bindparam("worked", expanding=True)),
                   common)
         s.execute(text(f"CREATE INDEX {TABLE}_doc ON {TABLE} (doc, start)"))
         self.decided: dict[int, int] = {

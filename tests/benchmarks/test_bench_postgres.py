@@ -5,6 +5,8 @@ dropped afterwards):
   1,000 spans, p50 and p95. Target: p95 <= 10 ms on loopback.
 - import N JSONL articles (500 words, 20 spans each) through the real import path, against
   psycopg's COPY of the same rows into the same tables. Target: at most 2.5x.
+- auto-gold over N documents of two annotators beside a plain INSERT ... SELECT of the
+  agreed rows (no target: what the SQLite review row's step costs on the team server).
 """
 
 import hashlib
@@ -130,3 +132,45 @@ def test_bench_postgres_import(fresh_db, tmp_path, bench):
     best, baseline = min(ours), min(baselines)
     bench.record(f"PostgreSQL import {n} JSONL articles vs psycopg COPY (best of 2)", best, "s",
                  baseline=baseline, target="<= 2.5x", ok=best <= 2.5 * baseline)
+
+
+def test_bench_postgres_auto_gold(fresh_db, bench):
+    """Auto-gold over N documents of two annotators on PostgreSQL, beside the plain INSERT
+    ... SELECT of the agreed rows run first in a transaction rolled back. No target: the
+    row shows what the SQLite row's step costs on the team server (a plan that went
+    quadratic on tables without statistics took 400 s here)."""
+    import random
+
+    from sqlalchemy import text
+
+    import models.review.project_gold  # noqa: F401  (loading modules: the start-up rows)
+    from tests.benchmarks.test_bench_review import make_project, two_annotators
+
+    n = scaled(1000, 20)
+    rng = random.Random(8)
+    store, rita = make_project(fresh_db(), [two_annotators(5, 20, rng) for _ in range(n)])
+    with store.engine.connect() as conn:
+        t0 = time.perf_counter()
+        with conn.begin() as tx:
+            conn.execute(text(
+                "INSERT INTO layers (document_id, name, status, version, updated_at) "
+                "SELECT id, 'gold', 'in_progress', 1, now() FROM documents"))
+            agreed = conn.execute(text(
+                'INSERT INTO spans (layer_id, start, "end", label, attributes, source, '
+                "state, version) SELECT g.id, a.start, a.\"end\", a.label, '{}', 'review', "
+                "'accepted', 1 FROM spans a JOIN layers la ON la.id = a.layer_id AND "
+                "la.name = 'bob' JOIN layers lb ON lb.document_id = la.document_id AND "
+                "lb.name = 'carol' JOIN spans b ON b.layer_id = lb.id AND b.start = a.start "
+                "AND b.\"end\" = a.\"end\" AND b.label = a.label AND b.state = 'accepted' "
+                "JOIN layers g ON g.document_id = la.document_id AND g.name = 'gold' "
+                "WHERE a.state = 'accepted'")).rowcount
+            baseline = time.perf_counter() - t0
+            tx.rollback()
+    assert agreed == 20 * n
+    t0 = time.perf_counter()
+    done = rita.accept_agreed_project(rita.project_id("news")).after["decided"]
+    ours = time.perf_counter() - t0
+    assert done == 20 * n
+    bench.record(f"PostgreSQL auto-gold over {n} documents vs INSERT ... SELECT (no target)",
+                 ours, "s", baseline=baseline)
+    store.dispose()

@@ -10,9 +10,9 @@ bulk_gold.plan_spans) cannot say anything else, so that the result is theirs exa
   annotator has it once and nothing else of theirs overlaps it. Such a span is a place of
   its own with one version everyone gave, so it is agreed; and as agreed places do not
   overlap, the rule book's overlap policy has nothing to check in a gold that starts empty;
-- every such span passes rules 1 and 2 (offsets, a label of the schema), and no copy of it
-  has fragments, attributes, a KB id or a note: gold gets exactly its offsets and label,
-  whichever annotator's copy the per-document step takes.
+- every such span passes rules 1 and 2 (offsets, a label of the schema), and the first
+  annotator's copy (what gold copies, annotators in name order) has no fragments,
+  attributes, KB id or note: gold gets exactly its offsets and label.
 A span given by some annotators only is at a disputed place, which gold leaves open; any
 other document (an agreed span that is not alone, ...) goes to the per-document rules.
 """
@@ -37,15 +37,17 @@ AFTER = ('{{"id": {}, "layer_id": {}, "start": {}, "end": {}, "label": {}, "frag
          '"state": "accepted", "score": null, "version": 1}}')
 
 # Every accepted span of the first annotator (in name order) of a document with two or more:
-# `seen` sums, over the accepted spans of the annotator layers overlapping it, 1 for a plain
-# copy of it (no fragments, attributes, KB id or note), 2^20 for another copy and 2^40 for
-# any other span. It is alone and plain exactly when `seen` = coders (each annotator has it
-# once, by the unique index of accepted spans, and nothing else), and given by every
-# annotator only if its copies number coders or more. `longest` bounds the index range the
-# search walks (a span overlapping [start, end) starts after start - longest).
+# `seen` sums, over the accepted spans of the annotator layers overlapping it, 1 for a copy
+# of it without fragments, 2^20 for a copy with fragments and 2^40 for any other span. It
+# is alone exactly when `seen` = coders (each annotator has it once, by the unique index of
+# accepted spans, and nothing else), and given by every annotator only if its copies number
+# coders or more; the search reads only what that index holds. `plain`: the first
+# annotator's copy, the one gold copies, has no fragments, attributes, KB id or note.
+# `longest` bounds the index range the search walks (a span overlapping [start, end)
+# starts after start - longest).
 _FIRSTS = """
 WITH coders AS (
-  SELECT l.document_id AS doc, count(*) AS n, min(l.name) AS first,
+  SELECT l.document_id AS doc, count(*) AS n, min(l.name {collate}) AS first,
     coalesce(max(d.chars), 0) AS chars
   FROM layers l JOIN documents d ON d.id = l.document_id
   WHERE d.project_id = :p AND l.name <> :gold
@@ -53,6 +55,9 @@ WITH coders AS (
          SELECT 1 FROM spans x WHERE x.layer_id = l.id AND x.state = 'accepted'))
   GROUP BY l.document_id HAVING count(*) >= 2)
 SELECT n.doc, n.n AS coders, n.chars, a.start, a."end", a.label,
+  CASE WHEN coalesce(CAST(a.fragments AS TEXT), 'null') = 'null'
+    AND CAST(a.attributes AS TEXT) = '{{}}' AND a.kb_id IS NULL AND a.note IS NULL
+  THEN 1 ELSE 0 END AS plain,
   {seen} AS seen
 FROM coders n
 JOIN layers f ON f.document_id = n.doc AND f.name = n.first
@@ -60,9 +65,7 @@ JOIN spans a ON a.layer_id = f.id AND a.state = 'accepted'
 """
 _WEIGHT = """CASE WHEN o.start <> a.start OR o."end" <> a."end" OR o.label <> a.label
                    THEN 1099511627776
-                   WHEN coalesce(nullif(CAST(o.fragments AS TEXT), 'null'), '') = ''
-                        AND CAST(o.attributes AS TEXT) = '{}' AND o.kb_id IS NULL
-                        AND o.note IS NULL THEN 1
+                   WHEN coalesce(nullif(CAST(o.fragments AS TEXT), 'null'), '') = '' THEN 1
                    ELSE 1048576 END"""
 _OVERLAPPING = """o.state = 'accepted' AND o.start < a."end" AND o.start > a.start - :longest
        AND o."end" > a.start"""
@@ -86,11 +89,11 @@ ALONE = "t.seen = t.coders"
 
 # Per document with a row above (two annotators or more, the first with an accepted span):
 # its spans that go in, and whether it is decided here: no gold, no decision, nothing but
-# spans, and every span all annotators gave is alone, plain (gold copies the first
-# annotator's columns) and within rules 1 and 2. The others go to the per-document rules.
+# spans, and every span all annotators gave is alone, plain (what gold copies of the first
+# annotator's) and within rules 1 and 2. The others go to the per-document rules.
 _DOCUMENTS = f"""
 SELECT t.doc, sum(CASE WHEN {ALONE} THEN 1 ELSE 0 END) AS spans,
-  CASE WHEN sum(CASE WHEN {AGREED} AND NOT ({ALONE} AND t.label IN :labels
+  CASE WHEN sum(CASE WHEN {AGREED} AND NOT ({ALONE} AND t.plain = 1 AND t.label IN :labels
                      AND 0 <= t.start AND t.start < t."end"
                      AND t."end" <= t.chars) THEN 1 ELSE 0 END) = 0
   AND NOT EXISTS (SELECT 1 FROM layers g WHERE g.document_id = t.doc AND g.name = :gold)
@@ -121,7 +124,9 @@ class AgreedInSql:
         s.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
         head = f"CREATE TEMP TABLE {TABLE} ON COMMIT DROP AS" if self.pg \
             else f"CREATE TEMP TABLE {TABLE} AS"
-        firsts = _FIRSTS.format(seen=_SEEN_PG if self.pg else _SEEN)
+        # the first annotator by code point, as Python sorts names (not the server's locale)
+        firsts = _FIRSTS.format(seen=_SEEN_PG if self.pg else _SEEN,
+                                collate='COLLATE "C"' if self.pg else "")
         s.execute(text(f"{head} {firsts}").bindparams(bindparam("worked", expanding=True)),
                   common)
         s.execute(text(f"CREATE INDEX {TABLE}_doc ON {TABLE} (doc, start)"))

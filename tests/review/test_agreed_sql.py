@@ -124,11 +124,17 @@ def test_random_projects_store_what_the_per_document_step_stores(store, seed, mo
 def test_which_documents_the_database_decides(store):
     """By hand: d0 plain (two spans agreed, one disputed) is decided in SQL; d1's agreed span
     has bob's note (gold copies it: Python); d2's agreed spans nest (Python); d3 has one
-    annotator (not reviewed); d4 agrees on nothing (SQL, nothing to write)."""
+    annotator (not reviewed); d4 agrees on nothing (SQL, nothing to write); d5 (below)."""
     from models.review.agreed_sql import AgreedInSql
 
-    t = make_team(store, texts=[f"Joe Biden met Juan Perez in Tijuana ({i})" for i in range(5)])
+    t = make_team(store, texts=[f"Joe Biden met Juan Perez in Tijuana ({i})" for i in range(6)])
     docs = sorted(d.id for d in t.alice.documents(t.pid))
+    # d5: Zoe comes before bob in code point order (as Python sorts names, not a locale):
+    # gold copies Zoe's note, so SQL leaves d5 to Python
+    t.alice.add_user("Zoe", "annotator")
+    zoe = t.alice.__class__(t.store, "Zoe")
+    t.bob.create_span(docs[5], *(0, 9), "PERSON")
+    zoe.set_note(zoe.create_span(docs[5], *(0, 9), "PERSON").id, "Zoe's")
     joe, perez, tijuana, biden = (0, 9), (14, 24), (28, 35), (4, 9)
     for svc in (t.bob, t.carol):
         svc.create_span(docs[0], *joe, "PERSON")
@@ -150,8 +156,10 @@ def test_which_documents_the_database_decides(store):
     assert summary == {docs[0]: {"decided": 2, "skipped": 0},
                        docs[1]: {"decided": 1, "skipped": 0},
                        docs[2]: {"decided": 1, "skipped": 0},  # Biden's place is Joe's
-                       docs[4]: {"decided": 0, "skipped": 0}}
+                       docs[4]: {"decided": 0, "skipped": 0},
+                       docs[5]: {"decided": 1, "skipped": 0}}
     gold = t.rita.load(docs[0], "gold")
     assert sorted((sp.start, sp.end, sp.label) for sp in gold.spans) == [
         (*joe, "PERSON"), (*tijuana, "GPE")]
     assert t.rita.load(docs[1], "gold").spans[0].note == "the president"
+    assert t.rita.load(docs[5], "gold").spans[0].note == "Zoe's"

@@ -393,21 +393,32 @@ class ReviewState:
 
     def _group(self, kind: str) -> list[Group]:
         by_place: dict[tuple, dict[tuple, list[Item]]] = {}
-        for it in self.items(kind):
-            by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
+        if kind == "span":  # a span's place is its cluster's: the hot case, inlined
+            place_of = self.place_of
+            for it in self.items(kind):
+                by_place.setdefault((place_of[it.key],), {}).setdefault(it.key, []).append(it)
+        else:
+            for it in self.items(kind):
+                by_place.setdefault(self.place_key(it), {}).setdefault(it.key, []).append(it)
+        names, coders = self.names, len(self.coders)
         out = []
         for place, by_key in by_place.items():
             keyed = list(by_key.items())
             if len(keyed) > 1:  # most places hold one version: nothing to order
                 keyed.sort(key=lambda kv: repr(kv[0]))
-            keys = [(key, tuple([i.layer for i in its]), tuple([(i.id, i.version) for i in its]))
+            # an Item is (kind, key, id, version, layer): its annotator, its (id, version)
+            keys = [(key, tuple([i[4] for i in its]), tuple([i[2:4] for i in its]))
                     for key, its in keyed]
-            contested = not all(self._all_gave(who) for _, who, _ in keys)
-            regions = [region(kind, key) for key, _, _ in keys]
-            present = {a for _, who, _ in keys for a in who}
-            out.append(Group(place, keys, contested, min(r[0] for r in regions),
-                             max(r[1] for r in regions),
-                             tuple(n for n in self.names if n not in present),
+            contested = coders < 2 or any(len(set(who)) != coders for _, who, _ in keys)
+            if len(keys) == 1 and kind != "category":
+                start, end = region(kind, keys[0][0])
+                present = set(keys[0][1])
+            else:
+                regions = [region(kind, key) for key, _, _ in keys]
+                start, end = min(r[0] for r in regions), max(r[1] for r in regions)
+                present = {a for _, who, _ in keys for a in who}
+            out.append(Group(place, keys, contested, start, end,
+                             tuple(n for n in names if n not in present),
                              self.category_place(keys[0][0][0]) if kind == "category" else ""))
         return out
 
@@ -447,10 +458,11 @@ class ReviewState:
                 if not g.contested for v in vs if v.decided is None]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Group:
     """The versions at one place as the annotators gave them (their states aside): what
-    stays while only gold changes, so it is computed once per Annotations."""
+    stays while only gold changes, so it is computed once per Annotations. Not changed
+    once made (not frozen: a project's review makes 25,000 of them)."""
 
     place: tuple
     keys: list[tuple]  # (version key, annotators, refs), in the order versions are shown

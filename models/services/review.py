@@ -21,6 +21,7 @@ from models.review import adjudication
 from models.review.agreement import project_agreement
 from models.review.views import LayerInfo, ReviewSummary, ReviewUpdate, ReviewView
 from models.services.context import Actor, check_layer_read, check_reviewer
+from models.services.bulk import no_gc
 from models.services.layers import get_document, list_documents, load_layer
 from models.services.projects import get_project
 from models.views import DocumentSummary
@@ -116,13 +117,14 @@ def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
     if project is None:
         raise NotFoundError(f"no project with id {project_id}")
     ranked = project_agreement(s, project_id)["documents"]
-    states = review_states(s, project_id)
-    for row in ranked:
-        st = states.get(row["id"])
-        left = adjudication.pending(s, row["id"]) if st is None else {
-            "conflicts": len(st.conflicts()), "agreed": len(st.agreed_open())}
-        row["open_conflicts"] = left["conflicts"]
-        row["agreed_open"] = left["agreed"]
+    with no_gc():  # a project's labels, places and versions: no cycles among them
+        states = review_states(s, project_id)
+        for row in ranked:
+            st = states.get(row["id"])
+            left = adjudication.pending(s, row["id"]) if st is None else {
+                "conflicts": len(st.conflicts()), "agreed": len(st.agreed_open())}
+            row["open_conflicts"] = left["conflicts"]
+            row["agreed_open"] = left["agreed"]
     return ranked
 
 
@@ -148,6 +150,12 @@ def review_project(s: Session, actor: Actor, project_id: int,
     """What review_document says of each of these documents (in this order), read for all
     of them at once."""
     check_reviewer(actor, "review documents")
+    with no_gc():  # a project's labels, places and versions: no cycles among them
+        return _summaries(s, actor, project_id, document_ids)
+
+
+def _summaries(s: Session, actor: Actor, project_id: int,
+               document_ids: list[int]) -> list[ReviewSummary]:
     states = review_states(s, project_id)
     docs = {d: (title, text) for d, title, text in s.execute(
         select(Document.id, Document.title, Document.text).where(

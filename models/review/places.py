@@ -25,7 +25,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models.orm import GOLD, AuditLog, Document
@@ -106,10 +106,13 @@ def _rejected(afters) -> dict[tuple[str, tuple], str]:
     return {k: v for k, v in out.items() if v == "reject"}
 
 
+_LAST_AUDIT = select(func.max(AuditLog.id)).where(AuditLog.document_id == bindparam("doc"))
+
+
 def last_audit_id(s: Session, document_id: int) -> int:
     """The newest audit row of a document (its change marker): it moves with every write."""
-    return s.scalar(select(func.max(AuditLog.id)).where(AuditLog.document_id == document_id)) \
-        or 0
+    # built once, run on the connection: audit rows are plain inserts, nothing to flush
+    return s.connection().execute(_LAST_AUDIT, {"doc": document_id}).scalar() or 0
 
 
 def as_tuple(value: Any) -> Any:

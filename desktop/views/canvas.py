@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame
 
 from desktop.views.annotations import (
     AnnotationIndex, build_index, split_paragraphs, update_index)
-from desktop.views.paragraph import LINE_OVERHANG, ParagraphLayout, Style, changed_lines, line_looks
+from desktop.views.paragraph import (
+    LINE_OVERHANG, PAINT_SLACK, ParagraphLayout, Style, changed_lines, line_looks)
 from desktop.views.theme import DARK, LIGHT, Theme, text_on
 from models.schema import Schema
 from models.views import LayerView
@@ -175,15 +176,55 @@ class DocumentCanvas(QAbstractScrollArea):
                 self.update_paras(range(a, b + 1))
 
     def update_span(self, span_id: int | None) -> None:
-        """Repaint a span's text and tag (its outline when selected)."""
+        """Repaint a span's text and tag (its outline when selected): on each of its lines
+        only across the span and its tag, when its paragraph is laid out (a selection moving
+        from one label to the next repainted two lines of labels whole, in every pane)."""
         span = self.index.spans.get(span_id) if span_id is not None else None
         if span is None:
             return
         last = max(span.start, span.end - 1)
         a, b = self.para_of_pos(span.start), self.para_of_pos(last)
         tag = self.index.tag_para.get(span_id, a)
-        if a != b or tag != a or not self._update_lines(a, span.start, last):
+        if a != b or tag != a:
             self.update_paras({*range(a, b + 1), tag})
+            return
+        pl = self._layouts.get(a)
+        if pl is None:
+            self.update_paras([a])
+            return
+        geo = self._visible_geometry()
+        if a in geo:
+            top = geo[a][0]
+            self._update_rects([(top + ln.top, top + ln.bottom + LINE_OVERHANG, x0, x1)
+                                for ln, x0, x1 in pl.span_extents(span_id)])
+
+    def update_caret(self, pos: int | None) -> None:
+        """Repaint the caret at pos (a sliver of its line; nothing when pos is None)."""
+        if pos is None:
+            return
+        i = self.para_of_pos(pos)
+        pl = self._layouts.get(i)
+        if pl is None:
+            self.update_paras([i])
+            return
+        geo = self._visible_geometry()
+        if i in geo:
+            line = pl.line_of_pos(pos)
+            x = pl.caret_rect(pos).x()
+            top = geo[i][0]
+            self._update_rects([(top + line.top, top + line.bottom + LINE_OVERHANG, x, x + 1.5)])
+
+    def _update_rects(self, rects: list[tuple[float, float, float, float]]) -> None:
+        """Repaint these (top, bottom, left, right) viewport rectangles, each widened by
+        what paints past a label's box (outline, handles, antialiasing): PAINT_SLACK."""
+        vp = self.viewport()
+        for top, bottom, left, right in rects:
+            x0 = max(0, int(left - PAINT_SLACK))
+            x1 = min(vp.width(), ceil(right + PAINT_SLACK))
+            y0 = max(0, int(top) - 3)
+            y1 = min(vp.height(), ceil(bottom) + 3)
+            if x1 > x0 and y1 > y0:
+                vp.update(x0, y0, x1 - x0, y1 - y0)
 
     def _update_lines(self, i: int, start: int, end: int) -> bool:
         """Repaint the lines of paragraph i from the one holding `start` to the one holding
@@ -465,7 +506,7 @@ class DocumentCanvas(QAbstractScrollArea):
             oy = tops[i] - y
             p.save()
             p.translate(0, oy)
-            pl.paint(p, ctx, clip.top() - oy, clip.bottom() - oy)
+            pl.paint(p, ctx, clip.top() - oy, clip.bottom() - oy, clip.left(), clip.right())
             if caret is not None and self.paras[i][0] <= caret <= self.paras[i][1]:
                 r = pl.caret_rect(caret)
                 p.fillRect(QRectF(r.x(), r.y(), 1.5, r.height()), self.theme.caret)

@@ -96,6 +96,10 @@ HANDLE_KNOB = 3.5  # radius of the resize handle's knob under a selected label's
 # how far below its line's bottom a line paints (the knob): a repaint of a line band
 # covers it, and a line is painted when a repaint starts this close under it
 LINE_OVERHANG = 3 + HANDLE_KNOB + 2
+# how far left or right of a label's box (its text's extent, its tag) it paints: the
+# selected outline (2 px pen, 1 px out), a handle's knob, antialiasing. A repaint of a label
+# covers it, and painting skips the labels further than this outside the repainted area
+PAINT_SLACK = 2 + HANDLE_KNOB + 2
 
 
 @dataclass(eq=False)
@@ -354,19 +358,40 @@ class ParagraphLayout:
         hit = self.tag_of.get(span_id)
         return QRectF(hit[1].rect) if hit else None
 
+    def span_extents(self, span_id: int) -> list[tuple[LineGeom, float, float]]:
+        """(line, left, right) of each line holding a part of the span or its tag: where it
+        paints, without PAINT_SLACK."""
+        out = []
+        for line in self.lines:
+            xs = [x for f in line.frags if f.span_id == span_id for x in (f.x1, f.x2)]
+            xs += [x for t in line.tags if t.span_id == span_id for x in _tag_extent(t)]
+            if xs:
+                out.append((line, min(xs), max(xs)))
+        return out
+
     # ---- painting ---------------------------------------------------------------------------
-    def paint(self, p: QPainter, ctx, y0: float, y1: float) -> None:
+    def paint(self, p: QPainter, ctx, y0: float, y1: float, x0: float = float("-inf"),
+              x1: float = float("inf")) -> None:
         """Paint the lines between y0 and y1 (paragraph coordinates) with the painter
-        already translated to the paragraph's top-left."""
+        already translated to the paragraph's top-left and clipped to x0..x1: labels that
+        cannot reach into it are skipped (a repaint of one label's box paints a few)."""
         st = self.style
         theme = ctx.theme
         visible = [ln for ln in self.lines if ln.bottom + LINE_OVERHANG >= y0 and ln.top <= y1]
         if not visible:
             return
+        lo, hi = x0 - PAINT_SLACK, x1 + PAINT_SLACK
+
+        def tags(line):
+            return [t for t in line.tags if t.x2 >= lo and t.x1 <= hi
+                    or t.x + t.w >= lo and t.x <= hi]
+
+        shown = [(line, [f for f in line.frags if f.x2 >= lo and f.x1 <= hi], tags(line))
+                 for line in visible]
         sel = ctx.selection
         # backgrounds: span fills, the selection
-        for line in visible:
-            for f in line.frags:
+        for line, frags, _ in shown:
+            for f in frags:
                 span = ctx.spans.get(f.span_id)
                 if span is None:
                     continue
@@ -393,8 +418,8 @@ class ParagraphLayout:
         p.setPen(theme.text)
         self.layout.draw(p, QPointF(0, 0), [], QRectF(0, y0, self.width, y1 - y0))
         # brackets under each tag: the span's extent, ticks down to the text
-        for line in visible:
-            for tag in line.tags:
+        for line, _, line_tags in shown:
+            for tag in line_tags:
                 color = ctx.color(tag.label)
                 pen = QPen(color.darker(115) if not theme.dark else color, 1.0)
                 if tag.suggested:
@@ -412,8 +437,8 @@ class ParagraphLayout:
             for seg in line.segs:
                 self._paint_seg(p, ctx, seg)
         p.setFont(st.tag_font)
-        for line in visible:
-            for tag in line.tags:
+        for _, _, line_tags in shown:
+            for tag in line_tags:
                 self._paint_tag(p, ctx, tag)
         # the selected span: an outline around its tag and its text
         if ctx.selected is not None:
@@ -515,6 +540,11 @@ class ParagraphLayout:
         p.fillRect(rect, theme.arc_label_bg)
         p.setPen(theme.arc_label if seg.arc.color is None else color)
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, seg.arc.label)
+
+
+def _tag_extent(t: Tag) -> tuple[float, float]:
+    """Where a tag paints across: its box and its bracket over the span's text."""
+    return min(t.x, t.x1), max(t.x + t.w, t.x2)
 
 
 def line_looks(pl: ParagraphLayout, spans: dict) -> list[tuple]:

@@ -290,3 +290,49 @@ def test_the_resize_handle_is_drawn_and_catches_beyond_5_px(make_view, qtbot):
     with qtbot.waitSignal(view.resizeRequested) as sig:
         drag(qtbot, vp(view), knob - QPoint(7, 0), mid(view, s + 1, s + 2))
     assert sig.args == [rosso.id, s, rosso.end]
+
+
+def _on_screen(view):
+    """The viewport as the window's backing store holds it (what partial repaints left)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    v = vp(view)
+    shot = QApplication.primaryScreen().grabWindow(view.winId()).toImage()
+    return shot.copy(QRect(v.mapTo(view, v.rect().topLeft()), v.size()))
+
+
+def test_moving_the_selected_span_repaints_what_a_full_repaint_paints(make_view, qtbot):
+    """Selecting a label repaints only across it and the label before (and the caret's
+    sliver): outlines, handles and tags must still come and go whole, nested labels,
+    arcs and suggestions included."""
+    from PySide6.QtWidgets import QApplication
+
+    lv = seed_layer()
+    view = make_view(lv, width=700, height=500)
+    view.canvas.setFocus()
+    painted = []
+    canvas = view.canvas
+    paint = type(canvas).paintEvent
+
+    def spy(self, event):
+        painted.append(event.region().boundingRect())
+        paint(self, event)
+
+    type(canvas).paintEvent = spy
+    try:
+        for span in sorted(lv.spans, key=lambda s: s.start):
+            for _ in range(3):  # the idle layout and the prefetch run on timers
+                QApplication.processEvents()
+                qtbot.wait(20)
+            painted.clear()
+            view.select_span(span.id)
+            QApplication.processEvents()
+            assert _on_screen(view) == vp(view).grab().toImage(), span.label
+            if painted and painted[0].height() < vp(view).height() // 2:
+                assert painted[0].width() < vp(view).width()  # not whole lines
+        view.select_span(None)
+        QApplication.processEvents()
+        assert _on_screen(view) == vp(view).grab().toImage()
+    finally:
+        type(canvas).paintEvent = paint

@@ -116,7 +116,7 @@ class DocumentCanvas(QAbstractScrollArea):
             if old_pl is not None:  # on screen or near it: its exact height now, so nothing jumps
                 if i in before:
                     redone[i] = line_looks(old_pl, old_spans)
-                self._layouts[i] = self._build(i)
+                self._layouts[i] = self._build(i, replacing=old_pl)
             else:
                 self._heights[i] = self._estimate(i)
                 self._tops_dirty = True
@@ -274,11 +274,12 @@ class DocumentCanvas(QAbstractScrollArea):
             self._layouts.popitem(last=False)
         return pl
 
-    def _build(self, i: int) -> ParagraphLayout:
+    def _build(self, i: int, replacing: ParagraphLayout | None = None) -> ParagraphLayout:
         s, e = self.paras[i]
         idx = self.index
         pl = ParagraphLayout(s, self.text[s:e], idx.pieces[i], [idx.arcs[a] for a in
-                             idx.arcs_of_para[i]], idx.tag_para, i, self._width, self.style_)
+                             idx.arcs_of_para[i]], idx.tag_para, i, self._width, self.style_,
+                             replacing)
         if not self._exact[i] or self._heights[i] != pl.height:
             self._exact[i] = True
             if self._heights[i] != pl.height:

@@ -149,15 +149,34 @@ class LineGeom:
 
 class ParagraphLayout:
     def __init__(self, start: int, text: str, pieces: list[Piece], arcs: list[Arc],
-                 tag_para: dict[int, int], para_index: int, width: float, style: Style) -> None:
+                 tag_para: dict[int, int], para_index: int, width: float, style: Style,
+                 replacing: ParagraphLayout | None = None) -> None:
+        """`replacing`: the layout this one replaces (new labels, the same text), which
+        must not be used after: its line breaks and text positions are taken over, as
+        they do not depend on the labels (breaking a long paragraph and measuring its
+        labels' ends was most of redoing it after one edit)."""
         self.start = start
         self.text = text
         self.style = style
         self.width = width
-        self.layout = QTextLayout(text, style.font)
+        r = replacing
+        if r is not None and (r.start, r.text, r.width, r.style) == (start, text, width, style):
+            self.layout, self.qlines, self._x = r.layout, r.qlines, r._x
+            self.lines = [LineGeom(ln.index, ln.start, ln.end, text_h=ln.text_h)
+                          for ln in r.lines]
+        else:
+            self._break_lines()
+        self.tag_of: dict[int, tuple[LineGeom, Tag]] = {}
+        self._place_spans(pieces)
+        self._place_arcs(arcs, tag_para, para_index)
+        self._position_lines()
+
+    def _break_lines(self) -> None:
+        style, start = self.style, self.start
+        self.layout = QTextLayout(self.text, style.font)
         self.layout.setTextOption(style.option)
         self.layout.setCacheEnabled(True)
-        avail = max(40.0, width - 2 * style.margin)
+        avail = max(40.0, self.width - 2 * style.margin)
         self.layout.beginLayout()
         qlines = []
         while True:
@@ -169,19 +188,22 @@ class ParagraphLayout:
             qlines.append(line)
         self.layout.endLayout()
         self.qlines = qlines
+        self._x: dict[tuple[int, int], float] = {}  # (line, position) -> x: see x_of
         self.lines: list[LineGeom] = []
         for i, ql in enumerate(qlines):
             ls = ql.textStart()
             self.lines.append(LineGeom(i, start + ls, start + ls + ql.textLength(),
                                        text_h=ql.height()))
-        self.tag_of: dict[int, tuple[LineGeom, Tag]] = {}
-        self._place_spans(pieces)
-        self._place_arcs(arcs, tag_para, para_index)
-        self._position_lines()
 
     # ---- geometry -------------------------------------------------------------------------
     def x_of(self, line: LineGeom, pos: int) -> float:
-        return self.qlines[line.index].cursorToX(pos - self.start)[0]
+        # kept: a line's x never moves (only its y does) and a layout replacing this one
+        # takes them over
+        key = (line.index, pos)
+        x = self._x.get(key)
+        if x is None:
+            x = self._x[key] = self.qlines[line.index].cursorToX(pos - self.start)[0]
+        return x
 
     def _place_spans(self, pieces: list[Piece]) -> None:
         style = self.style

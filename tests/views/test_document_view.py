@@ -336,3 +336,33 @@ def test_moving_the_selected_span_repaints_what_a_full_repaint_paints(make_view,
         assert _on_screen(view) == vp(view).grab().toImage()
     finally:
         type(canvas).paintEvent = paint
+
+
+def test_a_paragraph_laid_out_again_after_edits_is_laid_out_as_a_fresh_view_does(make_view):
+    """After an edit a paragraph's layout takes over its old one's line breaks and text
+    positions (ParagraphLayout `replacing`): every line, label and tag must be where a
+    view that shows the result from the start puts them."""
+    from dataclasses import replace
+
+    from desktop.views.paragraph import line_looks
+
+    lv = seed_layer()
+    view = make_view(lv, width=640, height=900)
+    spans = sorted(lv.spans, key=lambda s: s.start)
+    s, e = find(lv.text, "Tenosique")
+    steps = [
+        replace(lv, spans=spans[1:]),  # one label fewer
+        replace(lv, spans=spans[1:] + [SpanView(900, s, e, "LOC")]),  # a second one there
+        replace(lv, spans=[replace(x, label="ORG") if x.label == "GPE" else x
+                           for x in spans]),  # wider tags: rows and lines move
+    ]
+    for step in steps:
+        view.apply(step)
+        fresh = make_view(step, width=640, height=900)
+        for i in range(len(view.canvas.paras)):
+            ours, theirs = view.canvas.layout(i), fresh.canvas.layout(i)
+            assert line_looks(ours, view.canvas.index.spans) == \
+                line_looks(theirs, fresh.canvas.index.spans)
+            assert [(t.span_id, t.rect) for ln in ours.lines for t in ln.tags] == \
+                [(t.span_id, t.rect) for ln in theirs.lines for t in ln.tags]
+        assert vp(view).grab().toImage() == vp(fresh).grab().toImage()

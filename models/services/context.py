@@ -41,7 +41,9 @@ def get_actor(s: Session, name: str, *, create: bool = True, first_admin: bool =
         raise ValidationError("no user name given (use --user or MARGINALIA_USER)")
     if name == GOLD:
         raise ValidationError(f"{GOLD!r} is the name of the reviewers' layer, not a user")
-    known = s.execute(_USER_BY_NAME, {"name": name}).first()
+    # on the connection, not flushing first (every unit of work starts here): a user
+    # added in this unit of work and not flushed yet is found by the ORM query below
+    known = s.connection().execute(_USER_BY_NAME, {"name": name}).first()
     if known is not None:
         return Actor(*known)
     user = s.scalar(select(User).where(User.name == name))

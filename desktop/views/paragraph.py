@@ -167,6 +167,7 @@ class ParagraphLayout:
         else:
             self._break_lines()
         self.tag_of: dict[int, tuple[LineGeom, Tag]] = {}
+        self.lines_of: dict[int, list[LineGeom]] = {}  # span id -> the lines its text is on
         self._place_spans(pieces)
         self._place_arcs(arcs, tag_para, para_index)
         self._position_lines()
@@ -223,6 +224,7 @@ class ParagraphLayout:
                     e -= 1  # a span wrapping onto the next line: not the trailing space
                 frag = Frag(pc.span.id, s, e, self.x_of(line, s), self.x_of(line, e))
                 line.frags.append(frag)
+                self.lines_of.setdefault(pc.span.id, []).append(line)
                 if pc.first and s == pc.start:
                     w = style.tag_width(pc.span.label)
                     x = (frag.x1 + frag.x2 - w) / 2
@@ -383,8 +385,11 @@ class ParagraphLayout:
     def span_extents(self, span_id: int) -> list[tuple[LineGeom, float, float]]:
         """(line, left, right) of each line holding a part of the span or its tag: where it
         paints, without PAINT_SLACK."""
+        lines = set(self.lines_of.get(span_id, ()))
+        if span_id in self.tag_of:
+            lines.add(self.tag_of[span_id][0])
         out = []
-        for line in self.lines:
+        for line in sorted(lines, key=lambda ln: ln.index):
             xs = [x for f in line.frags if f.span_id == span_id for x in (f.x1, f.x2)]
             xs += [x for t in line.tags if t.span_id == span_id for x in _tag_extent(t)]
             if xs:

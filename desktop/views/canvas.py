@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame
 from desktop.views.annotations import (
     AnnotationIndex, build_index, split_paragraphs, update_index)
 from desktop.views.paragraph import (
-    LINE_OVERHANG, PAINT_SLACK, ParagraphLayout, Style, changed_lines, line_looks)
+    LINE_OVERHANG, PAINT_SLACK, ParagraphLayout, Style, changed_lines, line_looks, make_look)
 from desktop.views.theme import DARK, LIGHT, Theme, text_on
 from models.schema import Schema
 from models.views import LayerView
@@ -45,6 +45,9 @@ class PaintContext:
 
     def arc_color(self, hex_color: str) -> QColor:
         return self._canvas.event_arc_color(hex_color)
+
+    def look(self, label: str, suggested: bool) -> tuple:
+        return self._canvas.label_look(label, suggested)
 
 
 class DocumentCanvas(QAbstractScrollArea):
@@ -74,6 +77,7 @@ class DocumentCanvas(QAbstractScrollArea):
         self._colors: dict[str, QColor] = {}
         self._contrast: dict[int, QColor] = {}
         self._event_colors: dict[str, QColor] = {}
+        self._looks: dict[tuple[str, bool], tuple] = {}
         self._idle = QTimer(self)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._idle_step)
@@ -96,6 +100,7 @@ class DocumentCanvas(QAbstractScrollArea):
         self.index = build_index(view, schema, self.paras)
         self._colors.clear()
         self._event_colors.clear()
+        self._looks.clear()
         self._reset_geometry()
         self._set_scroll(0, 0.0)
         self.viewport().update()
@@ -424,6 +429,7 @@ class DocumentCanvas(QAbstractScrollArea):
     def set_theme(self, dark: bool) -> None:
         self.theme = DARK if dark else LIGHT
         self._event_colors.clear()
+        self._looks.clear()
         self.viewport().update()
 
     def label_color(self, label: str) -> QColor:
@@ -431,6 +437,17 @@ class DocumentCanvas(QAbstractScrollArea):
         if c is None:
             c = self._colors[label] = QColor(self.schema.color_of(label))
         return c
+
+    def label_look(self, label: str, suggested: bool) -> tuple:
+        """What a label of `label` paints with, made once per theme and schema: (its text's
+        fill, its bracket's pen, its tag's brush, the tag's outline pen, the tag's text
+        colour), as ParagraphLayout.paint used to make them for every label painted."""
+        key = (label, suggested)
+        look = self._looks.get(key)
+        if look is None:
+            look = self._looks[key] = make_look(self.label_color(label), suggested,
+                                                self.theme, self.contrast)
+        return look
 
     def contrast(self, color: QColor) -> QColor:
         key = color.rgba()

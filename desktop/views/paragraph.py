@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -114,6 +114,7 @@ class Tag:
     row: int = 0
     rect: QRectF = field(default_factory=QRectF)
     legs: list = field(default_factory=list)  # (seg, end) of arcs attached here
+    bracket: tuple | None = None  # its bracket's lines, once painted
 
 
 @dataclass(eq=False)
@@ -422,20 +423,15 @@ class ParagraphLayout:
                 span = ctx.spans.get(f.span_id)
                 if span is None:
                     continue
-                color = ctx.color(span.label)
                 r = QRectF(f.x1, line.text_y, f.x2 - f.x1, line.text_h)
                 if span.state == "suggested":
-                    fill = QColor(color)
-                    fill.setAlpha(theme.fill_alpha // 3)
-                    p.fillRect(r, fill)
-                    pen = QPen(color, 1.2, Qt.PenStyle.DashLine)
-                    p.setPen(pen)
+                    look = ctx.look(span.label, True)
+                    p.fillRect(r, look[0])
+                    p.setPen(look[5])
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
                 else:
-                    fill = QColor(color)
-                    fill.setAlpha(theme.fill_alpha)
-                    p.fillRect(r, fill)
+                    p.fillRect(r, ctx.look(span.label, False)[0])
             if sel and sel[0] < line.end + 1 and sel[1] > line.start:
                 s, e = max(sel[0], line.start), min(sel[1], line.end)
                 if e > s:
@@ -447,17 +443,16 @@ class ParagraphLayout:
         # brackets under each tag: the span's extent, ticks down to the text
         for line, _, line_tags in shown:
             for tag in line_tags:
-                color = ctx.color(tag.label)
-                pen = QPen(color.darker(115) if not theme.dark else color, 1.0)
-                if tag.suggested:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                p.setPen(pen)
-                by = tag.rect.bottom() + 1.5
-                p.drawLine(QPointF(tag.x1, by), QPointF(tag.x2, by))
-                p.drawLine(QPointF(tag.x1, by), QPointF(tag.x1, line.text_y))
-                p.drawLine(QPointF(tag.x2, by), QPointF(tag.x2, line.text_y))
-                cx = tag.x + tag.w / 2
-                p.drawLine(QPointF(cx, tag.rect.bottom()), QPointF(cx, by))
+                p.setPen(ctx.look(tag.label, tag.suggested)[1])
+                if tag.bracket is None:  # its lines, made at its first paint
+                    by = tag.rect.bottom() + 1.5
+                    cx = tag.x + tag.w / 2
+                    tag.bracket = (QLineF(tag.x1, by, tag.x2, by),
+                                   QLineF(tag.x1, by, tag.x1, line.text_y),
+                                   QLineF(tag.x2, by, tag.x2, line.text_y),
+                                   QLineF(cx, tag.rect.bottom(), cx, by))
+                for ln in tag.bracket:  # one by one, as drawLines would blend joints once
+                    p.drawLine(ln)
         # arcs, then tags over their legs so labels stay readable
         p.setFont(st.arc_font)
         for line in visible:
@@ -498,21 +493,11 @@ class ParagraphLayout:
         p.restore()
 
     def _paint_tag(self, p: QPainter, ctx, tag: Tag) -> None:
-        color = ctx.color(tag.label)
-        theme = ctx.theme
-        if tag.suggested:
-            fill = QColor(color)
-            fill.setAlpha(70)
-            p.setBrush(fill)
-            p.setPen(QPen(color.darker(130) if not theme.dark else color, 1.2,
-                          Qt.PenStyle.DashLine))
-            p.drawRoundedRect(tag.rect, 3, 3)
-            p.setPen(theme.text)
-        else:
-            p.setBrush(color)
-            p.setPen(QPen(color.darker(135), 1.0))
-            p.drawRoundedRect(tag.rect, 3, 3)
-            p.setPen(ctx.text_on(color))
+        _, _, brush, outline, text, _ = ctx.look(tag.label, tag.suggested)
+        p.setBrush(brush)
+        p.setPen(outline)
+        p.drawRoundedRect(tag.rect, 3, 3)
+        p.setPen(text)
         p.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.label)
 
     def seg_path(self, seg: Seg) -> QPainterPath:
@@ -567,6 +552,25 @@ class ParagraphLayout:
         p.fillRect(rect, theme.arc_label_bg)
         p.setPen(theme.arc_label if seg.arc.color is None else color)
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, seg.arc.label)
+
+
+def make_look(color: QColor, suggested: bool, theme, contrast) -> tuple:
+    """(text fill, bracket pen, tag brush, tag outline pen, tag text colour, the text's
+    outline pen when suggested) of a label of this colour: see DocumentCanvas.label_look."""
+    fill = QColor(color)
+    if suggested:
+        fill.setAlpha(theme.fill_alpha // 3)
+        bracket = QPen(color.darker(115) if not theme.dark else color, 1.0)
+        bracket.setStyle(Qt.PenStyle.DashLine)
+        brush = QColor(color)
+        brush.setAlpha(70)
+        outline = QPen(color.darker(130) if not theme.dark else color, 1.2,
+                       Qt.PenStyle.DashLine)
+        return (fill, bracket, brush, outline, QColor(theme.text),
+                QPen(color, 1.2, Qt.PenStyle.DashLine))
+    fill.setAlpha(theme.fill_alpha)
+    bracket = QPen(color.darker(115) if not theme.dark else color, 1.0)
+    return fill, bracket, QColor(color), QPen(color.darker(135), 1.0), contrast(color), None
 
 
 def _tag_extent(t: Tag) -> tuple[float, float]:

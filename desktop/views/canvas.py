@@ -130,19 +130,25 @@ class DocumentCanvas(QAbstractScrollArea):
             self._start_idle()
         self._ensure_laid_out()
         after = self._visible_geometry()
-        rows = []
+        rows, rects = [], []
         for i in changed:
             if i in redone and before[i][0] == after.get(i, (None,))[0]:
-                # the paragraph stayed where it was: only its lines that look different
+                # the paragraph stayed where it was: only its lines that look different,
+                # across what changed on them
                 top = after[i][0]
-                rows += [(top + a, top + b) for a, b in changed_lines(
-                    redone[i], line_looks(self._layouts[i], self.index.spans))]
+                for a, b, left, right in changed_lines(
+                        redone[i], line_looks(self._layouts[i], self.index.spans)):
+                    if left == float("-inf"):
+                        rows.append((top + a, top + b))
+                    else:
+                        rects.append((top + a, top + b, left, right))
             else:
                 rows += [before[i]] if i in before else []
                 rows += [after[i]] if i in after else []
         rows += [g for i in set(before) | set(after) if before.get(i) != after.get(i)
                  and i not in redone for g in (before.get(i), after.get(i)) if g]
         self._update_rows(rows)
+        self._update_rects(rects)
 
     # ---- partial repaints ---------------------------------------------------------------------
     def _visible_geometry(self) -> dict[int, tuple[float, float]]:

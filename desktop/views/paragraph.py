@@ -588,16 +588,29 @@ def line_looks(pl: ParagraphLayout, spans: dict) -> list[tuple]:
 
     return [(ln.top, ln.bottom, ln.start, ln.end, ln.text_y,
              tuple((f.span_id, f.x1, f.x2, *look(f.span_id)) for f in ln.frags),
-             tuple((t.span_id, t.label, t.suggested, t.x, t.w, t.row) for t in ln.tags),
+             tuple((t.span_id, t.label, t.suggested, t.x, t.w, t.row, t.x1, t.x2)
+                   for t in ln.tags),
              tuple((s.arc, s.x_from, s.x_to, s.level, s.y) for s in ln.segs))
             for ln in pl.lines]
 
 
-def changed_lines(old: list[tuple], new: list[tuple]) -> list[tuple[float, float]]:
-    """The (top, bottom) bands, paragraph coordinates, of lines that look different (or
-    are only in one of the two), with their overhang."""
-    out = [(n[0], n[1] + LINE_OVERHANG) for k, n in enumerate(new)
-           if k >= len(old) or old[k] != n]
-    out += [(o[0], o[1] + LINE_OVERHANG) for k, o in enumerate(old)
-            if k >= len(new) or new[k] != o]
+def changed_lines(old: list[tuple], new: list[tuple]) -> list[tuple[float, ...]]:
+    """The (top, bottom, left, right) of lines that look different (or are only in one of
+    the two), paragraph coordinates, with their overhang (not PAINT_SLACK): a line that
+    kept its place, text and arcs, across the labels that came, went or changed on it,
+    else its whole width (left -inf, right inf)."""
+    whole = (float("-inf"), float("inf"))
+    out = []
+    for k in range(max(len(old), len(new))):
+        o = old[k] if k < len(old) else None
+        n = new[k] if k < len(new) else None
+        if o == n:
+            continue
+        if o is None or n is None or o[:5] != n[:5] or o[7] != n[7]:
+            out += [(x[0], x[1] + LINE_OVERHANG, *whole) for x in (n, o) if x is not None]
+            continue
+        xs = [x for f in set(o[5]) ^ set(n[5]) for x in (f[1], f[2])]
+        xs += [x for t in set(o[6]) ^ set(n[6])
+               for x in (min(t[3], t[6]), max(t[3] + t[4], t[7]))]
+        out.append((n[0], n[1] + LINE_OVERHANG, *((min(xs), max(xs)) if xs else whole)))
     return out

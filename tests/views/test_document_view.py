@@ -366,3 +366,52 @@ def test_a_paragraph_laid_out_again_after_edits_is_laid_out_as_a_fresh_view_does
             assert [(t.span_id, t.rect) for ln in ours.lines for t in ln.tags] == \
                 [(t.span_id, t.rect) for ln in theirs.lines for t in ln.tags]
         assert vp(view).grab().toImage() == vp(fresh).grab().toImage()
+
+
+def test_an_edit_repaints_across_what_changed_and_leaves_what_a_full_repaint_paints(
+        make_view, qtbot):
+    """After an edit a line that kept its place is repainted only across the labels that
+    came, went or changed on it (changed_lines): what is on screen must be a full
+    repaint's, whether a label comes, goes, changes its look or pushes a tag a row up."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    lv = seed_layer()
+    view = make_view(lv, width=700, height=900)
+    spans = list(lv.spans)
+    s, e = find(lv.text, "Tenosique")
+    first = min(spans, key=lambda x: x.start)
+    steps = [
+        spans + [SpanView(901, s, e, "LOC")],  # one more where one is: a second tag row
+        spans,  # and gone again
+        [replace(x, label="ORG") if x.id == first.id else x for x in spans],  # its look
+        [x for x in spans if x.id != first.id],  # a label fewer
+        [replace(x, state="suggested") if x.label == "GPE" else x for x in spans],
+        [replace(x, label="WORK_OF_ART") if x.end - x.start < 5 else x
+         for x in spans],  # a short label's tag wider than its text
+        spans,
+    ]
+    painted = []
+    canvas = view.canvas
+    paint = type(canvas).paintEvent
+
+    def spy(self, event):
+        painted.append(event.region().boundingRect())
+        paint(self, event)
+
+    type(canvas).paintEvent = spy
+    narrow = []
+    try:
+        for step in steps:
+            for _ in range(3):  # the idle layout and the prefetch run on timers
+                QApplication.processEvents()
+                qtbot.wait(20)
+            painted.clear()
+            view.apply(replace(lv, spans=step))
+            QApplication.processEvents()
+            narrow.append(all(r.width() < vp(view).width() for r in painted))
+            assert _on_screen(view) == vp(view).grab().toImage()
+        assert narrow[:3] == [True] * 3  # a label came, went, changed: not whole lines
+    finally:
+        type(canvas).paintEvent = paint

@@ -372,7 +372,7 @@ class ParagraphLayout:
 
     def span_rect(self, span_id: int) -> QRectF | None:
         rect = None
-        for line in self.lines:
+        for line in sorted(set(self.lines_of.get(span_id, ())), key=lambda ln: ln.index):
             for f in line.frags:
                 if f.span_id == span_id:
                     r = QRectF(f.x1, line.text_y, max(1.0, f.x2 - f.x1), line.text_h)

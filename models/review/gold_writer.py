@@ -38,7 +38,7 @@ from models.review.places import (
 from models.rules import Placed, broken_policy, policy_message
 from models.services.bulk import lock_document
 from models.services.context import Actor, audit
-from models.services.layers import get_document
+from models.services.layers import get_document, known_document
 from models.views import Change
 
 MODELS = {"span": Span, "relation": Relation, "event": Event, "category": DocumentCategory}
@@ -57,7 +57,9 @@ class GoldWriter:
             raise PermissionDenied(f"{actor.name} ({actor.role}) cannot adjudicate; only "
                                    "reviewers can")
         self.s, self.actor, self.document_id = s, actor, document_id
-        lock_document(s, document_id)  # before reading: the other reviewer's work is seen
+        known = lock_document(s, document_id)  # before reading: the other reviewer's
+        if known is not None:  # work is seen
+            known_document(s, document_id, *known)
         self.reused = annotations is not None and since is not None \
             and last_audit_id(s, document_id) == since
         self.state = ReviewState(s, document_id, annotations if self.reused else None,

@@ -29,17 +29,21 @@ def advisory_lock(s: Session, namespace: int, key: int) -> None:
     s.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"), {"ns": namespace, "key": key})
 
 
-_LOCK_DOCUMENT_SQLITE = text("UPDATE documents SET id = id WHERE id = :id")
+_LOCK_DOCUMENT_SQLITE = text("UPDATE documents SET id = id WHERE id = :id "
+                             "RETURNING project_id, chars")
 
 
-def lock_document(s: Session, document_id: int) -> None:
+def lock_document(s: Session, document_id: int) -> tuple[int, int] | None:
     """Serialize the writers that read a document's layers and then write gold (auto-gold,
     decisions): PostgreSQL's per-document advisory lock; SQLite's write lock, taken now
-    (BEGIN IMMEDIATE's effect) instead of at the first write after the reads."""
+    (BEGIN IMMEDIATE's effect) instead of at the first write after the reads. On SQLite
+    the locking statement also gives the document's (project id, text length), which a
+    decision asked for next (None: not read, or no such document)."""
     if s.get_bind().dialect.name == "postgresql":
         advisory_lock(s, LOCK_DOCUMENT, document_id)
-    else:
-        s.connection().execute(_LOCK_DOCUMENT_SQLITE, {"id": document_id})
+        return None
+    row = s.connection().execute(_LOCK_DOCUMENT_SQLITE, {"id": document_id}).first()
+    return None if row is None else (row[0], row[1] or 0)
 
 
 def lock_for_write(s: Session, project_id: int) -> None:

@@ -114,6 +114,11 @@ class DocInfo:
     length: int
 
 
+def known_document(s: Session, document_id: int, project_id: int, length: int) -> None:
+    """What doc_info would read, read with another statement already (lock_document)."""
+    s.info.setdefault("doc_info", {})[document_id] = DocInfo(document_id, project_id, length)
+
+
 def doc_info(s: Session, document_id: int) -> DocInfo:
     """id, project and text length of a document (a document's text never changes)."""
     cache = s.info.setdefault("doc_info", {})

@@ -74,8 +74,8 @@ class VersionsPanel(QWidget):
 
     def show_conflict(self, c: Conflict | None, text: str, position: str, row: int = 0) -> None:
         self.list.blockSignals(True)
-        self.list.clear()
         if c is None:
+            self.list.clear()
             self.header.setText(position)
             self.detail.setText("")
             self.list.blockSignals(False)
@@ -90,14 +90,27 @@ class VersionsPanel(QWidget):
         self.detail.setText(f"{where} · {missing}")
         big = QFont(self.list.font())
         big.setPointSizeF(big.pointSizeF() * 1.1)
-        for i, v in enumerate(c.versions):
-            who = ", ".join(v.annotators)
-            item = QListWidgetItem(f"{i + 1}.  {describe_version(c.kind, v.key, text)}\n"
-                                   f"      {who} · {STATE_TEXT[v.decided]}")
-            item.setFont(big)
-            item.setForeground(QColor(STATE_COLOR[v.decided]) if v.decided else
-                               self.list.palette().text().color())
-            self.list.addItem(item)
+        rows = [(f"{i + 1}.  {describe_version(c.kind, v.key, text)}\n"
+                 f"      {', '.join(v.annotators)} · {STATE_TEXT[v.decided]}",
+                 QColor(STATE_COLOR[v.decided]) if v.decided else
+                 self.list.palette().text().color()) for i, v in enumerate(c.versions)]
+        if self.list.count() == len(rows):  # as many as shown: the items take the new
+            for i, (label, color) in enumerate(rows):  # text (a clear and new items cost
+                item = self.list.item(i)  # a third of a millisecond a decision)
+                if item.text() != label:
+                    item.setText(label)
+                if item.font() != big:
+                    item.setFont(big)
+                if item.foreground().color() != color:
+                    item.setForeground(color)
+            self.list.scrollToTop()  # where a list filled anew starts
+        else:
+            self.list.clear()
+            for label, color in rows:
+                item = QListWidgetItem(label)
+                item.setFont(big)
+                item.setForeground(color)
+                self.list.addItem(item)
         self.list.setCurrentRow(max(0, min(row, len(c.versions) - 1)))
         self.list.blockSignals(False)
 

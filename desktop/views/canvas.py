@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame
 
 from desktop.views.annotations import (
     AnnotationIndex, build_index, split_paragraphs, update_index)
-from desktop.views.paragraph import LINE_OVERHANG, ParagraphLayout, Style, changed_lines, line_looks
+from desktop.views.paragraph import (
+    LINE_OVERHANG, PAINT_SLACK, ParagraphLayout, Style, changed_lines, line_looks, make_look)
 from desktop.views.theme import DARK, LIGHT, Theme, text_on
 from models.schema import Schema
 from models.views import LayerView
@@ -44,6 +45,9 @@ class PaintContext:
 
     def arc_color(self, hex_color: str) -> QColor:
         return self._canvas.event_arc_color(hex_color)
+
+    def look(self, label: str, suggested: bool) -> tuple:
+        return self._canvas.label_look(label, suggested)
 
 
 class DocumentCanvas(QAbstractScrollArea):
@@ -73,6 +77,7 @@ class DocumentCanvas(QAbstractScrollArea):
         self._colors: dict[str, QColor] = {}
         self._contrast: dict[int, QColor] = {}
         self._event_colors: dict[str, QColor] = {}
+        self._looks: dict[tuple[str, bool], tuple] = {}
         self._idle = QTimer(self)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._idle_step)
@@ -95,6 +100,7 @@ class DocumentCanvas(QAbstractScrollArea):
         self.index = build_index(view, schema, self.paras)
         self._colors.clear()
         self._event_colors.clear()
+        self._looks.clear()
         self._reset_geometry()
         self._set_scroll(0, 0.0)
         self.viewport().update()
@@ -115,7 +121,7 @@ class DocumentCanvas(QAbstractScrollArea):
             if old_pl is not None:  # on screen or near it: its exact height now, so nothing jumps
                 if i in before:
                     redone[i] = line_looks(old_pl, old_spans)
-                self._layouts[i] = self._build(i)
+                self._layouts[i] = self._build(i, replacing=old_pl)
             else:
                 self._heights[i] = self._estimate(i)
                 self._tops_dirty = True
@@ -124,19 +130,25 @@ class DocumentCanvas(QAbstractScrollArea):
             self._start_idle()
         self._ensure_laid_out()
         after = self._visible_geometry()
-        rows = []
+        rows, rects = [], []
         for i in changed:
             if i in redone and before[i][0] == after.get(i, (None,))[0]:
-                # the paragraph stayed where it was: only its lines that look different
+                # the paragraph stayed where it was: only its lines that look different,
+                # across what changed on them
                 top = after[i][0]
-                rows += [(top + a, top + b) for a, b in changed_lines(
-                    redone[i], line_looks(self._layouts[i], self.index.spans))]
+                for a, b, left, right in changed_lines(
+                        redone[i], line_looks(self._layouts[i], self.index.spans)):
+                    if left == float("-inf"):
+                        rows.append((top + a, top + b))
+                    else:
+                        rects.append((top + a, top + b, left, right))
             else:
                 rows += [before[i]] if i in before else []
                 rows += [after[i]] if i in after else []
         rows += [g for i in set(before) | set(after) if before.get(i) != after.get(i)
                  and i not in redone for g in (before.get(i), after.get(i)) if g]
         self._update_rows(rows)
+        self._update_rects(rects)
 
     # ---- partial repaints ---------------------------------------------------------------------
     def _visible_geometry(self) -> dict[int, tuple[float, float]]:
@@ -175,15 +187,55 @@ class DocumentCanvas(QAbstractScrollArea):
                 self.update_paras(range(a, b + 1))
 
     def update_span(self, span_id: int | None) -> None:
-        """Repaint a span's text and tag (its outline when selected)."""
+        """Repaint a span's text and tag (its outline when selected): on each of its lines
+        only across the span and its tag, when its paragraph is laid out (a selection moving
+        from one label to the next repainted two lines of labels whole, in every pane)."""
         span = self.index.spans.get(span_id) if span_id is not None else None
         if span is None:
             return
         last = max(span.start, span.end - 1)
         a, b = self.para_of_pos(span.start), self.para_of_pos(last)
         tag = self.index.tag_para.get(span_id, a)
-        if a != b or tag != a or not self._update_lines(a, span.start, last):
+        if a != b or tag != a:
             self.update_paras({*range(a, b + 1), tag})
+            return
+        pl = self._layouts.get(a)
+        if pl is None:
+            self.update_paras([a])
+            return
+        geo = self._visible_geometry()
+        if a in geo:
+            top = geo[a][0]
+            self._update_rects([(top + ln.top, top + ln.bottom + LINE_OVERHANG, x0, x1)
+                                for ln, x0, x1 in pl.span_extents(span_id)])
+
+    def update_caret(self, pos: int | None) -> None:
+        """Repaint the caret at pos (a sliver of its line; nothing when pos is None)."""
+        if pos is None:
+            return
+        i = self.para_of_pos(pos)
+        pl = self._layouts.get(i)
+        if pl is None:
+            self.update_paras([i])
+            return
+        geo = self._visible_geometry()
+        if i in geo:
+            line = pl.line_of_pos(pos)
+            x = pl.caret_rect(pos).x()
+            top = geo[i][0]
+            self._update_rects([(top + line.top, top + line.bottom + LINE_OVERHANG, x, x + 1.5)])
+
+    def _update_rects(self, rects: list[tuple[float, float, float, float]]) -> None:
+        """Repaint these (top, bottom, left, right) viewport rectangles, each widened by
+        what paints past a label's box (outline, handles, antialiasing): PAINT_SLACK."""
+        vp = self.viewport()
+        for top, bottom, left, right in rects:
+            x0 = max(0, int(left - PAINT_SLACK))
+            x1 = min(vp.width(), ceil(right + PAINT_SLACK))
+            y0 = max(0, int(top) - 3)
+            y1 = min(vp.height(), ceil(bottom) + 3)
+            if x1 > x0 and y1 > y0:
+                vp.update(x0, y0, x1 - x0, y1 - y0)
 
     def _update_lines(self, i: int, start: int, end: int) -> bool:
         """Repaint the lines of paragraph i from the one holding `start` to the one holding
@@ -233,11 +285,12 @@ class DocumentCanvas(QAbstractScrollArea):
             self._layouts.popitem(last=False)
         return pl
 
-    def _build(self, i: int) -> ParagraphLayout:
+    def _build(self, i: int, replacing: ParagraphLayout | None = None) -> ParagraphLayout:
         s, e = self.paras[i]
         idx = self.index
         pl = ParagraphLayout(s, self.text[s:e], idx.pieces[i], [idx.arcs[a] for a in
-                             idx.arcs_of_para[i]], idx.tag_para, i, self._width, self.style_)
+                             idx.arcs_of_para[i]], idx.tag_para, i, self._width, self.style_,
+                             replacing)
         if not self._exact[i] or self._heights[i] != pl.height:
             self._exact[i] = True
             if self._heights[i] != pl.height:
@@ -382,6 +435,7 @@ class DocumentCanvas(QAbstractScrollArea):
     def set_theme(self, dark: bool) -> None:
         self.theme = DARK if dark else LIGHT
         self._event_colors.clear()
+        self._looks.clear()
         self.viewport().update()
 
     def label_color(self, label: str) -> QColor:
@@ -389,6 +443,17 @@ class DocumentCanvas(QAbstractScrollArea):
         if c is None:
             c = self._colors[label] = QColor(self.schema.color_of(label))
         return c
+
+    def label_look(self, label: str, suggested: bool) -> tuple:
+        """What a label of `label` paints with, made once per theme and schema: (its text's
+        fill, its bracket's pen, its tag's brush, the tag's outline pen, the tag's text
+        colour), as ParagraphLayout.paint used to make them for every label painted."""
+        key = (label, suggested)
+        look = self._looks.get(key)
+        if look is None:
+            look = self._looks[key] = make_look(self.label_color(label), suggested,
+                                                self.theme, self.contrast)
+        return look
 
     def contrast(self, color: QColor) -> QColor:
         key = color.rgba()
@@ -465,7 +530,7 @@ class DocumentCanvas(QAbstractScrollArea):
             oy = tops[i] - y
             p.save()
             p.translate(0, oy)
-            pl.paint(p, ctx, clip.top() - oy, clip.bottom() - oy)
+            pl.paint(p, ctx, clip.top() - oy, clip.bottom() - oy, clip.left(), clip.right())
             if caret is not None and self.paras[i][0] <= caret <= self.paras[i][1]:
                 r = pl.caret_rect(caret)
                 p.fillRect(QRectF(r.x(), r.y(), 1.5, r.height()), self.theme.caret)

@@ -64,9 +64,12 @@ class _Canvas(DocumentCanvas):
         after = self.selection()
         if emit and after != before:
             self.selectionChanged.emit(*(after or (-1, -1)))
-        if (after, cursor) != (before, caret):  # repaint the old and new selection and caret
-            self.update_text(caret, *(before or ()))  # apart: they may be far from another
-            self.update_text(cursor, *(after or ()))
+        if after != before:  # repaint the old and new selection apart: they may be far
+            self.update_text(*(before or ()))  # from another
+            self.update_text(*(after or ()))
+        if cursor != caret:  # and the caret where it was and is: a sliver of a line each
+            self.update_caret(caret)
+            self.update_caret(cursor)
 
     def set_selected_span(self, span_id: int | None, emit: bool = False) -> None:
         old = self.selected_span_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -96,6 +96,10 @@ HANDLE_KNOB = 3.5  # radius of the resize handle's knob under a selected label's
 # how far below its line's bottom a line paints (the knob): a repaint of a line band
 # covers it, and a line is painted when a repaint starts this close under it
 LINE_OVERHANG = 3 + HANDLE_KNOB + 2
+# how far left or right of a label's box (its text's extent, its tag) it paints: the
+# selected outline (2 px pen, 1 px out), a handle's knob, antialiasing. A repaint of a label
+# covers it, and painting skips the labels further than this outside the repainted area
+PAINT_SLACK = 2 + HANDLE_KNOB + 2
 
 
 @dataclass(eq=False)
@@ -110,6 +114,7 @@ class Tag:
     row: int = 0
     rect: QRectF = field(default_factory=QRectF)
     legs: list = field(default_factory=list)  # (seg, end) of arcs attached here
+    bracket: tuple | None = None  # its bracket's lines, once painted
 
 
 @dataclass(eq=False)
@@ -145,15 +150,35 @@ class LineGeom:
 
 class ParagraphLayout:
     def __init__(self, start: int, text: str, pieces: list[Piece], arcs: list[Arc],
-                 tag_para: dict[int, int], para_index: int, width: float, style: Style) -> None:
+                 tag_para: dict[int, int], para_index: int, width: float, style: Style,
+                 replacing: ParagraphLayout | None = None) -> None:
+        """`replacing`: the layout this one replaces (new labels, the same text), which
+        must not be used after: its line breaks and text positions are taken over, as
+        they do not depend on the labels (breaking a long paragraph and measuring its
+        labels' ends was most of redoing it after one edit)."""
         self.start = start
         self.text = text
         self.style = style
         self.width = width
-        self.layout = QTextLayout(text, style.font)
+        r = replacing
+        if r is not None and (r.start, r.text, r.width, r.style) == (start, text, width, style):
+            self.layout, self.qlines, self._x = r.layout, r.qlines, r._x
+            self.lines = [LineGeom(ln.index, ln.start, ln.end, text_h=ln.text_h)
+                          for ln in r.lines]
+        else:
+            self._break_lines()
+        self.tag_of: dict[int, tuple[LineGeom, Tag]] = {}
+        self.lines_of: dict[int, list[LineGeom]] = {}  # span id -> the lines its text is on
+        self._place_spans(pieces)
+        self._place_arcs(arcs, tag_para, para_index)
+        self._position_lines()
+
+    def _break_lines(self) -> None:
+        style, start = self.style, self.start
+        self.layout = QTextLayout(self.text, style.font)
         self.layout.setTextOption(style.option)
         self.layout.setCacheEnabled(True)
-        avail = max(40.0, width - 2 * style.margin)
+        avail = max(40.0, self.width - 2 * style.margin)
         self.layout.beginLayout()
         qlines = []
         while True:
@@ -165,19 +190,22 @@ class ParagraphLayout:
             qlines.append(line)
         self.layout.endLayout()
         self.qlines = qlines
+        self._x: dict[tuple[int, int], float] = {}  # (line, position) -> x: see x_of
         self.lines: list[LineGeom] = []
         for i, ql in enumerate(qlines):
             ls = ql.textStart()
             self.lines.append(LineGeom(i, start + ls, start + ls + ql.textLength(),
                                        text_h=ql.height()))
-        self.tag_of: dict[int, tuple[LineGeom, Tag]] = {}
-        self._place_spans(pieces)
-        self._place_arcs(arcs, tag_para, para_index)
-        self._position_lines()
 
     # ---- geometry -------------------------------------------------------------------------
     def x_of(self, line: LineGeom, pos: int) -> float:
-        return self.qlines[line.index].cursorToX(pos - self.start)[0]
+        # kept: a line's x never moves (only its y does) and a layout replacing this one
+        # takes them over
+        key = (line.index, pos)
+        x = self._x.get(key)
+        if x is None:
+            x = self._x[key] = self.qlines[line.index].cursorToX(pos - self.start)[0]
+        return x
 
     def _place_spans(self, pieces: list[Piece]) -> None:
         style = self.style
@@ -197,6 +225,7 @@ class ParagraphLayout:
                     e -= 1  # a span wrapping onto the next line: not the trailing space
                 frag = Frag(pc.span.id, s, e, self.x_of(line, s), self.x_of(line, e))
                 line.frags.append(frag)
+                self.lines_of.setdefault(pc.span.id, []).append(line)
                 if pc.first and s == pc.start:
                     w = style.tag_width(pc.span.label)
                     x = (frag.x1 + frag.x2 - w) / 2
@@ -343,7 +372,7 @@ class ParagraphLayout:
 
     def span_rect(self, span_id: int) -> QRectF | None:
         rect = None
-        for line in self.lines:
+        for line in sorted(set(self.lines_of.get(span_id, ())), key=lambda ln: ln.index):
             for f in line.frags:
                 if f.span_id == span_id:
                     r = QRectF(f.x1, line.text_y, max(1.0, f.x2 - f.x1), line.text_h)
@@ -354,36 +383,55 @@ class ParagraphLayout:
         hit = self.tag_of.get(span_id)
         return QRectF(hit[1].rect) if hit else None
 
+    def span_extents(self, span_id: int) -> list[tuple[LineGeom, float, float]]:
+        """(line, left, right) of each line holding a part of the span or its tag: where it
+        paints, without PAINT_SLACK."""
+        lines = set(self.lines_of.get(span_id, ()))
+        if span_id in self.tag_of:
+            lines.add(self.tag_of[span_id][0])
+        out = []
+        for line in sorted(lines, key=lambda ln: ln.index):
+            xs = [x for f in line.frags if f.span_id == span_id for x in (f.x1, f.x2)]
+            xs += [x for t in line.tags if t.span_id == span_id for x in _tag_extent(t)]
+            if xs:
+                out.append((line, min(xs), max(xs)))
+        return out
+
     # ---- painting ---------------------------------------------------------------------------
-    def paint(self, p: QPainter, ctx, y0: float, y1: float) -> None:
+    def paint(self, p: QPainter, ctx, y0: float, y1: float, x0: float = float("-inf"),
+              x1: float = float("inf")) -> None:
         """Paint the lines between y0 and y1 (paragraph coordinates) with the painter
-        already translated to the paragraph's top-left."""
+        already translated to the paragraph's top-left and clipped to x0..x1: labels that
+        cannot reach into it are skipped (a repaint of one label's box paints a few)."""
         st = self.style
         theme = ctx.theme
         visible = [ln for ln in self.lines if ln.bottom + LINE_OVERHANG >= y0 and ln.top <= y1]
         if not visible:
             return
+        lo, hi = x0 - PAINT_SLACK, x1 + PAINT_SLACK
+
+        def tags(line):
+            return [t for t in line.tags if t.x2 >= lo and t.x1 <= hi
+                    or t.x + t.w >= lo and t.x <= hi]
+
+        shown = [(line, [f for f in line.frags if f.x2 >= lo and f.x1 <= hi], tags(line))
+                 for line in visible]
         sel = ctx.selection
         # backgrounds: span fills, the selection
-        for line in visible:
-            for f in line.frags:
+        for line, frags, _ in shown:
+            for f in frags:
                 span = ctx.spans.get(f.span_id)
                 if span is None:
                     continue
-                color = ctx.color(span.label)
                 r = QRectF(f.x1, line.text_y, f.x2 - f.x1, line.text_h)
                 if span.state == "suggested":
-                    fill = QColor(color)
-                    fill.setAlpha(theme.fill_alpha // 3)
-                    p.fillRect(r, fill)
-                    pen = QPen(color, 1.2, Qt.PenStyle.DashLine)
-                    p.setPen(pen)
+                    look = ctx.look(span.label, True)
+                    p.fillRect(r, look[0])
+                    p.setPen(look[5])
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5))
                 else:
-                    fill = QColor(color)
-                    fill.setAlpha(theme.fill_alpha)
-                    p.fillRect(r, fill)
+                    p.fillRect(r, ctx.look(span.label, False)[0])
             if sel and sel[0] < line.end + 1 and sel[1] > line.start:
                 s, e = max(sel[0], line.start), min(sel[1], line.end)
                 if e > s:
@@ -393,27 +441,26 @@ class ParagraphLayout:
         p.setPen(theme.text)
         self.layout.draw(p, QPointF(0, 0), [], QRectF(0, y0, self.width, y1 - y0))
         # brackets under each tag: the span's extent, ticks down to the text
-        for line in visible:
-            for tag in line.tags:
-                color = ctx.color(tag.label)
-                pen = QPen(color.darker(115) if not theme.dark else color, 1.0)
-                if tag.suggested:
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                p.setPen(pen)
-                by = tag.rect.bottom() + 1.5
-                p.drawLine(QPointF(tag.x1, by), QPointF(tag.x2, by))
-                p.drawLine(QPointF(tag.x1, by), QPointF(tag.x1, line.text_y))
-                p.drawLine(QPointF(tag.x2, by), QPointF(tag.x2, line.text_y))
-                cx = tag.x + tag.w / 2
-                p.drawLine(QPointF(cx, tag.rect.bottom()), QPointF(cx, by))
+        for line, _, line_tags in shown:
+            for tag in line_tags:
+                p.setPen(ctx.look(tag.label, tag.suggested)[1])
+                if tag.bracket is None:  # its lines, made at its first paint
+                    by = tag.rect.bottom() + 1.5
+                    cx = tag.x + tag.w / 2
+                    tag.bracket = (QLineF(tag.x1, by, tag.x2, by),
+                                   QLineF(tag.x1, by, tag.x1, line.text_y),
+                                   QLineF(tag.x2, by, tag.x2, line.text_y),
+                                   QLineF(cx, tag.rect.bottom(), cx, by))
+                for ln in tag.bracket:  # one by one, as drawLines would blend joints once
+                    p.drawLine(ln)
         # arcs, then tags over their legs so labels stay readable
         p.setFont(st.arc_font)
         for line in visible:
             for seg in line.segs:
                 self._paint_seg(p, ctx, seg)
         p.setFont(st.tag_font)
-        for line in visible:
-            for tag in line.tags:
+        for _, _, line_tags in shown:
+            for tag in line_tags:
                 self._paint_tag(p, ctx, tag)
         # the selected span: an outline around its tag and its text
         if ctx.selected is not None:
@@ -446,21 +493,11 @@ class ParagraphLayout:
         p.restore()
 
     def _paint_tag(self, p: QPainter, ctx, tag: Tag) -> None:
-        color = ctx.color(tag.label)
-        theme = ctx.theme
-        if tag.suggested:
-            fill = QColor(color)
-            fill.setAlpha(70)
-            p.setBrush(fill)
-            p.setPen(QPen(color.darker(130) if not theme.dark else color, 1.2,
-                          Qt.PenStyle.DashLine))
-            p.drawRoundedRect(tag.rect, 3, 3)
-            p.setPen(theme.text)
-        else:
-            p.setBrush(color)
-            p.setPen(QPen(color.darker(135), 1.0))
-            p.drawRoundedRect(tag.rect, 3, 3)
-            p.setPen(ctx.text_on(color))
+        _, _, brush, outline, text, _ = ctx.look(tag.label, tag.suggested)
+        p.setBrush(brush)
+        p.setPen(outline)
+        p.drawRoundedRect(tag.rect, 3, 3)
+        p.setPen(text)
         p.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.label)
 
     def seg_path(self, seg: Seg) -> QPainterPath:
@@ -517,6 +554,30 @@ class ParagraphLayout:
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, seg.arc.label)
 
 
+def make_look(color: QColor, suggested: bool, theme, contrast) -> tuple:
+    """(text fill, bracket pen, tag brush, tag outline pen, tag text colour, the text's
+    outline pen when suggested) of a label of this colour: see DocumentCanvas.label_look."""
+    fill = QColor(color)
+    if suggested:
+        fill.setAlpha(theme.fill_alpha // 3)
+        bracket = QPen(color.darker(115) if not theme.dark else color, 1.0)
+        bracket.setStyle(Qt.PenStyle.DashLine)
+        brush = QColor(color)
+        brush.setAlpha(70)
+        outline = QPen(color.darker(130) if not theme.dark else color, 1.2,
+                       Qt.PenStyle.DashLine)
+        return (fill, bracket, brush, outline, QColor(theme.text),
+                QPen(color, 1.2, Qt.PenStyle.DashLine))
+    fill.setAlpha(theme.fill_alpha)
+    bracket = QPen(color.darker(115) if not theme.dark else color, 1.0)
+    return fill, bracket, QColor(color), QPen(color.darker(135), 1.0), contrast(color), None
+
+
+def _tag_extent(t: Tag) -> tuple[float, float]:
+    """Where a tag paints across: its box and its bracket over the span's text."""
+    return min(t.x, t.x1), max(t.x + t.w, t.x2)
+
+
 def line_looks(pl: ParagraphLayout, spans: dict) -> list[tuple]:
     """What each line of a layout paints (its band, text, labels' places and looks, arcs),
     comparable between two layouts of one paragraph: an edit repaints only the lines whose
@@ -527,16 +588,29 @@ def line_looks(pl: ParagraphLayout, spans: dict) -> list[tuple]:
 
     return [(ln.top, ln.bottom, ln.start, ln.end, ln.text_y,
              tuple((f.span_id, f.x1, f.x2, *look(f.span_id)) for f in ln.frags),
-             tuple((t.span_id, t.label, t.suggested, t.x, t.w, t.row) for t in ln.tags),
+             tuple((t.span_id, t.label, t.suggested, t.x, t.w, t.row, t.x1, t.x2)
+                   for t in ln.tags),
              tuple((s.arc, s.x_from, s.x_to, s.level, s.y) for s in ln.segs))
             for ln in pl.lines]
 
 
-def changed_lines(old: list[tuple], new: list[tuple]) -> list[tuple[float, float]]:
-    """The (top, bottom) bands, paragraph coordinates, of lines that look different (or
-    are only in one of the two), with their overhang."""
-    out = [(n[0], n[1] + LINE_OVERHANG) for k, n in enumerate(new)
-           if k >= len(old) or old[k] != n]
-    out += [(o[0], o[1] + LINE_OVERHANG) for k, o in enumerate(old)
-            if k >= len(new) or new[k] != o]
+def changed_lines(old: list[tuple], new: list[tuple]) -> list[tuple[float, ...]]:
+    """The (top, bottom, left, right) of lines that look different (or are only in one of
+    the two), paragraph coordinates, with their overhang (not PAINT_SLACK): a line that
+    kept its place, text and arcs, across the labels that came, went or changed on it,
+    else its whole width (left -inf, right inf)."""
+    whole = (float("-inf"), float("inf"))
+    out = []
+    for k in range(max(len(old), len(new))):
+        o = old[k] if k < len(old) else None
+        n = new[k] if k < len(new) else None
+        if o == n:
+            continue
+        if o is None or n is None or o[:5] != n[:5] or o[7] != n[7]:
+            out += [(x[0], x[1] + LINE_OVERHANG, *whole) for x in (n, o) if x is not None]
+            continue
+        xs = [x for f in set(o[5]) ^ set(n[5]) for x in (f[1], f[2])]
+        xs += [x for t in set(o[6]) ^ set(n[6])
+               for x in (min(t[3], t[6]), max(t[3] + t[4], t[7]))]
+        out.append((n[0], n[1] + LINE_OVERHANG, *((min(xs), max(xs)) if xs else whole)))
     return out

@@ -28,6 +28,7 @@ from models.review.places import (
     region,
 )
 from models.review.views import ReviewUpdate
+from models.services.context import written_marker
 from models.services.layers import ensure_layer
 
 __all__ = ["Conflict", "Version", "conflicts", "pending", "Decide", "AcceptAgreed",
@@ -79,9 +80,12 @@ class Decide(op.Operation):
         ch = w.result(f"{self.how} {self.kind} {self.row_id}")
         if w.reused:  # w.state is gold after this decision, read in this transaction
             s.flush()
+            # the marker: this decision's own newest audit row, not the maximum read again
+            # (one statement less; and a row someone else wrote meanwhile, which this state
+            # does not hold, then still shows as a new marker at the window's next poll)
+            marker = written_marker(s, self.document_id) or last_audit_id(s, self.document_id)
             ch.after["update"] = ReviewUpdate(w.state.conflicts(include_decided=True),
-                                              len(w.state.agreed_open()),
-                                              last_audit_id(s, self.document_id),
+                                              len(w.state.agreed_open()), marker,
                                               w.state.seen())
         return ch
 

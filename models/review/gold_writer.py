@@ -17,7 +17,7 @@ at once see each other's work).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import operations as op
@@ -38,10 +38,12 @@ from models.review.places import (
 from models.rules import Placed, broken_policy, policy_message
 from models.services.bulk import lock_document
 from models.services.context import Actor, audit
-from models.services.layers import get_document
+from models.services.layers import get_document, known_document
 from models.views import Change
 
 MODELS = {"span": Span, "relation": Relation, "event": Event, "category": DocumentCategory}
+_SOURCE = select(Span.start, Span.end, Span.label, Span.fragments, Span.attributes, Span.kb_id,
+                 Span.note).where(Span.id == bindparam("id"))
 
 
 class GoldWriter:
@@ -55,12 +57,15 @@ class GoldWriter:
             raise PermissionDenied(f"{actor.name} ({actor.role}) cannot adjudicate; only "
                                    "reviewers can")
         self.s, self.actor, self.document_id = s, actor, document_id
-        lock_document(s, document_id)  # before reading: the other reviewer's work is seen
+        known = lock_document(s, document_id)  # before reading: the other reviewer's
+        if known is not None:  # work is seen
+            known_document(s, document_id, *known)
         self.reused = annotations is not None and since is not None \
             and last_audit_id(s, document_id) == since
         self.state = ReviewState(s, document_id, annotations if self.reused else None,
                                  seen if self.reused else None)
         self.changes: list[Change] = []
+        self._held = None
         self._synced = (0, 0)  # (changes, state.reads) when the state was last brought up
 
     # ---- running operations ---------------------------------------------------------------
@@ -89,6 +94,10 @@ class GoldWriter:
         if kind not in MODELS:
             raise ValidationError(f"cannot adjudicate a {kind} (span, relation, event or "
                                   "category)")
+        if self.reused:  # the labels as read at the marker are the rows as they are now
+            hit = next((i for i in self.state.items(kind) if i.id == row_id), None)
+            if hit is not None and hit.version == seen:
+                return hit
         row = self.s.get(MODELS[kind], row_id)
         self._held = row  # the identity map is weak: the decision reads this row again
         if row is None:
@@ -170,7 +179,7 @@ class GoldWriter:
             for g in rivals:
                 self._merge_into(g.id, same.id)
             return same.id
-        row = self.s.get(Span, it.id)
+        row = self._source(it.id)
         if not rivals:
             return self.run(op.CreateSpan(
                 self.document_id, row.start, row.end, row.label, layer=GOLD,
@@ -185,6 +194,14 @@ class GoldWriter:
             "start": row.start, "end": row.end, "label": row.label, "fragments": row.fragments,
             "attributes": row.attributes, "kb_id": row.kb_id, "note": row.note}, "adjudicate"))
         return keep.id
+
+    def _source(self, span_id: int):
+        """What of an annotator's span goes into gold: the row as `item` read it, else
+        those columns alone (a decision on labels reused from the marker reads no row)."""
+        row = self.s.get(Span, span_id) if self._held is not None else None
+        if row is not None:
+            return row
+        return self.s.connection().execute(_SOURCE, {"id": span_id}).one()
 
     def _merge_into(self, old_id: int, new_id: int) -> None:
         """Move what hangs on gold span `old_id` onto `new_id`, then delete `old_id`."""

@@ -25,7 +25,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models.orm import GOLD, AuditLog, Document
@@ -106,10 +106,13 @@ def _rejected(afters) -> dict[tuple[str, tuple], str]:
     return {k: v for k, v in out.items() if v == "reject"}
 
 
+_LAST_AUDIT = select(func.max(AuditLog.id)).where(AuditLog.document_id == bindparam("doc"))
+
+
 def last_audit_id(s: Session, document_id: int) -> int:
     """The newest audit row of a document (its change marker): it moves with every write."""
-    return s.scalar(select(func.max(AuditLog.id)).where(AuditLog.document_id == document_id)) \
-        or 0
+    # built once, run on the connection: audit rows are plain inserts, nothing to flush
+    return s.connection().execute(_LAST_AUDIT, {"doc": document_id}).scalar() or 0
 
 
 def as_tuple(value: Any) -> Any:
@@ -309,17 +312,25 @@ class ReviewState:
         return self.gold.items(kind) if self.gold else []
 
     def _span_state(self, key: tuple) -> str | None:
+        return self._span_states()(key)
+
+    def _span_states(self):
+        """A span version's state as a function of its key, gold's index and the
+        rejections bound once: a review of 300 versions asks it after every decision."""
         keys, starts, max_ends = self._gold_span_index()
-        if key in keys:
-            return "accept"
-        if ("span", key) in self.rejected:
-            return "reject"
-        # some gold span overlaps it (competes): of those starting before its end, the
-        # furthest end reaches past its start
-        n = bisect_left(starts, key[1])
-        if n and max_ends[n - 1] > key[0]:
-            return "replaced"
-        return None
+        rejected = self.rejected
+
+        def state(key: tuple) -> str | None:
+            if key in keys:
+                return "accept"
+            if ("span", key) in rejected:
+                return "reject"
+            # some gold span overlaps it (competes): of those starting before its end, the
+            # furthest end reaches past its start
+            n = bisect_left(starts, key[1])
+            return "replaced" if n and max_ends[n - 1] > key[0] else None
+
+        return state
 
     def _gold_span_index(self) -> tuple:
         """Gold's span keys, their starts in order and the running maximum of their ends:
@@ -371,10 +382,11 @@ class ReviewState:
         return self._versions[kind]
 
     def _compute_versions(self, kind: str) -> list[tuple[tuple, list[Version]]]:
-        state = self.state
+        state = self._span_states() if kind == "span" else \
+            (lambda key: self.state(kind, key))
         out = []
         for g in self._groups(kind):
-            states = tuple(state(kind, key) for key, _, _ in g.keys)
+            states = tuple([state(key) for key, _, _ in g.keys])
             if g.memo.get("states") != states:  # else the Versions made for these states
                 g.memo.clear()
                 g.memo["states"] = states

@@ -41,7 +41,9 @@ def get_actor(s: Session, name: str, *, create: bool = True, first_admin: bool =
         raise ValidationError("no user name given (use --user or MARGINALIA_USER)")
     if name == GOLD:
         raise ValidationError(f"{GOLD!r} is the name of the reviewers' layer, not a user")
-    known = s.execute(_USER_BY_NAME, {"name": name}).first()
+    # on the connection, not flushing first (every unit of work starts here): a user
+    # added in this unit of work and not flushed yet is found by the ORM query below
+    known = s.connection().execute(_USER_BY_NAME, {"name": name}).first()
     if known is not None:
         return Actor(*known)
     user = s.scalar(select(User).where(User.name == name))
@@ -90,11 +92,24 @@ def check_admin(actor: Actor, what: str) -> None:
 
 def audit(s: Session, actor: Actor, action: str, table: str, row_id: int | None, *,
           project_id: int | None = None, document_id: int | None = None,
-          before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+          before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> int:
+    """Write one audit row; its id. The newest id written per document in this unit of work
+    is kept (`written_marker`): a review decision returns it as the document's change marker
+    instead of reading the maximum again."""
     # a plain insert, not an ORM object: nothing reads it back in the unit of work
-    s.execute(_AUDIT_INSERT, {"user_name": actor.name, "action": action, "table_name": table,
-                              "row_id": row_id, "project_id": project_id,
-                              "document_id": document_id, "before": before, "after": after})
+    row_id = s.connection().execute(_AUDIT_INSERT, {
+        "user_name": actor.name, "action": action, "table_name": table, "row_id": row_id,
+        "project_id": project_id, "document_id": document_id, "before": before,
+        "after": after}).inserted_primary_key[0]
+    if document_id is not None:
+        s.info.setdefault("audited", {})[document_id] = row_id
+    return row_id
+
+
+def written_marker(s: Session, document_id: int) -> int | None:
+    """The id of the newest audit row of the document that this unit of work wrote with
+    `audit` (None: none). Bulk writers insert audit rows themselves and are not counted."""
+    return s.info.get("audited", {}).get(document_id)
 
 
 def check_layer_read(actor: Actor, name: str) -> None:

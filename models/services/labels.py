@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import rules
@@ -25,7 +25,7 @@ from models.orm import (
     Document, Event, EventArgument, Layer, Relation, SourceTask, Span, TaskSpan)
 from models.records import SPAN_SOURCES, SPAN_STATES
 from models.schema import Schema
-from models.services.bulk import insert_ignoring_conflicts
+from models.services.bulk import inserting_new
 from models.services.context import Actor, audit, check_layer_write
 from models.services.layers import DocInfo, doc_info, layer_to_label, shared_schema
 from models.views import Change
@@ -69,6 +69,12 @@ def _touch(layer: Layer) -> None:
 
 # ---- spans ----------------------------------------------------------------------------------
 
+# built once: every new or changed span runs it (building it cost more than running it)
+_NEAR_SPANS = select(Span.id, Span.start, Span.end, Span.label, Span.state).where(
+    Span.layer_id == bindparam("layer_id"), Span.state != "rejected",
+    Span.start < bindparam("end"), Span.end > bindparam("start"))
+
+
 def validate_span(s: Session, doc: Document | DocInfo, schema: Schema, layer_id: int,
                   start: int, end: int, label: str, *, ignore_id: int | None = None,
                   fragments: list | None = None, state: str = "accepted") -> None:
@@ -77,9 +83,7 @@ def validate_span(s: Session, doc: Document | DocInfo, schema: Schema, layer_id:
     length = doc.length if isinstance(doc, DocInfo) else len(doc.text)
     rules.check_span(schema, length, start, end, label, fragments=fragments, document=doc.id)
     near = rules.LayerSpans(rules.Placed(*row) for row in s.execute(
-        select(Span.id, Span.start, Span.end, Span.label, Span.state).where(
-            Span.layer_id == layer_id, Span.state != "rejected", Span.start < end,
-            Span.end > start)))
+        _NEAR_SPANS, {"layer_id": layer_id, "start": start, "end": end}))
     rules.check_overlap(rules.policies(schema), near, start, end, label, state=state,
                         ignore_id=ignore_id)
 
@@ -98,11 +102,10 @@ def create_span(s: Session, actor: Actor, document_id: int, start: int, end: int
              "version": 1}
     # ON CONFLICT: a writer that checked at the same moment may have stored the very same
     # label first (uq_spans_accepted); then this one stores nothing and says so
-    # the table, not the mapped class: an ORM INSERT ... RETURNING walks the statement for
-    # its columns at every execution (a third of one review decision's SQL time)
-    table = Span.__table__
-    new_id = s.execute(insert_ignoring_conflicts(s, table).values(**after)
-                       .returning(table.c.id)).scalar()
+    # one text statement built once (see inserting_new): an ORM INSERT ... RETURNING walks
+    # the statement for its columns at every execution, a dialect's is compiled every time
+    new_id = s.connection().execute(inserting_new(Span.__table__, tuple(after)),
+                                    after).scalar()
     if new_id is None:
         raise ValidationError(f"[{start}, {end}) is already labeled {label} (stored by "
                               "someone else a moment ago)")

@@ -33,10 +33,19 @@ def schema_for(s: Session, project_id: int) -> Schema:
     hit = cache.get(project_id)
     if hit and hit.version == version:
         return hit
-    from models.services.projects import current_schema
-
     schema = current_schema(s, project_id)
     cache[project_id] = schema
+    return schema
+
+
+def current_schema(s: Session, project_id: int) -> Schema:
+    """The project's schema in force, a copy of its own."""
+    row = s.scalar(select(SchemaVersion).where(SchemaVersion.project_id == project_id)
+                   .order_by(SchemaVersion.version.desc()).limit(1))
+    if row is None:
+        raise NotFoundError(f"project {project_id} has no schema")
+    schema = Schema.from_dict(row.data)
+    schema.version = row.version
     return schema
 
 
@@ -61,7 +70,23 @@ _LAYER_BY_NAME = select(Layer).where(Layer.document_id == bindparam("document_id
 
 
 def shared_schema(s: Session, project_id: int) -> Schema:
-    """The project's schema in force, read-only, parsed once per engine and version."""
+    """The project's schema in force, read-only, parsed once per engine and version, and its
+    version looked up once per unit of work (a review decision asked three times; the one
+    writer of schemas, models/services/projects.py, forgets it: `forget_schema`)."""
+    held = s.info.setdefault("schema_in_force", {})
+    hit = held.get(project_id)
+    if hit is not None:
+        return hit
+    held[project_id] = schema = _shared_schema(s, project_id)
+    return schema
+
+
+def forget_schema(s: Session, project_id: int) -> None:
+    """A new schema version was stored in this unit of work: look it up again."""
+    s.info.get("schema_in_force", {}).pop(project_id, None)
+
+
+def _shared_schema(s: Session, project_id: int) -> Schema:
     stamp = s.execute(_SCHEMA_STAMP, {"project_id": project_id}).first()
     if stamp is None:
         raise NotFoundError(f"project {project_id} has no schema")
@@ -87,6 +112,11 @@ class DocInfo:
     id: int
     project_id: int
     length: int
+
+
+def known_document(s: Session, document_id: int, project_id: int, length: int) -> None:
+    """What doc_info would read, read with another statement already (lock_document)."""
+    s.info.setdefault("doc_info", {})[document_id] = DocInfo(document_id, project_id, length)
 
 
 def doc_info(s: Session, document_id: int) -> DocInfo:

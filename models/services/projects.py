@@ -10,6 +10,7 @@ from models.orm import (
     Document, DocumentCategory, Event, Layer, Project, Relation, SchemaVersion, Span)
 from models.schema import Schema, default_schema
 from models.services.context import Actor, audit, check_admin
+from models.services.layers import current_schema, forget_schema
 from models.views import Change, ProjectSummary
 
 
@@ -37,6 +38,7 @@ def create_project(s: Session, actor: Actor, name: str, schema: Schema | None = 
     s.add(project)
     s.flush()
     s.add(SchemaVersion(project_id=project.id, version=1, data={**schema.to_dict(), "version": 1}))
+    forget_schema(s, project.id)
     audit(s, actor, "create", "projects", project.id, project_id=project.id,
           after={"name": name, "schema": schema.name})
     s.flush()
@@ -53,16 +55,6 @@ def list_projects(s: Session) -> list[ProjectSummary]:
             for p in s.scalars(select(Project).order_by(Project.name))]
 
 
-def current_schema(s: Session, project_id: int) -> Schema:
-    row = s.scalar(select(SchemaVersion).where(SchemaVersion.project_id == project_id)
-                   .order_by(SchemaVersion.version.desc()).limit(1))
-    if row is None:
-        raise NotFoundError(f"project {project_id} has no schema")
-    schema = Schema.from_dict(row.data)
-    schema.version = row.version
-    return schema
-
-
 def save_schema(s: Session, actor: Actor | None, project_id: int, schema: Schema,
                 *, reason: str = "edit") -> Schema:
     """Store `schema` as the project's next version. `actor` None: growth during an import
@@ -74,6 +66,7 @@ def save_schema(s: Session, actor: Actor | None, project_id: int, schema: Schema
                        .where(SchemaVersion.project_id == project_id)) or 0
     schema.version = current + 1
     s.add(SchemaVersion(project_id=project_id, version=schema.version, data=schema.to_dict()))
+    forget_schema(s, project_id)
     if actor is not None:
         audit(s, actor, reason, "schemas", project_id, project_id=project_id,
               after={"version": schema.version})

@@ -241,3 +241,23 @@ def test_history_shows_annotators_only_their_own_layer(service, project, store):
     assert any(r["action"] == "comment" for r in rows)
     everyone = service.history(doc)  # alice is admin: every layer
     assert {"alice", "bob"} <= {r["layer"] for r in everyone}
+
+
+def test_a_schema_stored_within_a_unit_of_work_is_in_force_in_it_at_once(service, project):
+    """The schema in force is looked up once per unit of work (shared_schema); storing a
+    new version in it must not leave the old one in force there."""
+    from models.schema import EntityLabel
+    from models.services import labels, projects
+    from models.services.context import get_actor
+
+    pid, doc = project
+    with service.store.session() as s:
+        actor = get_actor(s, "alice")
+        with pytest.raises(ValidationError):
+            labels.create_span(s, actor, doc, 0, 3, "DISH")  # not a label yet
+        grown = projects.current_schema(s, pid)
+        grown.entities.append(EntityLabel("DISH"))
+        projects.save_schema(s, actor, pid, grown)
+        labels.create_span(s, actor, doc, 0, 3, "DISH")
+    assert [(x.start, x.end, x.label) for x in service.load(doc).spans] == [(0, 3, "DISH")]
+    assert service.schema(pid).entity("DISH") is not None

@@ -251,6 +251,8 @@ def test_stale_and_unknown_decisions_are_refused_and_store_nothing(team):
         team.rita.decide(team.doc, "span", ids["bob_tij"], 1)
     with pytest.raises(NotFoundError, match="no span 999"):
         team.rita.decide(team.doc, "span", 999, 1)
+    with pytest.raises(NotFoundError, match="no document with id 999"):  # nothing to lock
+        team.rita.decide(999, "span", ids["bob_tij"], 2)
     assert _writes(team) == before
 
 

@@ -45,3 +45,37 @@ def test_anything_stored_since_means_a_fresh_read_and_no_update(team):
         [("GPE", ("bob",)), ("LOC", ("carol",))]
     assert tijuana.missing == ()
     assert sum(c.open for c in fresh.conflicts) == sum(c.open for c in view.conflicts) - 1
+
+
+def test_a_decision_on_reused_labels_copies_the_annotators_label_whole(team):
+    """Reusing the labels read at the marker, the decision reads no row of the version it
+    names: what goes into gold (note, link, attributes) must still be the annotator's."""
+    _setup(team)
+    bobs = team.bob.load(team.doc).spans
+    mexican = next(s for s in bobs if (s.start, s.end) == at("Mexican"))
+    team.bob.set_note(mexican.id, "demonym")
+    team.bob.set_kb_id(mexican.id, "Q96")
+    view = team.rita.review(team.doc)  # after bob's edits: the marker is theirs
+    v = next(v for v in _open_versions(view) if v.annotators == ("bob",)
+             and v.key[:2] == at("Mexican"))
+    assert "update" in _decide(team, view, v).after  # the labels were reused
+    gold = next(s for s in team.rita.load(team.doc, "gold").spans
+                if (s.start, s.end) == at("Mexican"))
+    source = team.bob.load(team.doc).span(mexican.id)
+    assert (gold.label, gold.note, gold.kb_id, gold.attributes) == \
+        ("NORP", "demonym", "Q96", source.attributes)
+
+
+def test_a_version_not_as_shown_is_refused_even_when_nothing_was_stored_since(team):
+    import pytest
+
+    from models.errors import StaleWriteError
+
+    _setup(team)
+    view = team.rita.review(team.doc)
+    v = _open_versions(view)[0]
+    row_id, version = v.refs[0]
+    with pytest.raises(StaleWriteError):
+        team.rita.decide(team.doc, v.kind, row_id, version + 1, annotations=view.annotations,
+                         since=view.marker, seen=view.seen)
+    assert team.rita.load(team.doc, "gold").spans == []

@@ -61,3 +61,36 @@ def test_agreement_widget_single_annotator(qtbot, sqlite_url):
     qtbot.addWidget(w)
     assert "two annotators" in w.summary.text() and w.pairs.rowCount() == 0
     store.dispose()
+
+
+def test_the_versions_panel_shows_a_conflict_as_a_fresh_one_does(qtbot):
+    """Showing the next conflict reuses the list's items when there are as many: text,
+    font and colour must be those of a panel that shows it first."""
+    from desktop.review.versions_panel import VersionsPanel
+    from models.review.places import Conflict, Version
+
+    text = "Joe Biden met Mexican officials."
+
+    def conflict(start, end, states):
+        return Conflict("span", start, end, tuple(
+            Version("span", (start, end, label), (who,), ((k, 1),), st)
+            for k, (label, who, st) in enumerate(zip(("NORP", "ORG"), ("bob", "carol"),
+                                                     states))), (), ("bob", "carol"))
+
+    def shown(panel):
+        lst = panel.list
+        return [(lst.item(i).text(), lst.item(i).font().pointSizeF(),
+                 lst.item(i).foreground().color().name()) for i in range(lst.count())]
+
+    used = VersionsPanel()
+    qtbot.addWidget(used)
+    used.show_conflict(conflict(0, 9, (None, None)), text, "Conflict 1 of 2")
+    for c, row in ((conflict(14, 21, ("accept", "replaced")), 1),
+                   (conflict(14, 21, (None, "reject")), 0), (conflict(0, 9, (None,)), 0)):
+        used.show_conflict(c, text, "Conflict 2 of 2", row)
+        fresh = VersionsPanel()
+        qtbot.addWidget(fresh)
+        fresh.show_conflict(c, text, "Conflict 2 of 2", row)
+        assert shown(used) == shown(fresh)
+        assert used.row() == fresh.row() == row
+    assert shown(used)[0][2] == fresh.list.palette().text().color().name()  # open again

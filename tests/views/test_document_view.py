@@ -290,3 +290,128 @@ def test_the_resize_handle_is_drawn_and_catches_beyond_5_px(make_view, qtbot):
     with qtbot.waitSignal(view.resizeRequested) as sig:
         drag(qtbot, vp(view), knob - QPoint(7, 0), mid(view, s + 1, s + 2))
     assert sig.args == [rosso.id, s, rosso.end]
+
+
+def _on_screen(view):
+    """The viewport as the window's backing store holds it (what partial repaints left)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    v = vp(view)
+    shot = QApplication.primaryScreen().grabWindow(view.winId()).toImage()
+    return shot.copy(QRect(v.mapTo(view, v.rect().topLeft()), v.size()))
+
+
+def test_moving_the_selected_span_repaints_what_a_full_repaint_paints(make_view, qtbot):
+    """Selecting a label repaints only across it and the label before (and the caret's
+    sliver): outlines, handles and tags must still come and go whole, nested labels,
+    arcs and suggestions included."""
+    from PySide6.QtWidgets import QApplication
+
+    lv = seed_layer()
+    view = make_view(lv, width=700, height=500)
+    view.canvas.setFocus()
+    painted = []
+    canvas = view.canvas
+    paint = type(canvas).paintEvent
+
+    def spy(self, event):
+        painted.append(event.region().boundingRect())
+        paint(self, event)
+
+    type(canvas).paintEvent = spy
+    try:
+        for span in sorted(lv.spans, key=lambda s: s.start):
+            for _ in range(3):  # the idle layout and the prefetch run on timers
+                QApplication.processEvents()
+                qtbot.wait(20)
+            painted.clear()
+            view.select_span(span.id)
+            QApplication.processEvents()
+            assert _on_screen(view) == vp(view).grab().toImage(), span.label
+            if painted and painted[0].height() < vp(view).height() // 2:
+                assert painted[0].width() < vp(view).width()  # not whole lines
+        view.select_span(None)
+        QApplication.processEvents()
+        assert _on_screen(view) == vp(view).grab().toImage()
+    finally:
+        type(canvas).paintEvent = paint
+
+
+def test_a_paragraph_laid_out_again_after_edits_is_laid_out_as_a_fresh_view_does(make_view):
+    """After an edit a paragraph's layout takes over its old one's line breaks and text
+    positions (ParagraphLayout `replacing`): every line, label and tag must be where a
+    view that shows the result from the start puts them."""
+    from dataclasses import replace
+
+    from desktop.views.paragraph import line_looks
+
+    lv = seed_layer()
+    view = make_view(lv, width=640, height=900)
+    spans = sorted(lv.spans, key=lambda s: s.start)
+    s, e = find(lv.text, "Tenosique")
+    steps = [
+        replace(lv, spans=spans[1:]),  # one label fewer
+        replace(lv, spans=spans[1:] + [SpanView(900, s, e, "LOC")]),  # a second one there
+        replace(lv, spans=[replace(x, label="ORG") if x.label == "GPE" else x
+                           for x in spans]),  # wider tags: rows and lines move
+    ]
+    for step in steps:
+        view.apply(step)
+        fresh = make_view(step, width=640, height=900)
+        for i in range(len(view.canvas.paras)):
+            ours, theirs = view.canvas.layout(i), fresh.canvas.layout(i)
+            assert line_looks(ours, view.canvas.index.spans) == \
+                line_looks(theirs, fresh.canvas.index.spans)
+            assert [(t.span_id, t.rect) for ln in ours.lines for t in ln.tags] == \
+                [(t.span_id, t.rect) for ln in theirs.lines for t in ln.tags]
+        assert vp(view).grab().toImage() == vp(fresh).grab().toImage()
+
+
+def test_an_edit_repaints_across_what_changed_and_leaves_what_a_full_repaint_paints(
+        make_view, qtbot):
+    """After an edit a line that kept its place is repainted only across the labels that
+    came, went or changed on it (changed_lines): what is on screen must be a full
+    repaint's, whether a label comes, goes, changes its look or pushes a tag a row up."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    lv = seed_layer()
+    view = make_view(lv, width=700, height=900)
+    spans = list(lv.spans)
+    s, e = find(lv.text, "Tenosique")
+    first = min(spans, key=lambda x: x.start)
+    steps = [
+        spans + [SpanView(901, s, e, "LOC")],  # one more where one is: a second tag row
+        spans,  # and gone again
+        [replace(x, label="ORG") if x.id == first.id else x for x in spans],  # its look
+        [x for x in spans if x.id != first.id],  # a label fewer
+        [replace(x, state="suggested") if x.label == "GPE" else x for x in spans],
+        [replace(x, label="WORK_OF_ART") if x.end - x.start < 5 else x
+         for x in spans],  # a short label's tag wider than its text
+        spans,
+    ]
+    painted = []
+    canvas = view.canvas
+    paint = type(canvas).paintEvent
+
+    def spy(self, event):
+        painted.append(event.region().boundingRect())
+        paint(self, event)
+
+    type(canvas).paintEvent = spy
+    narrow = []
+    try:
+        for step in steps:
+            for _ in range(3):  # the idle layout and the prefetch run on timers
+                QApplication.processEvents()
+                qtbot.wait(20)
+            painted.clear()
+            view.apply(replace(lv, spans=step))
+            QApplication.processEvents()
+            narrow.append(all(r.width() < vp(view).width() for r in painted))
+            assert _on_screen(view) == vp(view).grab().toImage()
+        assert narrow[:3] == [True] * 3  # a label came, went, changed: not whole lines
+    finally:
+        type(canvas).paintEvent = paint

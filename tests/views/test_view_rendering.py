@@ -118,3 +118,27 @@ def test_a_larger_font_gives_larger_text_and_tags(make_view):
     after_tag, after_text = view.tag_rect(span.id), view.span_rect(span.id)
     assert after_text.height() > before_text.height() * 1.3
     assert after_tag.width() > before_tag.width() * 1.3
+
+
+def test_switching_theme_or_schema_paints_what_a_view_opened_so_paints(make_view):
+    """A label's colours and pens are kept per theme and schema (label_look): after a
+    switch the view must paint what a view opened in that theme, with that schema does."""
+    from models.schema import default_schema
+
+    lv = seed_layer()
+    view = make_view(lv, width=700, height=600)
+    view.canvas.viewport().grab()  # painted in the light theme first
+    view.set_dark(True)
+    fresh = make_view(lv, width=700, height=600)
+    fresh.set_dark(True)
+    assert view.canvas.viewport().grab().toImage() == fresh.canvas.viewport().grab().toImage()
+    view.set_dark(False)
+    view.canvas.viewport().grab()  # painted with the schema's colours first
+    recoloured = default_schema()
+    for e in recoloured.entities:
+        e.color = "#3366cc"  # every label one colour
+    view.set_document(lv, recoloured)
+    other = make_view(lv, width=700, height=600)
+    other.set_document(lv, recoloured)
+    assert view.canvas.viewport().grab().toImage() == other.canvas.viewport().grab().toImage()
+    assert view.canvas.viewport().grab().toImage() != fresh.canvas.viewport().grab().toImage()

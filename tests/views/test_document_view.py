@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QFontMetricsF, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -302,6 +304,24 @@ def _on_screen(view):
     return shot.copy(QRect(v.mapTo(view, v.rect().topLeft()), v.size()))
 
 
+@contextmanager
+def paint_regions(canvas):
+    """The bounding rectangles of the canvas's paint events while inside: what it
+    repainted."""
+    painted = []
+    paint = type(canvas).paintEvent
+
+    def spy(self, event):
+        painted.append(event.region().boundingRect())
+        paint(self, event)
+
+    type(canvas).paintEvent = spy
+    try:
+        yield painted
+    finally:
+        type(canvas).paintEvent = paint
+
+
 def test_moving_the_selected_span_repaints_what_a_full_repaint_paints(make_view, qtbot):
     """Selecting a label repaints only across it and the label before (and the caret's
     sliver): outlines, handles and tags must still come and go whole, nested labels,
@@ -311,16 +331,7 @@ def test_moving_the_selected_span_repaints_what_a_full_repaint_paints(make_view,
     lv = seed_layer()
     view = make_view(lv, width=700, height=500)
     view.canvas.setFocus()
-    painted = []
-    canvas = view.canvas
-    paint = type(canvas).paintEvent
-
-    def spy(self, event):
-        painted.append(event.region().boundingRect())
-        paint(self, event)
-
-    type(canvas).paintEvent = spy
-    try:
+    with paint_regions(view.canvas) as painted:
         for span in sorted(lv.spans, key=lambda s: s.start):
             for _ in range(3):  # the idle layout and the prefetch run on timers
                 QApplication.processEvents()
@@ -334,8 +345,6 @@ def test_moving_the_selected_span_repaints_what_a_full_repaint_paints(make_view,
         view.select_span(None)
         QApplication.processEvents()
         assert _on_screen(view) == vp(view).grab().toImage()
-    finally:
-        type(canvas).paintEvent = paint
 
 
 def test_a_paragraph_laid_out_again_after_edits_is_laid_out_as_a_fresh_view_does(make_view):
@@ -392,17 +401,8 @@ def test_an_edit_repaints_across_what_changed_and_leaves_what_a_full_repaint_pai
          for x in spans],  # a short label's tag wider than its text
         spans,
     ]
-    painted = []
-    canvas = view.canvas
-    paint = type(canvas).paintEvent
-
-    def spy(self, event):
-        painted.append(event.region().boundingRect())
-        paint(self, event)
-
-    type(canvas).paintEvent = spy
     narrow = []
-    try:
+    with paint_regions(view.canvas) as painted:
         for step in steps:
             for _ in range(3):  # the idle layout and the prefetch run on timers
                 QApplication.processEvents()
@@ -413,5 +413,3 @@ def test_an_edit_repaints_across_what_changed_and_leaves_what_a_full_repaint_pai
             narrow.append(all(r.width() < vp(view).width() for r in painted))
             assert _on_screen(view) == vp(view).grab().toImage()
         assert narrow[:3] == [True] * 3  # a label came, went, changed: not whole lines
-    finally:
-        type(canvas).paintEvent = paint

@@ -470,6 +470,19 @@ class ReviewState:
                 if not g.contested for v in vs if v.decided is None]
 
 
+def states_of(s: Session, project_id: int, document_ids: list[int] | None = None,
+              schema=None) -> dict[int, ReviewState]:
+    """{document id: ReviewState} of the project's documents (or these) with two or more
+    annotators, from one read of their labels and the project's decisions (a document's
+    own ReviewState reads about a dozen statements)."""
+    schema = shared_schema(s, project_id) if schema is None else schema
+    policy = policies(schema)
+    labels = load_labels(s, project_id, document_ids)
+    rejected = decisions_of(s, project_id)
+    return {d: ReviewState.loaded(s, d, project_id, schema, policy, layers, rejected.get(d, {}))
+            for d, layers in sorted(labels.items()) if len(annotators_of(layers)) >= 2}
+
+
 @dataclass(slots=True)
 class Group:
     """The versions at one place as the annotators gave them (their states aside): what

@@ -28,8 +28,7 @@ from models.review.adjudication import AcceptAgreed, _ordered
 from models.review.agreed_sql import AFTER, AgreedInSql
 from models.review.bulk_gold import plan_spans
 from models.review.gold_writer import Batch
-from models.review.labels import annotators_of, load_labels
-from models.review.places import ReviewState, decisions_of
+from models.review.places import ReviewState, states_of
 from models.rules import LayerSpans, Placed, policies
 from models.services.bulk import (
     LOCK_DOCUMENT,
@@ -103,25 +102,19 @@ class _Run:
                                + [e.name for e in self.schema.events])
         all_docs = list(s.scalars(select(Document.id).where(Document.project_id == project_id)))
         rest = [d for d in all_docs if d not in self.sql.decided]
-        self.labels = {} if not rest else load_labels(
-            s, project_id, rest if len(rest) <= CHUNK else None)
-        for d in self.sql.decided:
-            self.labels.pop(d, None)
-        self.rejected = decisions_of(s, project_id) if self.labels else {}
-        self.docs = sorted([d for d, layers in self.labels.items()
-                            if len(annotators_of(layers)) >= 2] + list(self.sql.decided))
+        self.states = {} if not rest else {
+            d: st for d, st in states_of(s, project_id, rest if len(rest) <= CHUNK else None,
+                                         self.schema).items() if d not in self.sql.decided}
+        self.docs = sorted([*self.states, *self.sql.decided])
         self.length = dict(s.execute(select(Document.id, Document.chars).where(
-            Document.project_id == project_id)).all()) if self.labels else {}
+            Document.project_id == project_id)).all()) if self.states else {}
         self.pending: list[_Planned] = []
         self.in_sql: list[tuple[int, int]] = []  # (slot, document) decided in SQL, unwritten
 
     def all(self) -> Change:
-        python = [d for d in self.docs if d not in self.sql.decided]
-        states = {d: ReviewState.loaded(self.s, d, self.project_id, self.schema, self.policy,
-                                        self.labels[d], self.rejected.get(d, {}))
-                  for d in python}
+        states = self.states  # the documents the per-document rules decide
         agreed = {d: _ordered(st.agreed_open()) for d, st in states.items()}
-        simple = {d for d in python if all(v.kind == "span" for v in agreed[d])}
+        simple = {d for d in states if all(v.kind == "span" for v in agreed[d])}
         gold_spans = self._gold_spans([states[d].gold.layer_id for d in sorted(simple)
                                        if agreed[d] and states[d].gold is not None])
         rows = self._rows([v for d in simple for v in agreed[d]])

@@ -112,13 +112,14 @@ def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
     of open conflicts each still has."""
     check_reviewer(actor, "review documents")
     from models.orm import Project
+    from models.review.places import states_of
 
     project = s.get(Project, project_id)
     if project is None:
         raise NotFoundError(f"no project with id {project_id}")
     ranked = project_agreement(s, project_id)["documents"]
     with no_gc():  # a project's labels, places and versions: no cycles among them
-        states = review_states(s, project_id)
+        states = states_of(s, project_id)
         for row in ranked:
             st = states.get(row["id"])
             left = adjudication.pending(s, row["id"]) if st is None else {
@@ -126,23 +127,6 @@ def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
             row["open_conflicts"] = left["conflicts"]
             row["agreed_open"] = left["agreed"]
     return ranked
-
-
-def review_states(s: Session, project_id: int, document_ids: list[int] | None = None) -> dict:
-    """{document id: ReviewState} of the project's documents with two or more annotators,
-    from one read of the project's labels and decisions (a document's own ReviewState reads
-    about a dozen statements: a listing of 1,000 documents took 12 s)."""
-    from models.review.labels import annotators_of, load_labels
-    from models.review.places import ReviewState, decisions_of
-    from models.rules import policies
-    from models.services.layers import shared_schema
-
-    schema = shared_schema(s, project_id)
-    policy = policies(schema)
-    labels = load_labels(s, project_id, document_ids)
-    rejected = decisions_of(s, project_id)
-    return {d: ReviewState.loaded(s, d, project_id, schema, policy, layers, rejected.get(d, {}))
-            for d, layers in sorted(labels.items()) if len(annotators_of(layers)) >= 2}
 
 
 def review_project(s: Session, actor: Actor, project_id: int,
@@ -156,7 +140,9 @@ def review_project(s: Session, actor: Actor, project_id: int,
 
 def _summaries(s: Session, actor: Actor, project_id: int,
                document_ids: list[int]) -> list[ReviewSummary]:
-    states = review_states(s, project_id)
+    from models.review.places import states_of
+
+    states = states_of(s, project_id)
     docs = {d: (title, text) for d, title, text in s.execute(
         select(Document.id, Document.title, Document.text).where(
             Document.project_id == project_id))}

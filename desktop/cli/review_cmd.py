@@ -93,26 +93,23 @@ def run(args) -> int:
     if args.document is not None:
         if svc.review(args.document).project_id != pid:
             raise NotFoundError(f"document {args.document} is not in project {args.project!r}")
-        doc_ids = [args.document]
+        for how, arg in actions:
+            line = _run_action(svc, args.document, how, arg)
+            if not args.json:
+                print(line)
+        views = [svc.review(args.document)]
     else:
         if any(how not in ("auto",) for how, _ in actions):
             raise UsageError("decisions, --approve and --return need --document")
-        doc_ids = [d["id"] for d in svc.review_queue(pid)]
-    if args.document is None and actions:  # --auto over the project: one step
-        done = svc.accept_agreed_project(pid).after["documents"]
-        actions = []
-        for doc_id in doc_ids:
-            if not args.json:
-                print(f"document {doc_id}: {done.get(doc_id, {}).get('decided', 0)} agreed "
+        done = svc.accept_agreed_project(pid).after["documents"] if actions else None
+        # the documents most disagreement first, read for all of them at once (after the
+        # step: gold changed, the ranking did not)
+        views = svc.review_project(pid)
+        if done is not None and not args.json:  # --auto over the project: one step
+            for view in views:
+                print(f"document {view.document_id}: "
+                      f"{done.get(view.document_id, {}).get('decided', 0)} agreed "
                       "label(s) put into gold")
-    for doc_id in doc_ids:
-        for how, arg in actions:
-            line = _run_action(svc, doc_id, how, arg)
-            if not args.json:
-                print(line)
-    # a project's listing is read for all its documents at once
-    views = [svc.review(args.document)] if args.document is not None \
-        else svc.review_project(pid, doc_ids)
     out = []
     for view in views:
         shown = [c for c in view.conflicts if args.all or c.open]

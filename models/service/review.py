@@ -33,7 +33,8 @@ class ReviewFacade:
     review_update = _lazy_op("models.services.review:review_update")
     # documents ranked by disagreement
     review_queue = _lazy_op("models.services.review:review_queue")
-    # (project_id, document_ids): ReviewSummary of each, read for all of them at once
+    # (project_id[, document_ids]): ReviewSummary of each (of the queue's documents, in
+    # its order), read for all of them at once
     review_project = _lazy_op("models.services.review:review_project")
 
     def conflicts(self, document_id: int, *, include_decided: bool = False) -> list:

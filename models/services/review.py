@@ -130,10 +130,12 @@ def review_queue(s: Session, actor: Actor, project_id: int) -> list[dict]:
 
 
 def review_project(s: Session, actor: Actor, project_id: int,
-                   document_ids: list[int]) -> list[ReviewSummary]:
+                   document_ids: list[int] | None = None) -> list[ReviewSummary]:
     """What review_document says of each of these documents (in this order), read for all
-    of them at once."""
+    of them at once; by default of the review queue's documents, in its order."""
     check_reviewer(actor, "review documents")
+    if document_ids is None:
+        document_ids = [row["id"] for row in project_agreement(s, project_id)["documents"]]
     with no_gc():  # a project's labels, places and versions: no cycles among them
         return _summaries(s, actor, project_id, document_ids)
 

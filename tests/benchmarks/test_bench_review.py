@@ -17,6 +17,7 @@ import time
 
 from tests.benchmarks.conftest import scaled
 from tests.benchmarks.test_bench_edit import p95
+from tests.words import spaced
 
 WORDS = ("the minister said on Monday that officials and police met after talks in the "
          "city").split()
@@ -26,11 +27,7 @@ def two_annotators(places: int, agreed: int, rng: random.Random):
     """A text and two annotators' spans: `agreed` places labeled alike, `places` places
     labeled PERSON by one and ORG by the other, every place its own word."""
     words = [rng.choice(WORDS) for _ in range(2 * (places + agreed) + 10)]
-    text = " ".join(words)
-    starts, pos = [], 0
-    for w in words:
-        starts.append((pos, pos + len(w)))
-        pos += len(w) + 1
+    text, starts = spaced(words)
     chosen = sorted(rng.sample(range(0, len(words), 2), places + agreed))
     rng.shuffle(chosen)
     same, differ = chosen[:agreed], chosen[agreed:]

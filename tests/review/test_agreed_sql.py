@@ -13,18 +13,14 @@ from models import operations as op
 from models.records import DocumentRecord, SpanRecord
 from tests.review.conftest import make_team
 from tests.review.test_project_gold import _audit, _gold
+from tests.words import spaced
 
 WORDS = "minister police said Monday officials met talks city Perez Tijuana".split()
 LABELS = ("PERSON", "ORG", "GPE", "Ortsname-ü", "WORK")  # ü: JSON writes it escaped
 
 
 def _words(rng, n):
-    words = [rng.choice(WORDS) for _ in range(n)]
-    bounds, pos = [], 0
-    for w in words:
-        bounds.append((pos, pos + len(w)))
-        pos += len(w) + 1
-    return " ".join(words), bounds
+    return spaced([rng.choice(WORDS) for _ in range(n)])
 
 
 def _spans(rng, bounds, kind):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.review.review_window import ReviewWindow
 from models.records import DocumentRecord, SpanRecord
 from models.service import Service
+from tests.words import spaced
 
 WORDS = "the minister said that officials and police met after talks in the city".split()
 
@@ -20,11 +21,7 @@ def _document(store, places: int = 14, agreed: int = 10):
     `agreed` words GPE for both, every labeled word its own place."""
     rng = random.Random(19)
     words = [rng.choice(WORDS) for _ in range(2 * (places + agreed) + 6)]
-    text = " ".join(words)
-    offsets, pos = [], 0
-    for wd in words:
-        offsets.append((pos, pos + len(wd)))
-        pos += len(wd) + 1
+    text, offsets = spaced(words)
     chosen = rng.sample(range(0, len(words), 2), places + agreed)
     same, differ = chosen[:agreed], chosen[agreed:]
     alice = Service(store, "alice")

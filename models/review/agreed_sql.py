@@ -1,6 +1,7 @@
 """Auto-gold of the plainest documents decided inside the database (issue 19, decision 48):
-one statement finds the agreed spans of every document of a project, three write the gold
-layers, spans and audit rows of a run of documents, with no label read into Python.
+one statement finds the agreed spans of every document of a project, two write the gold
+layers and spans of a run of documents, with no label read into Python; then one audit row
+per document (bulk_gold.ACCEPT_AGREED).
 
 A document is decided here only when the per-document rules (models/review/places.py,
 bulk_gold.plan_spans) cannot say anything else, so that the result is theirs exactly:
@@ -19,22 +20,15 @@ other document (an agreed span that is not alone, ...) goes to the per-document 
 
 from __future__ import annotations
 
-from json.encoder import encode_basestring_ascii
-
 from sqlalchemy import bindparam, text
 
 from models.orm import GOLD
 from models.review.labels import WORKED
-from models.services.bulk import allocate_ids
+from models.review.bulk_gold import accepted_text
+from models.review.history import ACCEPT_AGREED
+from models.services.bulk import allocate_ids, insert_rows
 
 TABLE = "auto_gold_agreed"  # a temporary table of this transaction
-
-# a new gold span's audit row, the text json.dumps makes of its dict (SPAN_FIELDS in order,
-# ints as repr, strings quoted as json.dumps quotes them): 20,000 dumps were a third of
-# writing a project's auto-gold
-AFTER = ('{{"id": {}, "layer_id": {}, "start": {}, "end": {}, "label": {}, "fragments": {}, '
-         '"attributes": {}, "kb_id": {}, "note": {}, "source": "manual", "suggester": null, '
-         '"state": "accepted", "score": null, "version": 1}}')
 
 # Every accepted span of the first annotator (in name order) of a document with two or more:
 # `seen` sums, over the accepted spans of the annotator layers overlapping it, 1 for a copy
@@ -117,8 +111,6 @@ class AgreedInSql:
     def __init__(self, s, project_id: int, labels: list[str]):
         self.s, self.project_id = s, project_id
         self.pg = s.get_bind().dialect.name == "postgresql"
-        # the JSON text of each label of the schema, as json.dumps writes it in an audit row
-        self.labels = {name: encode_basestring_ascii(name) for name in labels}
         common = {"p": project_id, "gold": GOLD, "worked": list(WORKED)}
         common["longest"] = s.execute(text(_LONGEST), common).scalar()
         s.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
@@ -147,12 +139,8 @@ class AgreedInSql:
             return {}
         layer_ids = allocate_ids(s, "layers", len(with_spans))
         span_ids = allocate_ids(s, "spans", sum(self.decided[d] for d in with_spans))
-        whens = " ".join(f"WHEN :l{i} THEN :j{i}" for i in range(len(self.labels)))
         run = {"lo": with_spans[0], "hi": with_spans[-1], "gold": GOLD, "now": now,
-               "user": user, "p": self.project_id, "layer_ids": layer_ids,
-               "span_ids": span_ids, "top": span_ids[0] - 1}
-        for i, (name, quoted) in enumerate(self.labels.items()):
-            run[f"l{i}"], run[f"j{i}"] = name, quoted
+               "layer_ids": layer_ids, "span_ids": span_ids}
 
         def ids(name: str, order: str) -> tuple[str, str]:
             # SQLite gives a row without an id the next one, in the order the rows come;
@@ -178,19 +166,13 @@ class AgreedInSql:
             f"{json.format(repr('{}'))}, NULL, NULL, 'manual', NULL, 'accepted', NULL, 1 "
             f"FROM {TABLE} t JOIN layers g ON g.document_id = t.doc AND g.name = :gold "
             f"WHERE {mine} ORDER BY t.doc, t.start"), run)
-        # each new span's audit row, as the per-document step writes it (AFTER)
-        run["after"] = AFTER.format("%s", "%s", "%s", "%s", "%s", "null", "{}", "null", "null")
-        after = (f"{'format' if pg else 'printf'}(:after, sp.id, sp.layer_id, sp.start, "
-                 f"sp.\"end\", CASE sp.label {whens} END)")
-        new = "sp.id = ANY(CAST(:span_ids AS BIGINT[]))" if pg else "sp.id > :top"
-        s.execute(text(
-            "INSERT INTO audit_log (at, user_name, action, table_name, row_id, project_id, "
-            "document_id, after) SELECT :now, :user, 'create', 'spans', sp.id, :p, "
-            f"g.document_id, {json.format(after)} FROM spans sp "
-            f"JOIN layers g ON g.id = sp.layer_id WHERE {new} ORDER BY sp.id"), run)
         out, it = {}, iter(span_ids)
         for d in with_spans:
             out[d] = [next(it) for _ in range(self.decided[d])]
+        insert_rows(s, "audit_log", ("at", "user_name", "action", "table_name", "row_id",
+                                     "project_id", "document_id", "after"), [
+            (now, user, ACCEPT_AGREED, "layers", lid, self.project_id, d, accepted_text(out[d]))
+            for d, lid in zip(with_spans, layer_ids)])
         return out
 
     def close(self) -> None:

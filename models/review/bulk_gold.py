@@ -1,5 +1,6 @@
 """Auto-gold in one set-based step per document: the agreed spans go in as one multi-row
-INSERT with their audit rows, and the agreed relations between them are created on the new
+INSERT with one audit row for all of them (ACCEPTED), and the agreed relations between
+them are created on the new
 ids, without re-reading gold after every label (the per-label path in
 models/review/adjudication.py `_each` re-reads it after each one: most of its time).
 
@@ -20,15 +21,30 @@ from sqlalchemy import insert, select
 from models import operations as op
 from models.errors import DomainError
 from models.orm import GOLD, Layer, Span
+from models.review.history import ACCEPT_AGREED
 from models.review.places import Version, overlaps
 from models.rules import LayerSpans, Placed, check_overlap, check_span
 from models.services.bulk import allocate_ids
-from models.services.context import _AUDIT_INSERT, check_layer_write
+from models.services.context import audit, check_layer_write
 from models.services.layers import doc_info, ensure_layer
 from models.services.labels import SPAN_FIELDS
 from models.views import Change
 
 COPIED = ("attributes", "kb_id", "fragments", "note")  # what gold takes from the annotator's span
+
+# The audit row of the spans a set-based step put into a document's gold (decision 51), as
+# imports and suggestions are audited: one per document, action ACCEPT_AGREED on the gold
+# layer's row, after {"spans": [their ids]}. Everything else of each span is its row until
+# it is changed, and a change's own audit row says what it was before.
+
+
+def accepted_after(ids: list[int]) -> dict:
+    return {"spans": list(ids)}
+
+
+def accepted_text(ids: list[int]) -> str:
+    """accepted_after's JSON as the JSON column stores it (json.dumps), for bulk inserts."""
+    return '{"spans": [' + ", ".join(map(str, ids)) + "]}"
 
 
 def accept_in_bulk(w, versions: list[Version]) -> tuple[int, int, list[Version]]:
@@ -109,12 +125,10 @@ def _insert_spans(w, doc, new: list[tuple[Version, Span]]) -> list[int]:
     if lay.status == "new":
         lay.status = "in_progress"
     s.flush()
-    afters = [{f: v[f] for f in SPAN_FIELDS} for v in values]
-    s.execute(_AUDIT_INSERT, [
-        {"user_name": actor.name, "action": "create", "table_name": "spans", "row_id": a["id"],
-         "project_id": doc.project_id, "document_id": doc.id, "before": None, "after": a}
-        for a in afters])
-    for a in afters:
+    audit(s, actor, ACCEPT_AGREED, "layers", lay.id, project_id=doc.project_id,
+          document_id=doc.id, after=accepted_after(ids))
+    for v in values:
+        a = {f: v[f] for f in SPAN_FIELDS}
         w.changes.append(Change("create", "span", a["id"], doc.id, after=a,
                                 inverse=op.DeleteSpan(a["id"])))
     return ids

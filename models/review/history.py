@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# The audit row of the agreed spans a set-based auto-gold step put into a document's gold
+# (models/review/bulk_gold.py): on the gold layer's row, after {"spans": [their ids]}
+ACCEPT_AGREED = "accept agreed"
+
 SHOWN = ("label", "start", "end", "state", "type", "kb_id", "note", "attributes", "status",
          "head_id", "tail_id", "role", "text", "category")
 
@@ -33,6 +37,11 @@ def describe(row: dict[str, Any]) -> str:
         keys = after.get("keys", [])
         parts = [f"{decision} {kind} {_key_text(kind, key)}" for kind, key, decision in keys]
         return f"{after.get('how', 'decide')}: " + "; ".join(parts)
+    if action == ACCEPT_AGREED and after:
+        ids = after.get("spans") or []
+        which = f"span#{ids[0]}" if len(ids) == 1 else f"span#{ids[0]} ... span#{ids[-1]}"
+        return (f"agreed by every annotator: {len(ids)} span{'s' * (len(ids) != 1)} into "
+                f"gold ({which})" if ids else "agreed by every annotator: nothing")
     if action == "comment" and after:
         on = after.get("target_kind", "document")
         on += f"#{after['target_id']}" if after.get("target_id") is not None else ""

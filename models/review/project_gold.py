@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii
 from typing import NamedTuple
 
 from sqlalchemy import Text, cast, select, text, type_coerce, update
@@ -25,9 +24,10 @@ from models import operations as op
 from models.errors import NotFoundError, PermissionDenied
 from models.orm import GOLD, Document, Layer, Project, Span
 from models.review.adjudication import AcceptAgreed, _ordered
-from models.review.agreed_sql import AFTER, AgreedInSql
-from models.review.bulk_gold import plan_spans
+from models.review.agreed_sql import AgreedInSql
+from models.review.bulk_gold import accepted_text, plan_spans
 from models.review.gold_writer import Batch
+from models.review.history import ACCEPT_AGREED
 from models.review.places import ReviewState, states_of
 from models.rules import LayerSpans, Placed, policies
 from models.services.bulk import (
@@ -231,10 +231,6 @@ class _Run:
                 frags_json, attrs_json = _dump(frags), _dump(attrs)
                 spans.append((new_id, layer_id, row.start, row.end, row.label, frags_json,
                               attrs_json, row.kb_id, row.note))
-                audit.append((self.now, self.actor.name, "create", "spans", new_id,
-                              self.project_id, d, AFTER.format(
-                                  new_id, layer_id, row.start, row.end, _str(row.label),
-                                  frags_json, attrs_json, _str(row.kb_id), _str(row.note))))
                 after = {"id": new_id, "layer_id": layer_id, "start": row.start,
                          "end": row.end, "label": row.label, "fragments": frags,
                          "attributes": attrs, "kb_id": row.kb_id, "note": row.note,
@@ -242,6 +238,9 @@ class _Run:
                          "score": None, "version": 1}  # SPAN_FIELDS, in their order
                 changes.append(Change("create", "span", new_id, d, after=after,
                                       inverse=op.DeleteSpan(new_id)))
+            if changes:
+                audit.append((self.now, self.actor.name, ACCEPT_AGREED, "layers", layer_id,
+                              self.project_id, d, accepted_text([c.id for c in changes])))
             self.children[p.slot] = Change(
                 "update", "review", None, d,
                 after={"what": "accept agreed", "decided": len(p.rows), "skipped": p.skipped},
@@ -274,10 +273,6 @@ def _dump(value) -> str:
     if value == {}:
         return "{}"
     return json.dumps(value)
-
-
-def _str(value: str | None) -> str:
-    return "null" if value is None else encode_basestring_ascii(value)
 
 
 assert SPAN_FIELDS == ("id", "layer_id", "start", "end", "label", "fragments", "attributes",

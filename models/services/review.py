@@ -189,17 +189,22 @@ def label_history(s: Session, actor: Actor, document_id: int, kind: str,
     if table is None:
         raise ValidationError(f"no history for a {kind}")
     get_document(s, document_id)
-    rows = s.scalars(select(AuditLog).where(
-        AuditLog.document_id == document_id, AuditLog.table_name == table,
-        AuditLog.row_id == row_id).order_by(AuditLog.id)).all()
+    from models.review.history import ACCEPT_AGREED, describe
+
+    # a span auto-gold put in is audited with its document's others in one row (decision 51)
+    mine = (AuditLog.table_name == table) & (AuditLog.row_id == row_id)
+    if kind == "span":
+        mine = mine | (AuditLog.action == ACCEPT_AGREED)
+    rows = [r for r in s.scalars(select(AuditLog).where(
+        AuditLog.document_id == document_id, mine).order_by(AuditLog.id))
+        if r.action != ACCEPT_AGREED or row_id in (r.after or {}).get("spans", ())]
     if rows and not actor.is_reviewer:
-        layer_id = next(((r.after or r.before or {}).get("layer_id") or
+        layer_id = next((r.row_id if r.action == ACCEPT_AGREED else
+                         (r.after or r.before or {}).get("layer_id") or
                          ((r.before or {}).get(kind) or {}).get("layer_id") for r in rows), None)
         layer = s.get(Layer, layer_id) if layer_id else None
         if layer is not None:
             check_layer_read(actor, layer.name)
-    from models.review.history import describe
-
     out = []
     for a in rows:
         row = {"at": a.at.isoformat(timespec="seconds"), "user": a.user_name,

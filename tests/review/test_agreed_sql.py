@@ -12,7 +12,7 @@ import pytest
 from models import operations as op
 from models.records import DocumentRecord, SpanRecord
 from tests.review.conftest import make_team
-from tests.review.test_project_gold import _audit, _gold
+from tests.review.test_project_gold import _audit, _creations, _gold
 from tests.words import spaced
 
 WORDS = "minister police said Monday officials met talks city Perez Tijuana".split()
@@ -101,6 +101,7 @@ def test_random_projects_store_what_the_per_document_step_stores(store, seed, mo
 
     assert _gold(store, one) == _gold(store, each)
     assert _audit(store, one) - audit_one == _audit(store, each) - audit_each
+    assert set(_creations(store, one).values()) == {1}  # every gold span's making, once
     summary = step.after["documents"]
     for d, alike in zip(one_docs, per_doc):
         mine = summary.get(d, {"decided": 0, "skipped": 0})

@@ -5,6 +5,7 @@ one taken project-wide, the other document by document, every column of gold com
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -124,9 +125,9 @@ def _gold(store, pid) -> dict:
 
 def _audit(store, pid) -> Counter:
     """The audit rows of the project's documents: action, table and the text stored of
-    the row after (its row ids left out)."""
+    the row after (its row ids left out, an auto-gold row's span ids counted)."""
     with store.engine.connect() as conn:
-        return Counter((action, table, IDS.sub("#", after or "")) for action, table, after
+        return Counter((action, table, _masked(after or "")) for action, table, after
                        in conn.execute(text(
                            "SELECT action, table_name, CAST(after AS TEXT) FROM audit_log "
                            "WHERE document_id IN (SELECT id FROM documents WHERE "
@@ -134,6 +135,36 @@ def _audit(store, pid) -> Counter:
 
 
 IDS = re.compile(r'"(id|layer_id|head_id|tail_id|trigger_id|span_id|event_id)": \d+')
+SPAN_IDS = re.compile(r'"spans": \[([\d, ]*)\]')
+
+
+def _masked(after: str) -> str:
+    after = SPAN_IDS.sub(lambda m: f'"spans": {len(m.group(1).split(","))} ids', after)
+    return IDS.sub("#", after)
+
+
+def _creations(store, pid) -> Counter:
+    """How many audit rows say they made each of the project's gold spans: a span's own
+    create row, or the auto-gold row of its document naming it among its spans."""
+    gold = {sp["id"] for sp in _raw_gold(store, pid)}
+    made: Counter = Counter()
+    with store.engine.connect() as conn:
+        for action, row_id, after in conn.execute(text(
+                "SELECT action, row_id, after FROM audit_log WHERE table_name IN "
+                "('spans', 'layers') AND action IN ('create', 'accept agreed') AND "
+                "document_id IN (SELECT id FROM documents WHERE project_id = :p)"), {"p": pid}):
+            after = json.loads(after) if isinstance(after, str) else after
+            for i in (after["spans"] if action == "accept agreed" else [row_id]):
+                if i in gold:
+                    made[i] += 1
+    return Counter({i: made[i] for i in gold})
+
+
+def _raw_gold(store, pid) -> list:
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(text(
+            "SELECT s.id FROM spans s JOIN layers l ON l.id = s.layer_id JOIN documents d ON "
+            "d.id = l.document_id WHERE d.project_id = :p AND l.name = 'gold'"), {"p": pid})]
 
 
 def _texts(store, pid):
@@ -154,6 +185,7 @@ def test_project_wide_auto_gold_stores_what_the_per_document_step_stores(store):
 
     assert _gold(store, one) == _gold(store, each)
     assert _audit(store, one) - audit_one == _audit(store, each) - audit_each
+    assert set(_creations(store, one).values()) == {1}  # every gold span's making, once
     counts = [(per_doc[d]["decided"], per_doc[d]["skipped"]) for d in each_docs]
     summary = step.after["documents"]
     assert [(summary[d]["decided"], summary[d]["skipped"]) for d in one_docs[:3]] == \
@@ -196,3 +228,32 @@ def test_only_reviewers_take_a_project_into_gold(store):
             who.accept_agreed_project(t.pid)
     assert t.rita.accept_agreed_project("news").after["documents"] == {
         t.doc: {"decided": 1, "skipped": 0}}
+
+
+def test_a_span_auto_gold_made_has_that_making_in_its_history(store, db_url, cli):
+    """One audit row per document for the agreed spans auto-gold put in (decision 51):
+    the side panel's history of each of them starts there, and `history` prints it."""
+    t = make_team(store)
+    for svc in (t.bob, t.carol):
+        _span(svc, t.doc, "Joe Biden", "PERSON")
+        _span(svc, t.doc, "Mexico City", "GPE")
+    t.rita.accept_agreed_project(t.pid)
+    gold = t.rita.load(t.doc, "gold")
+    city = next(sp for sp in gold.spans if gold.text[sp.start:sp.end] == "Mexico City")
+    t.rita.relabel_span(city.id, "LOC", expected_version=city.version)
+
+    hist = t.rita.label_history(t.doc, "span", city.id)
+    assert [(h["user"], h["action"]) for h in hist] == [("rita", "accept agreed"),
+                                                         ("rita", "relabel")]
+    ids = sorted(sp.id for sp in gold.spans)
+    assert hist[0]["text"] == (f"agreed by every annotator: 2 spans into gold "
+                               f"(span#{ids[0]} ... span#{ids[1]})")
+    assert "label: GPE -> LOC" in hist[1]["text"]
+    biden = next(sp.id for sp in gold.spans if sp.id != city.id)
+    assert [h["action"] for h in t.rita.label_history(t.doc, "span", biden)] == [
+        "accept agreed"]
+    r = cli("--db", db_url, "--user", "rita", "history", "--project", "news", "--document",
+            str(t.doc))
+    assert r.returncode == 0, r.stderr
+    assert sum("\trita\t[gold]\taccept agreed\tlayers#" in ln
+               and "2 spans into gold" in ln for ln in r.stdout.splitlines()) == 1

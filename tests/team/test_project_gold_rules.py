@@ -36,9 +36,16 @@ def test_the_reviewer_takes_a_project_into_gold_under_the_database_rules(team_db
             + ([("Juan Perez", "PERSON")] if d == docs[0] else []))
     assert [s.label for s in ann.load(docs[1], team_db.ann).spans] == ["PERSON", "GPE", "ORG"]
     with team_db.raw(team_db.rev) as conn:
-        n = conn.execute("SELECT count(*) FROM audit_log WHERE action = 'create' AND "
-                         "table_name = 'spans' AND user_name = %s", (team_db.rev,)).fetchone()
-    assert n[0] == 1 + 4  # Juan Perez by hand, then the four agreed
+        rows = conn.execute("SELECT action, table_name, document_id, after FROM audit_log "
+                            "WHERE user_name = %s AND action IN ('create', 'accept agreed') "
+                            "ORDER BY id", (team_db.rev,)).fetchall()
+    # Juan Perez by hand, then one row per document for the two agreed spans it got
+    assert [(a, table, d) for a, table, d, _ in rows] == [("create", "spans", docs[0])] + [
+        ("accept agreed", "layers", d) for d in docs]
+    for _, _, d, after in rows[1:]:
+        gold = rev.load(d, "gold")
+        made = {s.id for s in gold.spans if gold.text[s.start:s.end] != "Juan Perez"}
+        assert sorted(after["spans"]) == sorted(made)
     with rev.store.engine.connect() as conn:
         report = audit_chain.verify(conn)
     assert report.bad_row is None, report.problem

@@ -1,8 +1,8 @@
 """Auto-gold in one set-based step per document: the agreed spans go in as one multi-row
-INSERT with one audit row for all of them (ACCEPTED), and the agreed relations between
-them are created on the new
-ids, without re-reading gold after every label (the per-label path in
-models/review/adjudication.py `_each` re-reads it after each one: most of its time).
+INSERT with one audit row for all of them (decision 51), and the agreed relations between
+them are created on the new ids, without re-reading gold after every label (the per-label
+path in models/review/adjudication.py `_each` re-reads it after each one: most of its
+time).
 
 What each label does is what the per-label path would do, worked out in memory over the
 same rules: a span already settled by one before it in this step (an agreed nested span
@@ -32,13 +32,11 @@ from models.views import Change
 
 COPIED = ("attributes", "kb_id", "fragments", "note")  # what gold takes from the annotator's span
 
-# The audit row of the spans a set-based step put into a document's gold (decision 51), as
-# imports and suggestions are audited: one per document, action ACCEPT_AGREED on the gold
-# layer's row, after {"spans": [their ids]}. Everything else of each span is its row until
-# it is changed, and a change's own audit row says what it was before.
-
-
 def accepted_after(ids: list[int]) -> dict:
+    """The after of the audit row of the spans a set-based step put into a document's gold
+    (decision 51), as imports and suggestions are audited: one per document, action
+    ACCEPT_AGREED on the gold layer's row. Everything else of each span is its own row
+    until it is changed, and the change's audit row says what it was before."""
     return {"spans": list(ids)}
 
 

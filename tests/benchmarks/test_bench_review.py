@@ -7,7 +7,8 @@
   Target: <= 16 ms.
 - auto-gold ("Accept agreed", `marginalia review --auto`) over N documents of two
   annotators, against one plain SQL INSERT ... SELECT of the agreed rows into gold layers
-  (sqlite3 on a copy of the same database). Target: at most 3x.
+  (sqlite3 on a copy of the same database), best of three rounds each. Target: at most
+  3x.
 """
 
 import random
@@ -127,29 +128,46 @@ def plain_auto_gold(path) -> float:
     return elapsed, agreed
 
 
-def test_bench_auto_gold(tmp_path, bench):
-    n = scaled(1000, 20)
-    rng = random.Random(8)
-    docs = [two_annotators(5, 20, rng) for _ in range(n)]
-    path = tmp_path / "a.db"
-    store, rita = make_project(f"sqlite:///{path}", docs)
-    store.dispose()
-    shutil.copy(path, tmp_path / "plain.db")
-    baseline, agreed = plain_auto_gold(tmp_path / "plain.db")
-    assert agreed == 20 * n
-
-    import models.review.project_gold  # noqa: F401  (loading modules: the start-up rows)
+def timed_auto_gold(path) -> float:
+    """Seconds for the project's auto-gold (`review --auto` over the project: one step) on
+    the database at `path`, checked to have put every agreed span into gold."""
     from models.service import Service
     from models.store import Store
 
     store = Store(f"sqlite:///{path}")
     rita = Service(store, "rita")
     pid = rita.project_id("news")
-    t0 = time.perf_counter()  # `review --auto` over the project: one step
+    t0 = time.perf_counter()
     done = rita.accept_agreed_project(pid).after["decided"]
-    ours = time.perf_counter() - t0
-    assert done == 20 * n
-    bench.record(f"review: auto-gold over {n} documents of two annotators vs INSERT ... "
-                 "SELECT", ours, "s", baseline=baseline, target="<= 3x",
-                 ok=ours <= 3 * baseline)
+    elapsed = time.perf_counter() - t0
     store.dispose()
+    return elapsed, done
+
+
+def test_bench_auto_gold(tmp_path, bench):
+    """Best of three rounds for each side, alternating, each on a fresh copy of the same
+    project: a fifth of a second is within reach of a stray disk flush."""
+    n = scaled(1000, 20)
+    rng = random.Random(8)
+    docs = [two_annotators(5, 20, rng) for _ in range(n)]
+    path = tmp_path / "a.db"
+    store, rita = make_project(f"sqlite:///{path}", docs)
+    store.dispose()
+    import models.review.project_gold  # noqa: F401  (loading modules: the start-up rows)
+
+    baselines, ours = [], []
+    for k in range(3):
+        shutil.copy(path, tmp_path / f"plain{k}.db")
+        shutil.copy(path, tmp_path / f"ours{k}.db")
+        baseline, agreed = plain_auto_gold(tmp_path / f"plain{k}.db")
+        assert agreed == 20 * n
+        elapsed, done = timed_auto_gold(tmp_path / f"ours{k}.db")
+        assert done == 20 * n
+        baselines.append(baseline)
+        ours.append(elapsed)
+    baseline, best = min(baselines), min(ours)
+    row = bench.record(f"review: auto-gold over {n} documents of two annotators vs INSERT "
+                       "... SELECT (best of 3)", best, "s", baseline=baseline,
+                       target="<= 3x", ok=best <= 3 * baseline)
+    print(row, "rounds:", [round(x, 3) for x in ours], "baseline rounds:",
+          [round(x, 3) for x in baselines])

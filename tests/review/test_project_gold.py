@@ -146,9 +146,12 @@ def _masked(after: str) -> str:
 def _creations(store, pid) -> Counter:
     """How many audit rows say they made each of the project's gold spans: a span's own
     create row, or the auto-gold row of its document naming it among its spans."""
-    gold = {sp["id"] for sp in _raw_gold(store, pid)}
     made: Counter = Counter()
     with store.engine.connect() as conn:
+        gold = set(conn.execute(text(
+            "SELECT s.id FROM spans s JOIN layers l ON l.id = s.layer_id JOIN documents d ON "
+            "d.id = l.document_id WHERE d.project_id = :p AND l.name = 'gold'"),
+            {"p": pid}).scalars())
         for action, row_id, after in conn.execute(text(
                 "SELECT action, row_id, after FROM audit_log WHERE table_name IN "
                 "('spans', 'layers') AND action IN ('create', 'accept agreed') AND "
@@ -158,13 +161,6 @@ def _creations(store, pid) -> Counter:
                 if i in gold:
                     made[i] += 1
     return Counter({i: made[i] for i in gold})
-
-
-def _raw_gold(store, pid) -> list:
-    with store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(text(
-            "SELECT s.id FROM spans s JOIN layers l ON l.id = s.layer_id JOIN documents d ON "
-            "d.id = l.document_id WHERE d.project_id = :p AND l.name = 'gold'"), {"p": pid})]
 
 
 def _texts(store, pid):
@@ -232,7 +228,7 @@ def test_only_reviewers_take_a_project_into_gold(store):
 
 def test_a_span_auto_gold_made_has_that_making_in_its_history(store, db_url, cli):
     """One audit row per document for the agreed spans auto-gold put in (decision 51):
-    the side panel's history of each of them starts there, and `history` prints it."""
+    each one's history (label_history) starts there, and `history` prints it."""
     t = make_team(store)
     for svc in (t.bob, t.carol):
         _span(svc, t.doc, "Joe Biden", "PERSON")

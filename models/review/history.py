@@ -42,6 +42,8 @@ def describe(row: dict[str, Any]) -> str:
         which = f"span#{ids[0]}" if len(ids) == 1 else f"span#{ids[0]} ... span#{ids[-1]}"
         return (f"agreed by every annotator: {len(ids)} span{'s' * (len(ids) != 1)} into "
                 f"gold ({which})" if ids else "agreed by every annotator: nothing")
+    if action in ("import", "suggest") and after and isinstance(after.get("spans"), int):
+        return _bulk(action, after)
     if action == "comment" and after:
         on = after.get("target_kind", "document")
         on += f"#{after['target_id']}" if after.get("target_id") is not None else ""
@@ -59,6 +61,19 @@ def describe(row: dict[str, Any]) -> str:
     if before:
         return _label(before)
     return ""
+
+
+def _bulk(action: str, after: dict[str, Any]) -> str:
+    """A document's row of an import ('into bob: 20 spans, 2 relations') or a suggester
+    run ('by spacy:en_core_web_sm: 12 spans'), whose labels have no rows of their own."""
+    one = {"spans": "span", "relations": "relation", "events": "event",
+           "categories": "category"}
+    counts = ", ".join(f"{after[k]} {k if after[k] != 1 else one[k]}"
+                       for k in one if after.get(k) or k == "spans")
+    if action == "import":
+        title = f" {after['title']!r}" if after.get("title") else ""
+        return f"into {after.get('layer', '?')}{title}: {counts}"
+    return f"by {', '.join(after.get('suggesters') or ['?'])}: {counts}"
 
 
 def _key_text(kind: str, key: list) -> str:

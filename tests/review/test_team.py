@@ -136,3 +136,23 @@ def test_stats_show_progress_of_every_annotator(team):
     layers = team.alice.stats("news")["layers"]
     assert layers["bob"]["status"] == {"done": 1} and layers["bob"]["spans"] == 1
     assert layers["carol"]["status"] == {"done": 1} and layers["carol"]["spans"] == 0
+
+
+def test_history_says_what_an_import_brought(store, db_url, cli):
+    """An import is audited with one row per document (decision 5): `history` says which
+    layer got what, not an empty line."""
+    from models.records import CategoryRecord, DocumentRecord, SpanRecord
+    from models.service import Service
+
+    alice = Service(store, "alice")
+    alice.create_project("news")
+    alice.import_records("news", [DocumentRecord(
+        text="Joe Biden met Juan Perez.", title="d0",
+        spans=[SpanRecord(0, 9, "PERSON"), SpanRecord(14, 24, "PERSON")],
+        categories=[CategoryRecord("politics")])], annotator="bob")
+    (doc,) = alice.documents(alice.project_id("news"))
+    r = cli("--db", db_url, "--user", "alice", "history", "--project", "news", "--document",
+            str(doc.id))
+    assert r.returncode == 0, r.stderr
+    (line,) = [ln for ln in r.stdout.splitlines() if "\timport\t" in ln]
+    assert line.endswith("\tinto bob 'd0': 2 spans, 1 category"), line

@@ -1,7 +1,7 @@
 """Auto-gold of the plainest documents decided inside the database (issue 19, decision 48):
 one statement finds the agreed spans of every document of a project, two write the gold
 layers and spans of a run of documents, with no label read into Python; then one audit row
-per document (bulk_gold.ACCEPT_AGREED).
+per document (bulk_gold.accepted_row).
 
 A document is decided here only when the per-document rules (models/review/places.py,
 bulk_gold.plan_spans) cannot say anything else, so that the result is theirs exactly:
@@ -24,8 +24,7 @@ from sqlalchemy import bindparam, text
 
 from models.orm import GOLD
 from models.review.labels import WORKED
-from models.review.bulk_gold import accepted_text
-from models.review.history import ACCEPT_AGREED
+from models.review.bulk_gold import ACCEPTED_COLUMNS, accepted_row
 from models.services.bulk import allocate_ids, insert_rows
 
 TABLE = "auto_gold_agreed"  # a temporary table of this transaction
@@ -169,9 +168,8 @@ class AgreedInSql:
         out, it = {}, iter(span_ids)
         for d in with_spans:
             out[d] = [next(it) for _ in range(self.decided[d])]
-        insert_rows(s, "audit_log", ("at", "user_name", "action", "table_name", "row_id",
-                                     "project_id", "document_id", "after"), [
-            (now, user, ACCEPT_AGREED, "layers", lid, self.project_id, d, accepted_text(out[d]))
+        insert_rows(s, "audit_log", ACCEPTED_COLUMNS, [
+            accepted_row(now, user, lid, self.project_id, d, out[d])
             for d, lid in zip(with_spans, layer_ids)])
         return out
 

@@ -25,9 +25,8 @@ from models.errors import NotFoundError, PermissionDenied
 from models.orm import GOLD, Document, Layer, Project, Span
 from models.review.adjudication import AcceptAgreed, _ordered
 from models.review.agreed_sql import AgreedInSql
-from models.review.bulk_gold import accepted_text, plan_spans
+from models.review.bulk_gold import ACCEPTED_COLUMNS, accepted_row, plan_spans
 from models.review.gold_writer import Batch
-from models.review.history import ACCEPT_AGREED
 from models.review.places import ReviewState, states_of
 from models.rules import LayerSpans, Placed, policies
 from models.services.bulk import (
@@ -44,8 +43,6 @@ from models.views import Change
 
 _SPAN_COLUMNS = ("id", "layer_id", "start", "end", "label", "fragments", "attributes",
                  "kb_id", "note")
-_AUDIT_COLUMNS = ("at", "user_name", "action", "table_name", "row_id", "project_id",
-                  "document_id", "after")
 CHUNK = 900  # ids per IN list (SQLite's oldest limit on parameters)
 
 
@@ -239,8 +236,8 @@ class _Run:
                 changes.append(Change("create", "span", new_id, d, after=after,
                                       inverse=op.DeleteSpan(new_id)))
             if changes:
-                audit.append((self.now, self.actor.name, ACCEPT_AGREED, "layers", layer_id,
-                              self.project_id, d, accepted_text([c.id for c in changes])))
+                audit.append(accepted_row(self.now, self.actor.name, layer_id,
+                                          self.project_id, d, [c.id for c in changes]))
             self.children[p.slot] = Change(
                 "update", "review", None, d,
                 after={"what": "accept agreed", "decided": len(p.rows), "skipped": p.skipped},
@@ -253,7 +250,7 @@ class _Run:
                       .execution_options(synchronize_session=False))
         insert_rows(s, "spans", _SPAN_COLUMNS, spans,
                     constants={"source": "'manual'", "state": "'accepted'", "version": "1"})
-        insert_rows(s, "audit_log", _AUDIT_COLUMNS, audit)
+        insert_rows(s, "audit_log", ACCEPTED_COLUMNS, audit)
 
 
 class _Row(NamedTuple):

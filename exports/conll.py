@@ -182,7 +182,7 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
     cols = toks.columns or {}
     scheme = options.conll_scheme or cols.get("scheme") or "iob2"
     if scheme == "iob1":  # spaCy has no IOB1 helper: by hand
-        tags = tags_for(len(toks), chunks, scheme, starts)
+        tags = _iob1_on_written(len(toks), words, chunks, starts)
     else:
         from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
@@ -210,6 +210,21 @@ def _doc_sentences(doc: DocumentRecord, toks: Tokenization, options: ExportOptio
     if current:
         sentences.append(current)
     return sentences
+
+
+def _iob1_on_written(n_tokens: int, words: list[int], chunks, starts: set[int]) -> list[str]:
+    """IOB1 tags of all n tokens, worked out on the tokens written (`words`): two chunks
+    with only white space between them touch there, so the second needs its B- (a
+    white-space token is not written). A chunk's ends found by bisection, in case one is
+    white space."""
+    at = [(bisect.bisect_left(words, first), bisect.bisect_right(words, last) - 1, label)
+          for first, last, label in chunks]
+    written = tags_for(len(words), [c for c in at if c[0] <= c[1]], "iob1",
+                       {bisect.bisect_left(words, i) for i in starts})
+    tags = ["O"] * n_tokens
+    for k, i in enumerate(words):
+        tags[i] = written[k]
+    return tags
 
 
 @functools.cache

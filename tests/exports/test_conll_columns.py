@@ -46,6 +46,23 @@ def test_an_iob1_file_comes_back_in_iob1_unless_another_scheme_is_asked(tmp_path
     assert [r.split()[-1] for r in rows(out2)] == ["B-LOC", "B-LOC", "O", "B-LOC", "I-LOC"]
 
 
+def test_two_entities_apart_only_by_white_space_stay_two_in_iob1(tmp_path):
+    """The white space between them is not written, so in the file they touch: the second
+    needs its B- (found by the round-trip fuzz: "Angela, 👍🏽  Angela" came back as one)."""
+    from models.records import DocumentRecord
+
+    text = "Angela Merkel  Joe Biden  spoke"  # two spaces: a white-space token between
+    doc = DocumentRecord(text=text, spans=[SpanRecord(0, 13, "PER"), SpanRecord(15, 24, "PER")])
+    conll.write([doc], tmp_path / "out.conll", None, ExportOptions(conll_scheme="iob1"))
+    out = (tmp_path / "out.conll").read_text(encoding="utf-8")
+    lines = [ln.split() for ln in out.splitlines() if ln and not ln.startswith("-DOCSTART-")]
+    assert [(cols[0], cols[-1]) for cols in lines] == [
+        ("Angela", "I-PER"), ("Merkel", "I-PER"), ("Joe", "B-PER"), ("Biden", "I-PER"),
+        ("spoke", "O")]
+    (back,) = conll.read(tmp_path / "out.conll")
+    assert [back.text[s.start:s.end] for s in back.spans] == ["Angela Merkel", "Joe Biden"]
+
+
 def test_a_span_across_a_sentence_break_of_the_file_drops_the_break_and_says_so(tmp_path):
     text = "New B-LOC\n\nYork O\ncity O\n"
 

@@ -100,9 +100,9 @@ def test_bench_review_window(qapp, tmp_path, bench):
     store.dispose()
 
 
-def plain_auto_gold(path) -> float:
+def plain_auto_gold(path) -> tuple[float, int]:
     """Every label both annotators gave, into a gold layer per document: one INSERT ...
-    SELECT for the layers and one for the spans, with sqlite3."""
+    SELECT for the layers and one for the spans, with sqlite3: (seconds, spans in gold)."""
     con = sqlite3.connect(path)
     con.execute("PRAGMA foreign_keys=ON")
     now = "2026-01-01 00:00:00.000000"
@@ -128,9 +128,9 @@ def plain_auto_gold(path) -> float:
     return elapsed, agreed
 
 
-def timed_auto_gold(path) -> float:
+def timed_auto_gold(path) -> tuple[float, int]:
     """Seconds for the project's auto-gold (`review --auto` over the project: one step) on
-    the database at `path`, checked to have put every agreed span into gold."""
+    the database at `path`, and how many agreed spans it put into gold."""
     from models.service import Service
     from models.store import Store
 
